@@ -1,0 +1,40 @@
+package org.cmsbroker.config;
+
+/**
+ * MicroProfile Config names of the broker's settings. Each also works as an environment variable in
+ * upper case with underscores ({@code broker.https.port} is {@code BROKER_HTTPS_PORT}), by the
+ * MicroProfile Config mapping rules.
+ */
+public final class SettingNames {
+  public static final String DATA_DIR = "broker.data.dir";
+  public static final String HTTPS_PORT = "broker.https.port";
+  public static final String HTTP_PORT = "broker.http.port";
+  public static final String BIND_ADDRESS = "broker.bind.address";
+  public static final String PUBLIC_URL = "broker.public.url";
+  public static final String TLS_CERT = "broker.tls.cert";
+  public static final String TLS_KEY = "broker.tls.key";
+  public static final String DB_URL = "broker.db.url";
+  public static final String DB_USER = "broker.db.user";
+  public static final String DB_PASSWORD = "broker.db.password";
+  public static final String MAX_BODY_BYTES = "broker.max.body.bytes";
+
+  /**
+   * Set by the launcher, never by an operator: the PEM file of the certificate chain actually
+   * served, so that health can report its expiry.
+   */
+  public static final String SERVED_CERTIFICATE_FILE = "broker.tls.served.certificate";
+
+  /** The properties file inside the data directory that is read as a configuration source. */
+  public static final String PROPERTIES_FILE = "broker.properties";
+
+  public static final String DEFAULT_DATA_DIR = "./broker-data";
+  public static final int DEFAULT_HTTPS_PORT = 8443;
+  public static final long DEFAULT_MAX_BODY_BYTES = 256 * 1024;
+
+  private SettingNames() {}
+
+  /** The environment-variable form of a setting name, as MicroProfile Config maps it. */
+  public static String environmentName(String name) {
+    return name.replaceAll("[^A-Za-z0-9]", "_").toUpperCase(java.util.Locale.ROOT);
+  }
+}

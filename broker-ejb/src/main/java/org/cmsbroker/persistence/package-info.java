@@ -1,0 +1,5 @@
+/**
+ * Durable storage: the broker's one data source (any JDBC URL; H2 in the data directory by default,
+ * PostgreSQL in production) and the Flyway migrations that own its schema.
+ */
+package org.cmsbroker.persistence;

@@ -1,0 +1,61 @@
+package org.cmsbroker.launcher;
+
+import fish.payara.micro.BootstrapException;
+import fish.payara.micro.ClusterCommandResult;
+import fish.payara.micro.PayaraMicro;
+import fish.payara.micro.PayaraMicroRuntime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Boots Payara Micro in this JVM with the prepared runtime directory. */
+final class PayaraBoot {
+  private PayaraBoot() {}
+
+  /**
+   * Sets the system properties, runs the pre-boot commands and deploys the WAR. Returns the failed
+   * pre-boot commands (empty when all succeeded).
+   */
+  static Booted boot(LauncherSettings settings, RuntimeLayout layout) throws BootstrapException {
+    for (Map.Entry<String, String> property : layout.systemProperties().entrySet()) {
+      System.setProperty(property.getKey(), property.getValue());
+    }
+    List<String> failed = new ArrayList<>();
+    PayaraMicro micro = PayaraMicro.getInstance();
+    micro.setRootDir(layout.payaraRoot().toFile());
+    micro.setSslPort(settings.httpsPort());
+    micro.setSslAutoBind(false);
+    micro.setSslCert(TlsMaterial.ALIAS);
+    micro.setHttpPort(settings.httpPort().orElse(8080));
+    micro.setHttpAutoBind(false);
+    // Single instance: setNoHazelcast alone (with setNoCluster, Micro ignores it).
+    micro.setNoHazelcast(true);
+    micro.addDeploymentFile(layout.war().toFile());
+    micro.setPreBootHandler(
+        runner -> {
+          for (List<String> command : layout.preBootCommands()) {
+            ClusterCommandResult result =
+                runner.run(
+                    command.get(0), command.subList(1, command.size()).toArray(new String[0]));
+            if (result != null
+                && result.getExitStatus() == ClusterCommandResult.ExitStatus.FAILURE) {
+              failed.add(String.join(" ", command));
+            }
+          }
+        });
+    PayaraMicroRuntime runtime = micro.bootStrap();
+    boolean deployed = runtime.getDeployedApplicationNames().contains(APPLICATION);
+    return new Booted(List.copyOf(failed), deployed);
+  }
+
+  /** The application name Payara gives {@code ROOT.war}. */
+  static final String APPLICATION = "ROOT";
+
+  /**
+   * What the boot did.
+   *
+   * @param failedCommands pre-boot commands Payara refused
+   * @param deployed whether the broker's WAR deployed
+   */
+  record Booted(List<String> failedCommands, boolean deployed) {}
+}

@@ -1,0 +1,208 @@
+package org.cmsbroker.launcher;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Properties;
+
+/**
+ * Resolves the launcher's settings the way MicroProfile Config does inside the server: system
+ * property ({@code broker.https.port}) over environment variable ({@code BROKER_HTTPS_PORT}) over
+ * {@code broker.properties} in the data directory, over the default. Validates every value and
+ * reports the first problem as a {@link ConfigException} naming the setting.
+ */
+public final class SettingsLoader {
+  // Names as in org.cmsbroker.config.SettingNames (the launcher cannot see broker-ejb's classes).
+  static final String DATA_DIR = "broker.data.dir";
+  static final String HTTPS_PORT = "broker.https.port";
+  static final String HTTP_PORT = "broker.http.port";
+  static final String BIND_ADDRESS = "broker.bind.address";
+  static final String PUBLIC_URL = "broker.public.url";
+  static final String TLS_CERT = "broker.tls.cert";
+  static final String TLS_KEY = "broker.tls.key";
+  static final String DB_URL = "broker.db.url";
+  static final String DB_USER = "broker.db.user";
+  static final String DB_PASSWORD = "broker.db.password";
+  static final String MAX_BODY_BYTES = "broker.max.body.bytes";
+  static final String PROPERTIES_FILE = "broker.properties";
+
+  static final long MIN_BODY_BYTES = 4 * 1024;
+  static final long MAX_BODY_LIMIT = 64L * 1024 * 1024;
+
+  private final Map<String, String> systemProperties;
+  private final Map<String, String> environment;
+  private Map<String, String> file = Map.of();
+
+  public SettingsLoader(Map<String, String> systemProperties, Map<String, String> environment) {
+    this.systemProperties = Map.copyOf(systemProperties);
+    this.environment = Map.copyOf(environment);
+  }
+
+  /** From this JVM's system properties and environment. */
+  public static SettingsLoader fromProcess() {
+    Map<String, String> props = new HashMap<>();
+    System.getProperties().forEach((k, v) -> props.put(String.valueOf(k), String.valueOf(v)));
+    return new SettingsLoader(props, System.getenv());
+  }
+
+  /** The environment-variable form of a setting, used in every message. */
+  public static String env(String name) {
+    return name.replaceAll("[^A-Za-z0-9]", "_").toUpperCase(Locale.ROOT);
+  }
+
+  private Optional<String> raw(String name) {
+    String value = systemProperties.get(name);
+    if (value == null) {
+      value = environment.get(env(name));
+    }
+    if (value == null) {
+      value = file.get(name);
+    }
+    // As in MicroProfile Config, an empty value means "not set".
+    return Optional.ofNullable(value).map(String::trim).filter(v -> !v.isEmpty());
+  }
+
+  /** Resolves and validates all settings. */
+  public LauncherSettings load() throws ConfigException {
+    Path dataDir = Path.of(raw(DATA_DIR).orElse("./broker-data")).toAbsolutePath().normalize();
+    file = readPropertiesFile(dataDir.resolve(PROPERTIES_FILE));
+
+    int httpsPort = port(HTTPS_PORT, raw(HTTPS_PORT).orElse("8443"));
+    String httpValue = raw(HTTP_PORT).orElse("8080");
+    OptionalInt httpPort =
+        httpValue.equalsIgnoreCase("off")
+            ? OptionalInt.empty()
+            : OptionalInt.of(port(HTTP_PORT, httpValue));
+    if (httpPort.isPresent() && httpPort.getAsInt() == httpsPort) {
+      throw new ConfigException(
+          env(HTTP_PORT), "must differ from " + env(HTTPS_PORT) + " (both are " + httpsPort + ")");
+    }
+    InetAddress bind = bindAddress(raw(BIND_ADDRESS).orElse("0.0.0.0"));
+    URI publicUrl = publicUrl(raw(PUBLIC_URL).orElse("https://localhost:" + httpsPort));
+
+    Optional<Path> cert = raw(TLS_CERT).map(p -> Path.of(p).toAbsolutePath().normalize());
+    Optional<Path> key = raw(TLS_KEY).map(p -> Path.of(p).toAbsolutePath().normalize());
+    if (cert.isPresent() && key.isEmpty()) {
+      throw new ConfigException(env(TLS_KEY), "must be set when " + env(TLS_CERT) + " is set");
+    }
+    if (key.isPresent() && cert.isEmpty()) {
+      throw new ConfigException(env(TLS_CERT), "must be set when " + env(TLS_KEY) + " is set");
+    }
+
+    Optional<String> dbUrl = raw(DB_URL);
+    if (dbUrl.isPresent() && !dbUrl.get().startsWith("jdbc:")) {
+      throw new ConfigException(env(DB_URL), "is not a JDBC URL (it must start with jdbc:)");
+    }
+    String url = dbUrl.orElse("jdbc:h2:file:" + dataDir.resolve("db").resolve("broker"));
+    String user = raw(DB_USER).orElse(dbUrl.isPresent() ? "" : "broker");
+    String password = raw(DB_PASSWORD).orElse("");
+
+    long maxBody = longValue(MAX_BODY_BYTES, raw(MAX_BODY_BYTES).orElse("262144"));
+    if (maxBody < MIN_BODY_BYTES || maxBody > MAX_BODY_LIMIT) {
+      throw new ConfigException(
+          env(MAX_BODY_BYTES),
+          "must be between " + MIN_BODY_BYTES + " and " + MAX_BODY_LIMIT + " bytes");
+    }
+    return new LauncherSettings(
+        dataDir, httpsPort, httpPort, bind, publicUrl, cert, key, url, user, password, maxBody);
+  }
+
+  private static Map<String, String> readPropertiesFile(Path path) throws ConfigException {
+    if (!Files.exists(path)) {
+      return Map.of();
+    }
+    Properties properties = new Properties();
+    try (InputStream in = Files.newInputStream(path)) {
+      properties.load(in);
+    } catch (IOException | IllegalArgumentException e) {
+      throw new ConfigException(env(DATA_DIR), "cannot read " + path + ": " + describe(e));
+    }
+    Map<String, String> map = new HashMap<>();
+    properties.stringPropertyNames().forEach(n -> map.put(n, properties.getProperty(n)));
+    return map;
+  }
+
+  private static int port(String name, String value) throws ConfigException {
+    try {
+      int port = Integer.parseInt(value);
+      if (port >= 1 && port <= 65535) {
+        return port;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    String off = name.equals(HTTP_PORT) ? " or off" : "";
+    throw new ConfigException(
+        env(name), "\"" + printable(value) + "\" is not a port number (1-65535" + off + ")");
+  }
+
+  private static long longValue(String name, String value) throws ConfigException {
+    try {
+      return Long.parseLong(value);
+    } catch (NumberFormatException e) {
+      throw new ConfigException(env(name), "\"" + printable(value) + "\" is not a whole number");
+    }
+  }
+
+  private static InetAddress bindAddress(String value) throws ConfigException {
+    try {
+      return InetAddress.getByName(value);
+    } catch (UnknownHostException | SecurityException e) {
+      throw new ConfigException(
+          env(BIND_ADDRESS), "\"" + printable(value) + "\" is not an address of this machine");
+    }
+  }
+
+  private static URI publicUrl(String value) throws ConfigException {
+    URI uri;
+    try {
+      uri = new URI(value);
+    } catch (URISyntaxException e) {
+      throw new ConfigException(env(PUBLIC_URL), "\"" + printable(value) + "\" is not a URL");
+    }
+    if (!"https".equalsIgnoreCase(uri.getScheme())) {
+      throw new ConfigException(env(PUBLIC_URL), "must be an https:// URL");
+    }
+    if (uri.getHost() == null || uri.getHost().isEmpty()) {
+      throw new ConfigException(env(PUBLIC_URL), "has no host name");
+    }
+    if (uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+      throw new ConfigException(
+          env(PUBLIC_URL), "must not contain user information, a query or a fragment");
+    }
+    String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+    if (!path.isEmpty() && !path.equals("/")) {
+      throw new ConfigException(
+          env(PUBLIC_URL), "must not have a path: the broker is served at the root of its host");
+    }
+    String port = uri.getPort() < 0 ? "" : ":" + uri.getPort();
+    return URI.create("https://" + uri.getHost().toLowerCase(Locale.ROOT) + port);
+  }
+
+  /** A value shortened and stripped of control characters, safe to echo in one line. */
+  static String printable(String value) {
+    String clean = value.replaceAll("\\p{Cntrl}", "?");
+    return clean.length() > 160 ? clean.substring(0, 160) + "..." : clean;
+  }
+
+  static String describe(Exception e) {
+    String message = e.getMessage();
+    if (message == null || message.isBlank()) {
+      return e.getClass().getSimpleName();
+    }
+    String firstLine = message.lines().findFirst().orElse(message).trim();
+    return e instanceof java.nio.file.NoSuchFileException
+        ? "no such file"
+        : e instanceof java.nio.file.AccessDeniedException ? "permission denied" : firstLine;
+  }
+}

@@ -1,0 +1,46 @@
+package org.cmsbroker.web.error;
+
+import jakarta.servlet.RequestDispatcher;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.UUID;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Target of every {@code <error-page>} in web.xml: answers with the broker's own minimal error body
+ * instead of the container's page. A 5xx is logged with a correlation id that the body repeats.
+ * Reached directly (not as an error dispatch), it answers 404.
+ */
+public class ErrorServlet extends HttpServlet {
+  private static final long serialVersionUID = 1L;
+  private static final Logger LOG = Logger.getLogger(ErrorServlet.class.getName());
+
+  @Override
+  protected void service(HttpServletRequest request, HttpServletResponse response)
+      throws IOException {
+    Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
+    Object uri = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
+    int status = code instanceof Integer i ? i : HttpServletResponse.SC_NOT_FOUND;
+    String path = uri instanceof String s ? s : request.getRequestURI();
+    Throwable failure = (Throwable) request.getAttribute(RequestDispatcher.ERROR_EXCEPTION);
+    if (failure != null && status < 500) {
+      status = HttpServletResponse.SC_INTERNAL_SERVER_ERROR;
+    }
+    String correlationId = null;
+    if (status >= 500) {
+      correlationId = UUID.randomUUID().toString();
+      LOG.log(
+          Level.SEVERE,
+          "Internal error " + correlationId + " answering " + request.getMethod() + " " + path,
+          failure);
+    }
+    ErrorResponses.write(
+        response,
+        status,
+        ErrorResponses.wantsJson(path, request.getHeader("Accept")),
+        correlationId);
+  }
+}
