@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.KeyStore;
@@ -19,6 +20,7 @@ import java.security.Signature;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,6 +31,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.edec.EdECObjectIdentifiers;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
@@ -40,6 +45,7 @@ import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
@@ -48,8 +54,8 @@ import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.openssl.PEMException;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
@@ -142,7 +148,8 @@ public record TlsMaterial(PrivateKey key, List<X509Certificate> chain, boolean s
     generator.initialize(new ECGenParameterSpec("secp256r1"), new SecureRandom());
     KeyPair pair = generator.generateKeyPair();
     X509Certificate cert = selfSignedCertificate(pair, names, clock.instant());
-    DataDirectory.writeOwnerOnly(keyFile, pem(pair.getPrivate()));
+    // PKCS#8: JcaPEMWriter would write a JDK EC key as SEC1 without its curve, unreadable later.
+    DataDirectory.writeOwnerOnly(keyFile, pem(new JcaPKCS8Generator(pair.getPrivate(), null)));
     DataDirectory.writeOwnerOnly(certFile, pem(cert));
     return new TlsMaterial(pair.getPrivate(), List.of(cert), true);
   }
@@ -232,14 +239,13 @@ public record TlsMaterial(PrivateKey key, List<X509Certificate> chain, boolean s
   static PrivateKey readPrivateKey(Path file, String setting) throws ConfigException {
     try (Reader reader = Files.newBufferedReader(file, StandardCharsets.US_ASCII);
         PEMParser parser = new PEMParser(reader)) {
-      JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
       Object item;
       while ((item = parser.readObject()) != null) {
         if (item instanceof PEMKeyPair pair) {
-          return converter.getKeyPair(pair).getPrivate();
+          return jdkPrivateKey(pair.getPrivateKeyInfo());
         }
         if (item instanceof PrivateKeyInfo info) {
-          return converter.getPrivateKey(info);
+          return jdkPrivateKey(info);
         }
         if (item instanceof PKCS8EncryptedPrivateKeyInfo) {
           throw new ConfigException(
@@ -247,12 +253,33 @@ public record TlsMaterial(PrivateKey key, List<X509Certificate> chain, boolean s
               file + " holds an encrypted private key; give the broker an unencrypted one");
         }
       }
-    } catch (PEMException e) {
+    } catch (PEMException | GeneralSecurityException e) {
       throw new ConfigException(setting, file + " holds a private key the broker cannot use");
     } catch (IOException e) {
       throw new ConfigException(setting, "cannot read " + file + ": " + SettingsLoader.describe(e));
     }
     throw new ConfigException(setting, file + " holds no PEM private key");
+  }
+
+  /**
+   * The JDK's own key object for a parsed key, so that the JDK's TLS and keystore code accept it
+   * (Bouncy Castle's converter would name EC keys "ECDSA", which the JDK has no factory for).
+   */
+  static PrivateKey jdkPrivateKey(PrivateKeyInfo info)
+      throws IOException, GeneralSecurityException {
+    ASN1ObjectIdentifier oid = info.getPrivateKeyAlgorithm().getAlgorithm();
+    String algorithm;
+    if (oid.equals(X9ObjectIdentifiers.id_ecPublicKey)) {
+      algorithm = "EC";
+    } else if (oid.equals(PKCSObjectIdentifiers.rsaEncryption)) {
+      algorithm = "RSA";
+    } else if (oid.equals(EdECObjectIdentifiers.id_Ed25519)) {
+      algorithm = "Ed25519";
+    } else {
+      throw new GeneralSecurityException("unsupported key algorithm " + oid);
+    }
+    return KeyFactory.getInstance(algorithm)
+        .generatePrivate(new PKCS8EncodedKeySpec(info.getEncoded()));
   }
 
   /** Whether a private key belongs to a public key: sign a random message and verify it. */
