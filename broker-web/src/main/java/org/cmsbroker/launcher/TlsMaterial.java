@@ -50,6 +50,7 @@ import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
@@ -142,7 +143,9 @@ public record TlsMaterial(PrivateKey key, List<X509Certificate> chain, boolean s
     generator.initialize(new ECGenParameterSpec("secp256r1"), new SecureRandom());
     KeyPair pair = generator.generateKeyPair();
     X509Certificate cert = selfSignedCertificate(pair, names, clock.instant());
-    DataDirectory.writeOwnerOnly(keyFile, pem(pair.getPrivate()));
+    // PKCS#8: the traditional "EC PRIVATE KEY" form JcaPEMWriter makes of a JDK EC key carries no
+    // curve, so it could not be read back and the certificate was replaced at every start.
+    DataDirectory.writeOwnerOnly(keyFile, pem(new JcaPKCS8Generator(pair.getPrivate(), null)));
     DataDirectory.writeOwnerOnly(certFile, pem(cert));
     return new TlsMaterial(pair.getPrivate(), List.of(cert), true);
   }
