@@ -54,6 +54,7 @@ import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
+import org.bouncycastle.util.encoders.DecoderException;
 
 /**
  * The key and certificate chain the HTTPS listener serves: the operator's PEM files when {@code
@@ -223,7 +224,8 @@ public record TlsMaterial(PrivateKey key, List<X509Certificate> chain, boolean s
           chain.add(converter.getCertificate(holder));
         }
       }
-    } catch (IOException | CertificateException e) {
+    } catch (IOException | CertificateException | DecoderException e) {
+      // DecoderException (unchecked): a PEM block whose base64 is damaged.
       throw new ConfigException(setting, "cannot read " + file + ": " + SettingsLoader.describe(e));
     }
     if (chain.isEmpty()) {
@@ -252,7 +254,7 @@ public record TlsMaterial(PrivateKey key, List<X509Certificate> chain, boolean s
       }
     } catch (PEMException e) {
       throw new ConfigException(setting, file + " holds a private key the broker cannot use");
-    } catch (IOException e) {
+    } catch (IOException | DecoderException e) {
       throw new ConfigException(setting, "cannot read " + file + ": " + SettingsLoader.describe(e));
     }
     throw new ConfigException(setting, file + " holds no PEM private key");
