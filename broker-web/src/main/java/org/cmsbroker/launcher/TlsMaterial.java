@@ -45,6 +45,7 @@ import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.openssl.PEMEncryptedKeyPair;
 import org.bouncycastle.openssl.PEMException;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
@@ -246,7 +247,7 @@ public record TlsMaterial(PrivateKey key, List<X509Certificate> chain, boolean s
         if (item instanceof PrivateKeyInfo info) {
           return converter.getPrivateKey(info);
         }
-        if (item instanceof PKCS8EncryptedPrivateKeyInfo) {
+        if (item instanceof PKCS8EncryptedPrivateKeyInfo || item instanceof PEMEncryptedKeyPair) {
           throw new ConfigException(
               setting,
               file + " holds an encrypted private key; give the broker an unencrypted one");
