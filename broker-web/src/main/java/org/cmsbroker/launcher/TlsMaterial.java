@@ -51,6 +51,7 @@ import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.openssl.PEMEncryptedKeyPair;
 import org.bouncycastle.openssl.PEMException;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
@@ -59,6 +60,7 @@ import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
+import org.bouncycastle.util.encoders.DecoderException;
 
 /**
  * The key and certificate chain the HTTPS listener serves: the operator's PEM files when {@code
@@ -148,7 +150,8 @@ public record TlsMaterial(PrivateKey key, List<X509Certificate> chain, boolean s
     generator.initialize(new ECGenParameterSpec("secp256r1"), new SecureRandom());
     KeyPair pair = generator.generateKeyPair();
     X509Certificate cert = selfSignedCertificate(pair, names, clock.instant());
-    // PKCS#8: JcaPEMWriter would write a JDK EC key as SEC1 without its curve, unreadable later.
+    // PKCS#8: the traditional "EC PRIVATE KEY" form JcaPEMWriter makes of a JDK EC key carries no
+    // curve, so it could not be read back and the certificate was replaced at every start.
     DataDirectory.writeOwnerOnly(keyFile, pem(new JcaPKCS8Generator(pair.getPrivate(), null)));
     DataDirectory.writeOwnerOnly(certFile, pem(cert));
     return new TlsMaterial(pair.getPrivate(), List.of(cert), true);
@@ -227,7 +230,8 @@ public record TlsMaterial(PrivateKey key, List<X509Certificate> chain, boolean s
           chain.add(converter.getCertificate(holder));
         }
       }
-    } catch (IOException | CertificateException e) {
+    } catch (IOException | CertificateException | DecoderException e) {
+      // DecoderException (unchecked): a PEM block whose base64 is damaged.
       throw new ConfigException(setting, "cannot read " + file + ": " + SettingsLoader.describe(e));
     }
     if (chain.isEmpty()) {
@@ -247,7 +251,7 @@ public record TlsMaterial(PrivateKey key, List<X509Certificate> chain, boolean s
         if (item instanceof PrivateKeyInfo info) {
           return jdkPrivateKey(info);
         }
-        if (item instanceof PKCS8EncryptedPrivateKeyInfo) {
+        if (item instanceof PKCS8EncryptedPrivateKeyInfo || item instanceof PEMEncryptedKeyPair) {
           throw new ConfigException(
               setting,
               file + " holds an encrypted private key; give the broker an unencrypted one");
@@ -255,7 +259,7 @@ public record TlsMaterial(PrivateKey key, List<X509Certificate> chain, boolean s
       }
     } catch (PEMException | GeneralSecurityException e) {
       throw new ConfigException(setting, file + " holds a private key the broker cannot use");
-    } catch (IOException e) {
+    } catch (IOException | DecoderException e) {
       throw new ConfigException(setting, "cannot read " + file + ": " + SettingsLoader.describe(e));
     }
     throw new ConfigException(setting, file + " holds no PEM private key");
