@@ -1,7 +1,6 @@
 package org.cmsbroker.account;
 
 import java.util.List;
-import java.util.Set;
 
 /**
  * A new password was refused by the {@link PasswordPolicy}. Says which rules failed, with a message
@@ -25,6 +24,6 @@ public class PasswordPolicyException extends Exception {
 
   /** Whether {@code rule} is among the failed ones. */
   public boolean failed(PasswordRule rule) {
-    return Set.copyOf(failedRules).contains(rule);
+    return failedRules.contains(rule);
   }
 }

@@ -266,6 +266,14 @@ class JweLoginDecryptorTest {
   }
 
   @Test
+  void decryptRejectsLenientJson() throws Exception {
+    String jwe =
+        browserJwe(loginKey, "{username:'alice',password:'secret',challenge:'" + challenge + "'}");
+
+    assertRejected(Reason.PAYLOAD_NOT_JSON, () -> decryptor.decrypt(jwe));
+  }
+
+  @Test
   void decryptRejectsAJsonArrayPayload() throws Exception {
     String jwe = browserJwe(loginKey, "[\"alice\",\"secret\"]");
 
