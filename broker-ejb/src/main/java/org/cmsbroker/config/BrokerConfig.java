@@ -5,14 +5,16 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import org.eclipse.microprofile.config.Config;
 
 /**
  * The broker's settings as plain values, read once at start-up. The launcher has already validated
- * and resolved them; defaults here only matter when the WAR or EAR runs on a server started some
- * other way. Thread-safe: immutable after {@link #read()}.
+ * and resolved the listener settings; defaults here only matter when the WAR or EAR runs on a
+ * server started some other way. Thread-safe: immutable after {@link #read()}.
  */
 @ApplicationScoped
 public class BrokerConfig {
@@ -23,25 +25,36 @@ public class BrokerConfig {
   private URI publicUrl;
   private long maxBodyBytes;
   private Optional<Path> servedCertificateFile;
+  private Optional<String> masterKey;
+  private Duration sessionIdle;
+  private Duration sessionAbsolute;
+  private boolean loginAllowPlaintext;
+  private Duration loginKeyRotation;
+  private boolean passwordLettersAndNumbers;
+  private Optional<SmtpSettings> smtp;
+  private List<String> trustedProxies;
 
   /** For CDI proxies. */
   protected BrokerConfig() {}
 
-  /** For tests and for code that runs without CDI. */
+  /** For tests and for code that runs without CDI: the defaults with these values. */
   public BrokerConfig(Path dataDir, URI publicUrl, long maxBodyBytes, Path servedCertificate) {
     this.dataDir = dataDir;
     this.publicUrl = publicUrl;
     this.maxBodyBytes = maxBodyBytes;
     this.servedCertificateFile = Optional.ofNullable(servedCertificate);
+    this.masterKey = Optional.empty();
+    this.sessionIdle = Duration.ofMinutes(30);
+    this.sessionAbsolute = Duration.ofHours(12);
+    this.loginKeyRotation = Duration.ofHours(24);
+    this.smtp = Optional.empty();
+    this.trustedProxies = List.of();
   }
 
   @PostConstruct
   void read() {
     dataDir =
-        Path.of(
-                config
-                    .getOptionalValue(SettingNames.DATA_DIR, String.class)
-                    .orElse(SettingNames.DEFAULT_DATA_DIR))
+        Path.of(string(SettingNames.DATA_DIR).orElse(SettingNames.DEFAULT_DATA_DIR))
             .toAbsolutePath()
             .normalize();
     int httpsPort =
@@ -51,15 +64,56 @@ public class BrokerConfig {
     publicUrl =
         URI.create(
             stripTrailingSlash(
-                config
-                    .getOptionalValue(SettingNames.PUBLIC_URL, String.class)
-                    .orElse("https://localhost:" + httpsPort)));
+                string(SettingNames.PUBLIC_URL).orElse("https://localhost:" + httpsPort)));
     maxBodyBytes =
         config
             .getOptionalValue(SettingNames.MAX_BODY_BYTES, Long.class)
             .orElse(SettingNames.DEFAULT_MAX_BODY_BYTES);
-    servedCertificateFile =
-        config.getOptionalValue(SettingNames.SERVED_CERTIFICATE_FILE, String.class).map(Path::of);
+    servedCertificateFile = string(SettingNames.SERVED_CERTIFICATE_FILE).map(Path::of);
+    masterKey = string(SettingNames.MASTER_KEY);
+    sessionIdle = Duration.ofMinutes(positive(SettingNames.SESSION_IDLE_MINUTES, 30));
+    sessionAbsolute = Duration.ofHours(positive(SettingNames.SESSION_ABSOLUTE_HOURS, 12));
+    if (sessionIdle.compareTo(sessionAbsolute) > 0) {
+      throw new IllegalStateException(
+          SettingNames.SESSION_IDLE_MINUTES
+              + " must not exceed "
+              + SettingNames.SESSION_ABSOLUTE_HOURS);
+    }
+    loginAllowPlaintext =
+        config.getOptionalValue(SettingNames.LOGIN_ALLOW_PLAINTEXT, Boolean.class).orElse(false);
+    loginKeyRotation = Duration.ofHours(positive(SettingNames.LOGIN_KEY_ROTATION_HOURS, 24));
+    passwordLettersAndNumbers =
+        config
+            .getOptionalValue(SettingNames.PASSWORD_LETTERS_AND_NUMBERS, Boolean.class)
+            .orElse(false);
+    smtp =
+        string(SettingNames.SMTP_HOST)
+            .map(
+                host ->
+                    new SmtpSettings(
+                        host,
+                        config.getOptionalValue(SettingNames.SMTP_PORT, Integer.class).orElse(587),
+                        string(SettingNames.SMTP_USERNAME).orElse(null),
+                        string(SettingNames.SMTP_PASSWORD).orElse(null),
+                        string(SettingNames.SMTP_FROM).orElse("broker@" + publicUrl.getHost()),
+                        SmtpSettings.Security.parse(
+                            string(SettingNames.SMTP_SECURITY).orElse("starttls"))));
+    trustedProxies =
+        string(SettingNames.TRUSTED_PROXIES)
+            .map(v -> List.of(v.split("\\s*,\\s*")))
+            .orElse(List.of());
+  }
+
+  private Optional<String> string(String name) {
+    return config.getOptionalValue(name, String.class).map(String::trim).filter(s -> !s.isEmpty());
+  }
+
+  private long positive(String name, long fallback) {
+    long value = config.getOptionalValue(name, Long.class).orElse(fallback);
+    if (value <= 0) {
+      throw new IllegalStateException(name + " must be a positive number");
+    }
+    return value;
   }
 
   private static String stripTrailingSlash(String url) {
@@ -91,5 +145,45 @@ public class BrokerConfig {
   /** The PEM certificate chain being served, when the broker's launcher started this server. */
   public Optional<Path> servedCertificateFile() {
     return servedCertificateFile;
+  }
+
+  /** The configured master key (base64), if any; else one is kept in the data directory. */
+  public Optional<String> masterKey() {
+    return masterKey;
+  }
+
+  /** A session unused this long ends (default 30 minutes). */
+  public Duration sessionIdle() {
+    return sessionIdle;
+  }
+
+  /** A session ends this long after login whatever its use (default 12 hours). */
+  public Duration sessionAbsolute() {
+    return sessionAbsolute;
+  }
+
+  /** Whether a plaintext password post is accepted (for clients without JavaScript). */
+  public boolean loginAllowPlaintext() {
+    return loginAllowPlaintext;
+  }
+
+  /** How often the login key is replaced (default daily). */
+  public Duration loginKeyRotation() {
+    return loginKeyRotation;
+  }
+
+  /** Whether passwords must contain a letter and a digit (off by default, per ASVS 5.0). */
+  public boolean passwordLettersAndNumbers() {
+    return passwordLettersAndNumbers;
+  }
+
+  /** The SMTP server for password-reset mail, when configured. */
+  public Optional<SmtpSettings> smtp() {
+    return smtp;
+  }
+
+  /** Addresses of reverse proxies whose {@code X-Forwarded-For} is believed. */
+  public List<String> trustedProxies() {
+    return trustedProxies;
   }
 }

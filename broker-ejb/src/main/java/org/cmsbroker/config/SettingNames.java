@@ -17,6 +17,19 @@ public final class SettingNames {
   public static final String DB_USER = "broker.db.user";
   public static final String DB_PASSWORD = "broker.db.password";
   public static final String MAX_BODY_BYTES = "broker.max.body.bytes";
+  public static final String MASTER_KEY = "broker.master.key";
+  public static final String SESSION_IDLE_MINUTES = "broker.session.idle.minutes";
+  public static final String SESSION_ABSOLUTE_HOURS = "broker.session.absolute.hours";
+  public static final String LOGIN_ALLOW_PLAINTEXT = "broker.login.allow.plaintext";
+  public static final String LOGIN_KEY_ROTATION_HOURS = "broker.login.key.rotation.hours";
+  public static final String PASSWORD_LETTERS_AND_NUMBERS = "broker.password.letters.and.numbers";
+  public static final String SMTP_HOST = "broker.smtp.host";
+  public static final String SMTP_PORT = "broker.smtp.port";
+  public static final String SMTP_USERNAME = "broker.smtp.username";
+  public static final String SMTP_PASSWORD = "broker.smtp.password";
+  public static final String SMTP_FROM = "broker.smtp.from";
+  public static final String SMTP_SECURITY = "broker.smtp.security";
+  public static final String TRUSTED_PROXIES = "broker.trusted.proxies";
 
   /**
    * Set by the launcher, never by an operator: the PEM file of the certificate chain actually

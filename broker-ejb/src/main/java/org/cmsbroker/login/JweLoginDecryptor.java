@@ -11,6 +11,7 @@ import java.text.ParseException;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.cmsbroker.login.LoginRejectedException.Reason;
 
 /**
@@ -45,11 +46,22 @@ public final class JweLoginDecryptor {
   /** The longest password the policy allows; counted in Unicode code points, never truncated. */
   public static final int MAX_PASSWORD_LENGTH = 128;
 
-  static final String USERNAME = "username";
-  static final String PASSWORD = "password";
-  static final String CHALLENGE = "challenge";
+  public static final String USERNAME = "username";
+  public static final String PASSWORD = "password";
+  public static final String CHALLENGE = "challenge";
 
-  private static final Set<String> MEMBERS = Set.of(USERNAME, PASSWORD, CHALLENGE);
+  /** Member name of the new password in the password-change and reset forms. */
+  public static final String NEW_PASSWORD = "new_password";
+
+  /** The login form's members. */
+  public static final Set<String> MEMBERS = Set.of(USERNAME, PASSWORD, CHALLENGE);
+
+  private static final Map<String, Integer> LIMITS =
+      Map.of(
+          USERNAME, MAX_USERNAME_LENGTH,
+          PASSWORD, MAX_PASSWORD_LENGTH,
+          NEW_PASSWORD, MAX_PASSWORD_LENGTH,
+          CHALLENGE, LoginChallenges.LENGTH);
 
   private final LoginKeyRing keys;
   private final LoginChallenges challenges;
@@ -67,12 +79,42 @@ public final class JweLoginDecryptor {
    * @throws LoginRejectedException if any step fails; its {@link Reason} says which
    */
   public LoginCredentials decrypt(String compactJwe) throws LoginRejectedException {
+    return decrypt(compactJwe, challenge -> true);
+  }
+
+  /**
+   * As {@link #decrypt(String)}, and the challenge must also satisfy {@code boundToClient} (for
+   * example: it was issued to the browser that holds this login cookie) before it is consumed, so a
+   * message captured or crafted elsewhere cannot log this browser in.
+   */
+  public LoginCredentials decrypt(String compactJwe, Predicate<String> boundToClient)
+      throws LoginRejectedException {
+    Map<String, String> fields = decryptForm(compactJwe, MEMBERS, boundToClient);
+    return new LoginCredentials(fields.get(USERNAME), fields.get(PASSWORD));
+  }
+
+  /**
+   * Decrypts an encrypted form with exactly the members {@code members} (each a non-empty string
+   * within its limit; {@code challenge} always among them), checks the challenge against {@code
+   * boundToClient}, then consumes it. The password-change and reset forms use this with {@code
+   * new_password}.
+   */
+  public Map<String, String> decryptForm(
+      String compactJwe, Set<String> members, Predicate<String> boundToClient)
+      throws LoginRejectedException {
+    if (!members.contains(CHALLENGE) || !LIMITS.keySet().containsAll(members)) {
+      throw new IllegalArgumentException("unsupported form members " + members);
+    }
     JWEObject jwe = parse(compactJwe);
     LoginKey key = checkHeader(jwe.getHeader());
     Map<String, Object> payload = decryptPayload(jwe, key);
-    LoginCredentials credentials = checkPayload(payload);
-    challenges.consume((String) payload.get(CHALLENGE));
-    return credentials;
+    Map<String, String> fields = checkPayload(payload, members);
+    String challenge = fields.get(CHALLENGE);
+    if (!boundToClient.test(challenge)) {
+      throw new LoginRejectedException(Reason.FOREIGN_CHALLENGE);
+    }
+    challenges.consume(challenge);
+    return fields;
   }
 
   private static JWEObject parse(String compactJwe) throws LoginRejectedException {
@@ -119,25 +161,26 @@ public final class JweLoginDecryptor {
     }
   }
 
-  private static LoginCredentials checkPayload(Map<String, Object> payload)
+  private static Map<String, String> checkPayload(Map<String, Object> payload, Set<String> members)
       throws LoginRejectedException {
-    if (!payload.keySet().equals(MEMBERS)) {
+    if (!payload.keySet().equals(members)) {
       throw new LoginRejectedException(Reason.WRONG_PAYLOAD_SHAPE);
     }
-    for (String member : MEMBERS) {
+    Map<String, String> fields = new java.util.HashMap<>();
+    for (String member : members) {
       if (!(payload.get(member) instanceof String value) || value.isEmpty()) {
         throw new LoginRejectedException(Reason.WRONG_PAYLOAD_SHAPE);
       }
+      fields.put(member, value);
     }
-    String username = (String) payload.get(USERNAME);
-    String password = (String) payload.get(PASSWORD);
-    String challenge = (String) payload.get(CHALLENGE);
-    if (codePoints(username) > MAX_USERNAME_LENGTH
-        || codePoints(password) > MAX_PASSWORD_LENGTH
-        || challenge.length() > LoginChallenges.LENGTH) {
-      throw new LoginRejectedException(Reason.FIELD_TOO_LONG);
+    for (String member : members) {
+      String value = fields.get(member);
+      int length = member.equals(CHALLENGE) ? value.length() : codePoints(value);
+      if (length > LIMITS.get(member)) {
+        throw new LoginRejectedException(Reason.FIELD_TOO_LONG);
+      }
     }
-    return new LoginCredentials(username, password);
+    return Map.copyOf(fields);
   }
 
   private static int codePoints(String s) {

@@ -27,7 +27,10 @@ public class LoginRejectedException extends Exception {
     FIELD_TOO_LONG("field_too_long", "A field of the login message is too long."),
     UNKNOWN_CHALLENGE("unknown_challenge", "The login challenge is unknown."),
     EXPIRED_CHALLENGE("expired_challenge", "The login challenge has expired."),
-    REPLAYED_CHALLENGE("replayed_challenge", "The login challenge was already used.");
+    REPLAYED_CHALLENGE("replayed_challenge", "The login challenge was already used."),
+    FOREIGN_CHALLENGE(
+        "foreign_challenge",
+        "The login challenge was not issued to this browser; reload the page.");
 
     private final String code;
     private final String message;

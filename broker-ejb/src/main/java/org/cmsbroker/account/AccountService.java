@@ -1,0 +1,257 @@
+package org.cmsbroker.account;
+
+import jakarta.ejb.Stateless;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.cmsbroker.audit.SecurityEvents;
+import org.cmsbroker.audit.SecurityEvents.Outcome;
+import org.cmsbroker.crypto.FieldCipher;
+import org.cmsbroker.crypto.PasswordHasher;
+
+/**
+ * Accounts: create, find, disable, unlock, set and change passwords, and verify a password with the
+ * same cost whether or not the account exists. Email and names are encrypted at rest; passwords are
+ * kept only as Argon2id hashes and upgraded when the configured cost rises.
+ */
+@Stateless
+public class AccountService {
+  static final String EMAIL = "account.email";
+  static final String GIVEN_NAME = "account.given_name";
+  static final String FAMILY_NAME = "account.family_name";
+
+  @PersistenceContext(unitName = "broker")
+  EntityManager em;
+
+  @Inject FieldCipher cipher;
+  @Inject PasswordHasher hasher;
+  @Inject PasswordPolicy policy;
+  @Inject SecurityEvents events;
+
+  private final Clock clock = Clock.systemUTC();
+
+  private OffsetDateTime now() {
+    return OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
+  }
+
+  /** Creates an account; the password must satisfy the policy. */
+  public AccountView create(NewAccount request, char[] password) throws AccountException {
+    String username = AccountRules.username(request.username());
+    String email = AccountRules.email(request.email());
+    String given = AccountRules.name(request.givenName());
+    String family = AccountRules.name(request.familyName());
+    String roles = AccountRules.roles(request.roles());
+    checkPolicy(password);
+    String key = AccountRules.usernameKey(username);
+    if (entity(key).isPresent()) {
+      throw new AccountException(
+          AccountException.Reason.USERNAME_TAKEN, "That username is already taken.");
+    }
+    OffsetDateTime now = now();
+    Account account = new Account(UUID.randomUUID().toString(), username, key, now);
+    account.setEmail(cipher.encrypt(EMAIL, email), emailIndex(email));
+    account.setEmailVerified(request.emailVerified());
+    account.setNames(cipher.encrypt(GIVEN_NAME, given), cipher.encrypt(FAMILY_NAME, family));
+    account.setRoles(roles);
+    account.setPasswordHash(hasher.hash(password), now);
+    em.persist(account);
+    em.flush();
+    events.record("account.created", Outcome.SUCCESS, account.id(), null, null);
+    return view(account);
+  }
+
+  private void checkPolicy(char[] password) throws AccountException {
+    try {
+      policy.check(java.nio.CharBuffer.wrap(password));
+    } catch (PasswordPolicyException e) {
+      throw new AccountException(AccountException.Reason.WEAK_PASSWORD, e.getMessage());
+    }
+  }
+
+  private String emailIndex(String email) {
+    return cipher.index(EMAIL, AccountRules.emailKey(email));
+  }
+
+  private Optional<Account> entity(String usernameKey) {
+    return em.createQuery("SELECT a FROM Account a WHERE a.usernameKey = :k", Account.class)
+        .setParameter("k", usernameKey)
+        .getResultStream()
+        .findFirst();
+  }
+
+  private Account require(String username) throws AccountException {
+    return entity(AccountRules.usernameKey(username == null ? "" : username))
+        .orElseThrow(
+            () ->
+                new AccountException(
+                    AccountException.Reason.NO_SUCH_ACCOUNT, "There is no such account."));
+  }
+
+  /** The account with this username (case-insensitive). */
+  public Optional<AccountView> findByUsername(String username) {
+    if (username == null || username.isBlank()) {
+      return Optional.empty();
+    }
+    return entity(AccountRules.usernameKey(username)).map(this::view);
+  }
+
+  /** The account with this id. */
+  public Optional<AccountView> findById(String id) {
+    return Optional.ofNullable(id == null ? null : em.find(Account.class, id)).map(this::view);
+  }
+
+  /** Accounts with this email address (addresses need not be unique). */
+  public List<AccountView> findByEmail(String email) {
+    if (email == null || email.isBlank()) {
+      return List.of();
+    }
+    return em
+        .createQuery("SELECT a FROM Account a WHERE a.emailIndex = :i", Account.class)
+        .setParameter("i", emailIndex(email))
+        .getResultList()
+        .stream()
+        .map(this::view)
+        .toList();
+  }
+
+  /** All accounts, by username. */
+  public List<AccountView> list() {
+    return em
+        .createQuery("SELECT a FROM Account a ORDER BY a.usernameKey", Account.class)
+        .getResultList()
+        .stream()
+        .map(this::view)
+        .toList();
+  }
+
+  /** Disables (or re-enables) an account: a disabled account cannot log in. */
+  public AccountView setDisabled(String username, boolean disabled) throws AccountException {
+    Account account = require(username);
+    account.setState(disabled ? Account.State.DISABLED : Account.State.ACTIVE);
+    account.touch(now());
+    events.record(
+        disabled ? "account.disabled" : "account.enabled",
+        Outcome.SUCCESS,
+        account.id(),
+        null,
+        null);
+    return view(account);
+  }
+
+  /** Locks an account until {@code until} (null clears the lock). */
+  public AccountView setLockedUntil(String username, Instant until) throws AccountException {
+    Account account = require(username);
+    account.setLockedUntil(until == null ? null : until.atOffset(ZoneOffset.UTC));
+    account.touch(now());
+    events.record(
+        until == null ? "account.unlocked" : "account.locked",
+        Outcome.SUCCESS,
+        account.id(),
+        null,
+        null);
+    return view(account);
+  }
+
+  /**
+   * Sets a new password (administrator or reset): the policy applies; sessions stay the caller's
+   * business.
+   */
+  public AccountView setPassword(String username, char[] password) throws AccountException {
+    Account account = require(username);
+    checkPolicy(password);
+    account.setPasswordHash(hasher.hash(password), now());
+    account.touch(now());
+    events.record("account.password_set", Outcome.SUCCESS, account.id(), null, null);
+    return view(account);
+  }
+
+  /** Sets a new password by account id (password reset). */
+  public AccountView setPasswordById(String id, char[] password) throws AccountException {
+    Account account = em.find(Account.class, id);
+    if (account == null) {
+      throw new AccountException(
+          AccountException.Reason.NO_SUCH_ACCOUNT, "There is no such account.");
+    }
+    return setPassword(account.username(), password);
+  }
+
+  /** Changes the password of a signed-in person, who must give the current one. */
+  public AccountView changePassword(String id, char[] current, char[] replacement)
+      throws AccountException {
+    Account account = em.find(Account.class, id);
+    if (account == null
+        || account.passwordHash() == null
+        || !hasher.verify(current, account.passwordHash())) {
+      events.record("account.password_change", Outcome.FAILURE, id, null, "wrong_password");
+      throw new AccountException(
+          AccountException.Reason.WRONG_PASSWORD, "The current password is not correct.");
+    }
+    checkPolicy(replacement);
+    account.setPasswordHash(hasher.hash(replacement), now());
+    account.touch(now());
+    events.record("account.password_change", Outcome.SUCCESS, id, null, null);
+    return view(account);
+  }
+
+  /**
+   * Verifies a password for a username. Costs one Argon2id verification whether or not the account
+   * exists or has a password, so timing does not reveal accounts. On success the hash is upgraded
+   * when the configured parameters rose, and the login time recorded. Does not look at the
+   * account's state: the caller decides what a disabled or locked account gets.
+   */
+  public Optional<AccountView> verifyPassword(String username, char[] password) {
+    Optional<Account> found =
+        username == null || username.isBlank()
+            ? Optional.empty()
+            : entity(AccountRules.usernameKey(username));
+    if (found.isEmpty() || found.get().passwordHash() == null) {
+      hasher.verifyDummy(password);
+      return Optional.empty();
+    }
+    Account account = found.get();
+    if (!hasher.verify(password, account.passwordHash())) {
+      return Optional.empty();
+    }
+    if (hasher.needsRehash(account.passwordHash())) {
+      account.setPasswordHash(hasher.hash(password), now());
+    }
+    account.setLastLoginAt(now());
+    return Optional.of(view(account));
+  }
+
+  /** The case-insensitive key a username is unique (and throttled) under. */
+  public static String usernameKey(String username) {
+    return AccountRules.usernameKey(username == null ? "" : username);
+  }
+
+  /** Wipes a password array. */
+  public static void wipe(char[] password) {
+    if (password != null) {
+      Arrays.fill(password, '\0');
+    }
+  }
+
+  private AccountView view(Account a) {
+    List<String> roles = a.roles().isEmpty() ? List.of() : List.of(a.roles().split(","));
+    return new AccountView(
+        a.id(),
+        a.username(),
+        cipher.decrypt(EMAIL, a.emailCiphertext()),
+        a.emailVerified(),
+        cipher.decrypt(GIVEN_NAME, a.givenNameCiphertext()),
+        cipher.decrypt(FAMILY_NAME, a.familyNameCiphertext()),
+        roles,
+        a.state(),
+        a.lockedUntil() == null ? null : a.lockedUntil().toInstant(),
+        a.createdAt().toInstant(),
+        a.lastLoginAt() == null ? null : a.lastLoginAt().toInstant());
+  }
+}

@@ -1,0 +1,86 @@
+package org.cmsbroker.audit;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.OffsetDateTime;
+
+/** One recorded security event (table {@code security_event}). Written once, never updated. */
+@Entity
+@Table(name = "security_event")
+public class SecurityEvent {
+  @Id
+  @GeneratedValue(strategy = GenerationType.IDENTITY)
+  private Long id;
+
+  @Column(name = "occurred_at", nullable = false)
+  private OffsetDateTime occurredAt;
+
+  @Column(name = "event_type", nullable = false, length = 64)
+  private String eventType;
+
+  @Column(nullable = false, length = 16)
+  private String outcome;
+
+  @Column(name = "subject_id", length = 64)
+  private String subjectId;
+
+  @Column(name = "client_id", length = 128)
+  private String clientId;
+
+  @Column(name = "remote_ip", length = 45)
+  private String remoteIp;
+
+  @Column(length = 1024)
+  private String detail;
+
+  protected SecurityEvent() {}
+
+  SecurityEvent(
+      OffsetDateTime occurredAt,
+      String eventType,
+      String outcome,
+      String subjectId,
+      String clientId,
+      String remoteIp,
+      String detail) {
+    this.occurredAt = occurredAt;
+    this.eventType = eventType;
+    this.outcome = outcome;
+    this.subjectId = subjectId;
+    this.clientId = clientId;
+    this.remoteIp = remoteIp;
+    this.detail = detail;
+  }
+
+  public Long id() {
+    return id;
+  }
+
+  public OffsetDateTime occurredAt() {
+    return occurredAt;
+  }
+
+  public String eventType() {
+    return eventType;
+  }
+
+  public String outcome() {
+    return outcome;
+  }
+
+  public String subjectId() {
+    return subjectId;
+  }
+
+  public String remoteIp() {
+    return remoteIp;
+  }
+
+  public String detail() {
+    return detail;
+  }
+}

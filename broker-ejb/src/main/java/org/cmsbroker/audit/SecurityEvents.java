@@ -1,0 +1,56 @@
+package org.cmsbroker.audit;
+
+import jakarta.ejb.Stateless;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+
+/**
+ * Records security events in their own transaction, so a refused login is recorded even though
+ * nothing else is written. Callers pass no secrets: ids, types, outcomes and fixed reason codes
+ * only.
+ */
+@Stateless
+public class SecurityEvents {
+  @PersistenceContext(unitName = "broker")
+  EntityManager em;
+
+  private final Clock clock = Clock.systemUTC();
+
+  /** Outcome of an event. */
+  public enum Outcome {
+    SUCCESS,
+    FAILURE,
+    REFUSED;
+
+    String code() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
+  public void record(
+      String type, Outcome outcome, String subjectId, String remoteIp, String detail) {
+    em.persist(
+        new SecurityEvent(
+            OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC),
+            type,
+            outcome.code(),
+            subjectId,
+            null,
+            remoteIp,
+            detail == null || detail.length() <= 1024 ? detail : detail.substring(0, 1024)));
+  }
+
+  /** The most recent events, newest first. */
+  public List<SecurityEvent> recent(int max) {
+    return em.createQuery("SELECT e FROM SecurityEvent e ORDER BY e.id DESC", SecurityEvent.class)
+        .setMaxResults(max)
+        .getResultList();
+  }
+}

@@ -1,0 +1,129 @@
+package org.cmsbroker.login;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.ejb.ConcurrencyManagement;
+import jakarta.ejb.ConcurrencyManagementType;
+import jakarta.ejb.DependsOn;
+import jakarta.ejb.Schedule;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.logging.Logger;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.cmsbroker.audit.SecurityEvents;
+import org.cmsbroker.audit.SecurityEvents.Outcome;
+import org.cmsbroker.config.BrokerConfig;
+import org.cmsbroker.crypto.MasterKey;
+import org.cmsbroker.crypto.RsaOaepKeyGenerator;
+
+/**
+ * The login machinery of this instance: the login key ring (keys in the database, rotated on
+ * schedule), single-use challenges, the JWE decryptor and the brute-force throttle. Made once at
+ * start-up after the schema is migrated; maintenance runs every ten minutes. Bean-managed
+ * concurrency: the parts are thread-safe themselves.
+ */
+@Startup
+@Singleton
+@DependsOn("DatabaseMigrator")
+@ConcurrencyManagement(ConcurrencyManagementType.BEAN)
+public class LoginComponents {
+  private static final Logger LOG = Logger.getLogger(LoginComponents.class.getName());
+
+  @Inject BrokerConfig config;
+  @Inject JpaLoginKeyStore keyStore;
+  @Inject MasterKey masterKey;
+  @Inject SecurityEvents events;
+
+  private final Clock clock = Clock.systemUTC();
+  private LoginKeyRing ring;
+  private LoginChallenges challenges;
+  private JweLoginDecryptor decryptor;
+  private LoginThrottle throttle;
+  private byte[] bindingKey;
+  private volatile boolean ready;
+
+  @PostConstruct
+  void start() {
+    ring =
+        new LoginKeyRing(
+            new CachingLoginKeyStore(keyStore, Duration.ofSeconds(30), clock),
+            new RsaOaepKeyGenerator(),
+            config.loginKeyRotation(),
+            LoginKeyRing.DEFAULT_GRACE_PERIOD,
+            clock);
+    challenges = new LoginChallenges(new InMemoryChallengeStore(), clock);
+    decryptor = new JweLoginDecryptor(ring, challenges);
+    throttle = new LoginThrottle(new InMemoryThrottleStore(), clock);
+    bindingKey = masterKey.derive("login-challenge-binding/v1");
+    try {
+      LoginKey current = ring.rotateIfDue();
+      ready = true;
+      LOG.info(() -> "Login key " + current.keyId() + " is current");
+    } catch (RuntimeException e) {
+      LOG.severe("Login keys could not be loaded or made: " + e.getMessage());
+    }
+  }
+
+  @Schedule(hour = "*", minute = "*/10", persistent = false)
+  void maintain() {
+    String before = ring.current().keyId();
+    LoginKey current = ring.rotateIfDue();
+    if (!current.keyId().equals(before)) {
+      events.record("login_key.rotated", Outcome.SUCCESS, null, null, "kid=" + current.keyId());
+    }
+    challenges.purgeExpired();
+    throttle.purgeIdle();
+  }
+
+  /** Whether the login key is loaded (readiness). */
+  public boolean isReady() {
+    return ready;
+  }
+
+  public LoginKeyRing keyRing() {
+    return ring;
+  }
+
+  public LoginChallenges challenges() {
+    return challenges;
+  }
+
+  public JweLoginDecryptor decryptor() {
+    return decryptor;
+  }
+
+  public LoginThrottle throttle() {
+    return throttle;
+  }
+
+  /**
+   * The value of the browser cookie that binds a challenge to the browser it was issued to: an HMAC
+   * of the challenge under a key derived from the master key.
+   */
+  public String bindingFor(String challenge) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(bindingKey, "HmacSHA256"));
+      return Base64.getUrlEncoder()
+          .withoutPadding()
+          .encodeToString(mac.doFinal(challenge.getBytes(StandardCharsets.UTF_8)));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HMAC-SHA256 is not available", e);
+    }
+  }
+
+  /** Whether {@code cookie} is the binding of {@code challenge}, compared in constant time. */
+  public boolean isBound(String challenge, String cookie) {
+    return cookie != null
+        && MessageDigest.isEqual(
+            bindingFor(challenge).getBytes(StandardCharsets.US_ASCII),
+            cookie.getBytes(StandardCharsets.US_ASCII));
+  }
+}

@@ -1,0 +1,114 @@
+package org.cmsbroker.login;
+
+import jakarta.ejb.Stateless;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+import org.cmsbroker.account.Account;
+import org.cmsbroker.account.AccountService;
+import org.cmsbroker.account.AccountView;
+import org.cmsbroker.audit.SecurityEvents;
+import org.cmsbroker.audit.SecurityEvents.Outcome;
+import org.cmsbroker.config.BrokerConfig;
+import org.cmsbroker.session.SessionService;
+
+/**
+ * A login, in order: decrypt and check the submission (key, challenge bound to this browser),
+ * throttle per account and per address, verify the password (same cost for unknown accounts), check
+ * the account's state, then make a session. Every outcome is recorded as a security event with no
+ * secret in it.
+ */
+@Stateless
+public class LoginService {
+  @Inject LoginComponents login;
+  @Inject AccountService accounts;
+  @Inject SessionService sessions;
+  @Inject SecurityEvents events;
+  @Inject BrokerConfig config;
+
+  private final Clock clock = Clock.systemUTC();
+
+  /** A login with the page's encrypted submission; {@code bindingCookie} from this browser. */
+  public LoginOutcome loginEncrypted(String compactJwe, String bindingCookie, String remoteIp) {
+    LoginCredentials credentials;
+    try {
+      credentials =
+          login
+              .decryptor()
+              .decrypt(compactJwe, challenge -> login.isBound(challenge, bindingCookie));
+    } catch (LoginRejectedException e) {
+      events.record("login", Outcome.REFUSED, null, remoteIp, e.reason().code());
+      return new LoginOutcome.Rejected(e.reason());
+    }
+    char[] password = credentials.passwordChars();
+    try {
+      return verify(credentials.username(), password, remoteIp);
+    } finally {
+      AccountService.wipe(password);
+    }
+  }
+
+  /** A plaintext login post: refused unless the operator allowed it. */
+  public LoginOutcome loginPlaintext(String username, char[] password, String remoteIp) {
+    try {
+      if (!config.loginAllowPlaintext()) {
+        events.record("login", Outcome.REFUSED, null, remoteIp, "plaintext_refused");
+        return new LoginOutcome.PlaintextRefused();
+      }
+      if (username == null
+          || username.length() > JweLoginDecryptor.MAX_USERNAME_LENGTH
+          || password == null
+          || password.length > 2 * JweLoginDecryptor.MAX_PASSWORD_LENGTH) {
+        events.record("login", Outcome.REFUSED, null, remoteIp, "field_too_long");
+        return new LoginOutcome.Rejected(LoginRejectedException.Reason.FIELD_TOO_LONG);
+      }
+      return verify(username, password, remoteIp);
+    } finally {
+      AccountService.wipe(password);
+    }
+  }
+
+  private LoginOutcome verify(String username, char[] password, String remoteIp) {
+    String accountKey = AccountService.usernameKey(username);
+    String address = remoteIp == null ? "unknown" : remoteIp;
+    ThrottleDecision decision = login.throttle().check(accountKey, address);
+    Optional<String> knownId = accounts.findByUsername(username).map(AccountView::id);
+    if (!decision.allowed()) {
+      events.record(
+          "login",
+          Outcome.REFUSED,
+          knownId.orElse(null),
+          remoteIp,
+          decision.accountLimitReached() ? "account_locked" : "throttled");
+      return new LoginOutcome.Locked(
+          decision.lockedUntil().orElse(clock.instant()), decision.accountLimitReached());
+    }
+    Optional<AccountView> verified = accounts.verifyPassword(username, password);
+    if (verified.isEmpty()) {
+      login.throttle().recordFailure(accountKey, address);
+      events.record(
+          "login", Outcome.FAILURE, knownId.orElse(null), remoteIp, "invalid_credentials");
+      ThrottleDecision after = login.throttle().check(accountKey, address);
+      if (after.accountLimitReached()) {
+        events.record(
+            "account.locked", Outcome.SUCCESS, knownId.orElse(null), remoteIp, "throttle");
+      }
+      return new LoginOutcome.InvalidCredentials();
+    }
+    AccountView account = verified.get();
+    if (account.state() == Account.State.DISABLED) {
+      events.record("login", Outcome.REFUSED, account.id(), remoteIp, "account_disabled");
+      return new LoginOutcome.Disabled();
+    }
+    Instant now = clock.instant();
+    if (account.lockedUntil() != null && account.lockedUntil().isAfter(now)) {
+      events.record("login", Outcome.REFUSED, account.id(), remoteIp, "account_locked");
+      return new LoginOutcome.Locked(account.lockedUntil(), true);
+    }
+    login.throttle().recordSuccess(accountKey, address);
+    var session = sessions.create(account.id(), remoteIp);
+    events.record("login", Outcome.SUCCESS, account.id(), remoteIp, null);
+    return new LoginOutcome.Success(account, session);
+  }
+}

@@ -1,0 +1,137 @@
+package org.cmsbroker.session;
+
+import jakarta.ejb.Stateless;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Optional;
+import org.cmsbroker.config.BrokerConfig;
+
+/**
+ * Makes, finds and ends login sessions. A session ends when unused for the idle timeout, at the
+ * absolute timeout, at logout, or when its account's password changes.
+ */
+@Stateless
+public class SessionService {
+  /**
+   * The cookie that carries the session: {@code __Host-} so only this origin, over TLS, sets it.
+   */
+  public static final String COOKIE = "__Host-broker_session";
+
+  /** Last-seen times are written at most this often, to spare the database. */
+  static final Duration SEEN_GRANULARITY = Duration.ofSeconds(30);
+
+  @PersistenceContext(unitName = "broker")
+  EntityManager em;
+
+  @Inject BrokerConfig config;
+  @Inject SecureRandom random;
+
+  private final Clock clock = Clock.systemUTC();
+
+  private OffsetDateTime now() {
+    return OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
+  }
+
+  /** Makes a session for an account that has just logged in. */
+  public NewSession create(String accountId, String remoteIp) {
+    String token = randomToken();
+    OffsetDateTime now = now();
+    LoginSession session =
+        new LoginSession(
+            hash(token),
+            accountId,
+            randomToken(),
+            now,
+            now.plus(config.sessionAbsolute()),
+            remoteIp);
+    em.persist(session);
+    return new NewSession(token, active(session));
+  }
+
+  /** The live session for a cookie value, touching its last-seen time; empty when none. */
+  public Optional<ActiveSession> resolve(String token) {
+    if (token == null || token.length() != 43) {
+      return Optional.empty();
+    }
+    LoginSession session = em.find(LoginSession.class, hash(token));
+    OffsetDateTime now = now();
+    if (session == null || !live(session, now)) {
+      return Optional.empty();
+    }
+    if (session.lastSeenAt().plus(SEEN_GRANULARITY).isBefore(now)) {
+      session.seen(now);
+    }
+    return Optional.of(active(session));
+  }
+
+  private boolean live(LoginSession session, OffsetDateTime now) {
+    return session.endedAt() == null
+        && session.expiresAt().isAfter(now)
+        && session.lastSeenAt().plus(config.sessionIdle()).isAfter(now);
+  }
+
+  /** Ends the session of this cookie value (logout). */
+  public void end(String token) {
+    if (token == null) {
+      return;
+    }
+    LoginSession session = em.find(LoginSession.class, hash(token));
+    if (session != null && session.endedAt() == null) {
+      session.end(now());
+    }
+  }
+
+  /** Ends every session of an account (password changed or reset, account disabled). */
+  public int endAll(String accountId) {
+    return em.createQuery(
+            "UPDATE LoginSession s SET s.endedAt = :now WHERE s.accountId = :a AND s.endedAt IS NULL")
+        .setParameter("now", now())
+        .setParameter("a", accountId)
+        .executeUpdate();
+  }
+
+  /** Whether {@code presented} is the session's CSRF token, compared in constant time. */
+  public static boolean csrfMatches(ActiveSession session, String presented) {
+    return presented != null
+        && MessageDigest.isEqual(
+            session.csrfToken().getBytes(StandardCharsets.US_ASCII),
+            presented.getBytes(StandardCharsets.US_ASCII));
+  }
+
+  private String randomToken() {
+    byte[] bytes = new byte[32];
+    random.nextBytes(bytes);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+
+  static String hash(String token) {
+    try {
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256")
+                  .digest(token.getBytes(StandardCharsets.US_ASCII)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static ActiveSession active(LoginSession s) {
+    return new ActiveSession(
+        s.idHash(),
+        s.accountId(),
+        s.csrfToken(),
+        s.createdAt().toInstant(),
+        s.expiresAt().toInstant());
+  }
+}
