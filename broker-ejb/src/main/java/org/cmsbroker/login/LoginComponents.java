@@ -60,7 +60,15 @@ public class LoginComponents {
             clock);
     challenges = new LoginChallenges(new InMemoryChallengeStore(), clock);
     decryptor = new JweLoginDecryptor(ring, challenges);
-    throttle = new LoginThrottle(new InMemoryThrottleStore(), clock);
+    throttle =
+        new LoginThrottle(
+            new InMemoryThrottleStore(),
+            LoginThrottle.DEFAULT_BASE_DELAY,
+            LoginThrottle.DEFAULT_MAX_DELAY,
+            LoginThrottle.DEFAULT_WINDOW,
+            LoginThrottle.DEFAULT_MAX_FAILURES_PER_ACCOUNT,
+            LoginThrottle.DEFAULT_FREE_FAILURES_PER_ADDRESS,
+            clock);
     bindingKey = masterKey.derive("login-challenge-binding/v1");
     try {
       LoginKey current = ring.rotateIfDue();

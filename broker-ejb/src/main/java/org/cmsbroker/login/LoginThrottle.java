@@ -24,11 +24,13 @@ public final class LoginThrottle {
   public static final Duration DEFAULT_MAX_DELAY = Duration.ofSeconds(30);
   public static final Duration DEFAULT_WINDOW = Duration.ofHours(1);
   public static final int DEFAULT_MAX_FAILURES_PER_ACCOUNT = 100;
+  public static final int DEFAULT_FREE_FAILURES_PER_ADDRESS = 5;
 
   private static final String ACCOUNT = "account:";
   private static final String ADDRESS = "ip:";
 
   private final ThrottleStore store;
+  private final int freeFailuresPerAddress;
   private final Duration baseDelay;
   private final Duration maxDelay;
   private final Duration window;
@@ -51,6 +53,26 @@ public final class LoginThrottle {
       Duration window,
       int maxFailuresPerAccount,
       Clock clock) {
+    this(store, baseDelay, maxDelay, window, maxFailuresPerAccount, 0, clock);
+  }
+
+  /**
+   * As above, and an address may fail {@code freeFailuresPerAddress} times in a row before its
+   * delays start: many people share one address behind a NAT or proxy, so one person's typo must
+   * not slow down the others, while a guessing run from one address still is.
+   */
+  public LoginThrottle(
+      ThrottleStore store,
+      Duration baseDelay,
+      Duration maxDelay,
+      Duration window,
+      int maxFailuresPerAccount,
+      int freeFailuresPerAddress,
+      Clock clock) {
+    if (freeFailuresPerAddress < 0 || freeFailuresPerAddress > 20) {
+      throw new IllegalArgumentException("Free failures per address must be between 0 and 20");
+    }
+    this.freeFailuresPerAddress = freeFailuresPerAddress;
     this.store = Objects.requireNonNull(store, "store");
     this.baseDelay = Objects.requireNonNull(baseDelay, "baseDelay");
     this.maxDelay = Objects.requireNonNull(maxDelay, "maxDelay");
@@ -103,9 +125,11 @@ public final class LoginThrottle {
         until = later(until, lock.get());
       }
     }
-    if (forAddress.isPresent()) {
+    if (forAddress.isPresent() && forAddress.get().consecutiveFailures() > freeFailuresPerAddress) {
       FailureHistory h = forAddress.get();
-      until = later(until, h.lastFailure().plus(delay(h.consecutiveFailures())));
+      until =
+          later(
+              until, h.lastFailure().plus(delay(h.consecutiveFailures() - freeFailuresPerAddress)));
     }
     return until.isAfter(now)
         ? ThrottleDecision.lockedUntil(until, accountLimit)

@@ -164,4 +164,50 @@ class LoginThrottleTest {
                 101,
                 clock));
   }
+
+  private LoginThrottle sharedAddressThrottle() {
+    return new LoginThrottle(
+        store,
+        LoginThrottle.DEFAULT_BASE_DELAY,
+        LoginThrottle.DEFAULT_MAX_DELAY,
+        LoginThrottle.DEFAULT_WINDOW,
+        LoginThrottle.DEFAULT_MAX_FAILURES_PER_ACCOUNT,
+        LoginThrottle.DEFAULT_FREE_FAILURES_PER_ADDRESS,
+        clock);
+  }
+
+  @Test
+  void oneTypoFromASharedAddressDoesNotDelayOtherAccounts() {
+    LoginThrottle shared = sharedAddressThrottle();
+    shared.recordFailure(ALICE, IP);
+
+    assertTrue(shared.check("bob@example.org", IP).allowed());
+    assertFalse(shared.check(ALICE, IP).allowed(), "the account itself still waits");
+  }
+
+  @Test
+  void addressDelaysStartAfterItsFreeFailures() {
+    LoginThrottle shared = sharedAddressThrottle();
+    for (int i = 0; i < LoginThrottle.DEFAULT_FREE_FAILURES_PER_ADDRESS + 1; i++) {
+      shared.recordFailure("user" + i, IP);
+    }
+
+    assertEquals(
+        Optional.of(clock.instant().plusSeconds(1)), shared.check("someone-new", IP).lockedUntil());
+  }
+
+  @Test
+  void freeFailuresPerAddressAreBounded() {
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            new LoginThrottle(
+                store,
+                LoginThrottle.DEFAULT_BASE_DELAY,
+                LoginThrottle.DEFAULT_MAX_DELAY,
+                LoginThrottle.DEFAULT_WINDOW,
+                LoginThrottle.DEFAULT_MAX_FAILURES_PER_ACCOUNT,
+                21,
+                clock));
+  }
 }
