@@ -16,14 +16,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.cmsbroker.config.BrokerConfig;
-import org.cmsbroker.login.Challenge;
-import org.cmsbroker.login.LoginComponents;
 import org.cmsbroker.login.LoginOutcome;
 import org.cmsbroker.login.LoginService;
 import org.cmsbroker.session.ActiveSession;
 import org.cmsbroker.web.http.ClientAddress;
 import org.cmsbroker.web.http.Cookies;
-import org.cmsbroker.web.page.Html;
 import org.cmsbroker.web.page.Pages;
 
 /**
@@ -36,13 +33,12 @@ import org.cmsbroker.web.page.Pages;
 public class LoginServlet extends HttpServlet {
   private static final long serialVersionUID = 1L;
 
-  /** Binds the page's challenge to this browser; Strict: never sent from another site. */
-  public static final String BINDING_COOKIE = "__Host-broker_login";
+  private static final String BINDING_COOKIE = EncryptedForms.BINDING_COOKIE;
 
   private static final DateTimeFormatter TIME =
       DateTimeFormatter.ofPattern("HH:mm:ss 'UTC'", Locale.ROOT).withZone(ZoneOffset.UTC);
 
-  @Inject transient LoginComponents login;
+  @Inject transient EncryptedForms forms;
   @Inject transient LoginService service;
   @Inject transient WebSessions sessions;
   @Inject transient BrokerConfig config;
@@ -199,8 +195,7 @@ public class LoginServlet extends HttpServlet {
       String error,
       String notice)
       throws IOException {
-    Challenge challenge = login.challenges().issue();
-    Cookies.set(response, BINDING_COOKIE, login.bindingFor(challenge.value()), "Strict");
+    String formConfig = forms.prepare(response);
     boolean plaintext = config.loginAllowPlaintext();
     Map<String, String> values = new HashMap<>();
     values.put(
@@ -218,14 +213,7 @@ public class LoginServlet extends HttpServlet {
         plaintext
             ? "Without JavaScript your password is sent protected by TLS only."
             : "JavaScript is needed: it encrypts your password before it leaves this page.");
-    values.put(
-        "config",
-        Html.scriptJson(
-            "{\"key\":"
-                + login.keyRing().currentPublicJwk().toJSONString()
-                + ",\"challenge\":\""
-                + challenge.value()
-                + "\"}"));
+    values.put("config", formConfig);
     Pages.write(getServletContext(), response, status, "Sign in", "login", values);
   }
 
