@@ -108,6 +108,8 @@ public class PasswordChangeServlet extends HttpServlet {
       AccountService.wipe(current);
       AccountService.wipe(replacement);
     }
+    // The current password was proven: earlier failures no longer count against the account.
+    login.throttle().recordSuccess(throttleKey, address);
     sessions.endAll(account.get().id());
     webSessions.start(response, sessions.create(account.get().id(), address));
     response.setStatus(HttpServletResponse.SC_SEE_OTHER);
