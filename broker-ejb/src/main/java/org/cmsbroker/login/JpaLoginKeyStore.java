@@ -1,6 +1,7 @@
 package org.cmsbroker.login;
 
 import com.nimbusds.jose.jwk.RSAKey;
+import jakarta.ejb.LocalBean;
 import jakarta.ejb.Stateless;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -15,6 +16,7 @@ import org.cmsbroker.crypto.FieldCipher;
  * master key. Each call is its own transaction.
  */
 @Stateless
+@LocalBean
 public class JpaLoginKeyStore implements LoginKeyStore {
   static final String FIELD = "login_key.private_jwk";
 
