@@ -151,6 +151,14 @@ public final class LoginThrottle {
     store.remove(ACCOUNT + account);
   }
 
+  /**
+   * Forgets the account's failure history, lifting its delay and its lock (an administrator's
+   * unlock). Addresses keep theirs, for the same reason as in {@link #recordSuccess}.
+   */
+  public void forgetAccount(String account) {
+    store.remove(ACCOUNT + account);
+  }
+
   /** Forgets histories older than the window; call from a timer. */
   public void purgeIdle() {
     store.purgeIdleSince(clock.instant().minus(window));

@@ -116,6 +116,19 @@ class LoginThrottleTest {
   }
 
   @Test
+  void forgetAccountLiftsTheAccountLockButNotTheAddressDelay() {
+    for (int i = 0; i < 100; i++) {
+      throttle.recordFailure(ALICE, "203.0.113." + i);
+    }
+    assertTrue(throttle.check(ALICE, "198.51.100.7").accountLimitReached());
+
+    throttle.forgetAccount(ALICE);
+
+    assertTrue(throttle.check(ALICE, "198.51.100.7").allowed());
+    assertFalse(throttle.check("bob", "203.0.113.99").allowed());
+  }
+
+  @Test
   void successResetsTheAccountButNotTheAddress() {
     throttle.recordFailure(ALICE, IP);
     throttle.recordFailure(ALICE, IP);

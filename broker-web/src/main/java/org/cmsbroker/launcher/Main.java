@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 
@@ -20,10 +21,12 @@ import java.util.Map;
  *       and print its URL when it answers.
  *   <li>{@code prepare}: the same checks and files without booting, plus the options to run the WAR
  *       under a stock {@code payara-micro.jar} (used by the integration tests).
+ *   <li>{@code admin ...}: manage accounts in the running broker ({@link AdminClient}).
  *   <li>{@code help}: usage.
  * </ul>
  *
- * Exit codes: 0 success, 1 failure after the configuration was accepted, 2 a bad setting or usage.
+ * Exit codes: 0 success, 1 failure after the configuration was accepted (for {@code admin}: the
+ * broker refused, or none is running), 2 a bad setting or usage.
  */
 public final class Main {
   static final int OK = 0;
@@ -47,6 +50,8 @@ public final class Main {
           return start(out, err);
         case "prepare":
           return prepare(out);
+        case "admin":
+          return AdminClient.run(Arrays.asList(args).subList(1, args.length), out, err);
         case "help", "--help", "-h":
           out.print(usage());
           return OK;
@@ -67,6 +72,7 @@ public final class Main {
 
           run       check the configuration and start the broker (default)
           prepare   check the configuration and write <data dir>/runtime/ without starting
+          admin     manage accounts in the running broker ("admin help" for its commands)
           help      this text
 
         Settings come from system properties (-Dbroker.https.port=8443), environment variables

@@ -32,9 +32,15 @@ public final class BrokerProcess implements AutoCloseable {
   /** Starts broker.jar with these environment variables (and the JVM options given). */
   public static BrokerProcess start(Path workDir, Map<String, String> env, String... args)
       throws IOException {
+    return start(workDir, env, false, args);
+  }
+
+  private static BrokerProcess start(
+      Path workDir, Map<String, String> env, boolean shortCommand, String... args)
+      throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xmx384m");
+    command.add(shortCommand ? "-Xmx64m" : "-Xmx384m");
     command.add("-XX:+UseSerialGC");
     command.add("-jar");
     command.add(BrokerHome.brokerJar().toString());
@@ -48,6 +54,32 @@ public final class BrokerProcess implements AutoCloseable {
     builder.redirectOutput(out.toFile());
     builder.redirectError(err.toFile());
     return new BrokerProcess(builder.start(), out, err, new HashMap<>(env));
+  }
+
+  /**
+   * What a finished {@code broker.jar} run left behind.
+   *
+   * @param exitCode the process's exit code
+   * @param stdout its standard output
+   * @param stderr its standard error
+   */
+  public record Completed(int exitCode, String stdout, String stderr) {}
+
+  /**
+   * Runs {@code broker.jar} with these arguments to its end, feeding {@code input} (UTF-8; none if
+   * null) to its standard input, which is then closed.
+   */
+  public static Completed run(
+      Path workDir, Map<String, String> env, String input, Duration timeout, String... args)
+      throws IOException, InterruptedException {
+    BrokerProcess process = start(workDir, env, true, args);
+    try (var stdin = process.process.getOutputStream()) {
+      if (input != null) {
+        stdin.write(input.getBytes(StandardCharsets.UTF_8));
+      }
+    }
+    int code = process.awaitExit(timeout);
+    return new Completed(code, process.stdout(), process.stderr());
   }
 
   /** Waits for the launcher's "ready" line; fails with the output when it exits or times out. */

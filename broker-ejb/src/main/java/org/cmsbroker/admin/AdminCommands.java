@@ -1,0 +1,200 @@
+package org.cmsbroker.admin;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import org.cmsbroker.account.Account;
+import org.cmsbroker.account.AccountException;
+import org.cmsbroker.account.AccountService;
+import org.cmsbroker.account.AccountView;
+import org.cmsbroker.account.NewAccount;
+
+/**
+ * Maps an {@link AdminRequest} to calls on {@link AccountAdministration} and their outcome to an
+ * {@link AdminResponse}. Refusals come back as error responses with the service's safe message;
+ * anything unexpected propagates (the socket server answers it with a generic error). Thread-safe
+ * if the administration is.
+ *
+ * <p>Commands: {@code user.add}, {@code user.list}, {@code user.disable}, {@code user.enable},
+ * {@code user.unlock}, {@code user.set_password}.
+ */
+public final class AdminCommands {
+  static final String USERNAME = "username";
+  static final String PASSWORD = "password";
+
+  private static final Set<String> ADD =
+      Set.of(
+          USERNAME,
+          PASSWORD,
+          "email",
+          "name",
+          "given_name",
+          "family_name",
+          "role",
+          "email_verified");
+
+  private final AccountAdministration accounts;
+
+  public AdminCommands(AccountAdministration accounts) {
+    this.accounts = Objects.requireNonNull(accounts, "accounts");
+  }
+
+  /** Runs one request. */
+  public AdminResponse execute(AdminRequest request) {
+    try {
+      return switch (request.command()) {
+        case "user.add" -> add(request);
+        case "user.list" -> list(request);
+        case "user.disable" -> disable(request);
+        case "user.enable" -> enable(request);
+        case "user.unlock" -> unlock(request);
+        case "user.set_password" -> setPassword(request);
+        default ->
+            throw new AdminProtocolException(
+                AdminProtocolException.UNKNOWN_COMMAND,
+                "unknown command \"" + AdminProtocol.printable(request.command()) + "\"");
+      };
+    } catch (AdminProtocolException e) {
+      return AdminResponse.error(e.code(), e.getMessage());
+    } catch (AccountException e) {
+      return AdminResponse.error(e.reason().code(), e.getMessage());
+    }
+  }
+
+  private AdminResponse add(AdminRequest request) throws AdminProtocolException, AccountException {
+    request.allowOnly(ADD);
+    String[] split = NewAccount.splitName(request.single("name").orElse(null));
+    NewAccount account =
+        new NewAccount(
+            request.required(USERNAME),
+            request.required("email"),
+            flag(request, "email_verified"),
+            request.single("given_name").orElse(split[0]),
+            request.single("family_name").orElse(split[1]),
+            request.all("role"));
+    char[] password = password(request);
+    try {
+      AccountView created = accounts.create(account, password);
+      return AdminResponse.ok("created user " + created.username() + " (id " + created.id() + ")");
+    } finally {
+      AccountService.wipe(password);
+    }
+  }
+
+  private AdminResponse list(AdminRequest request) throws AdminProtocolException {
+    request.allowOnly(Set.of());
+    List<AccountView> all = accounts.list();
+    return all.isEmpty() ? AdminResponse.ok("no accounts") : AdminResponse.ok(table(all));
+  }
+
+  private AdminResponse disable(AdminRequest request)
+      throws AdminProtocolException, AccountException {
+    request.allowOnly(Set.of(USERNAME));
+    AccountAdministration.Changed changed = accounts.disable(request.required(USERNAME));
+    return AdminResponse.ok(
+        "disabled user " + changed.account().username() + "; " + sessions(changed));
+  }
+
+  private AdminResponse enable(AdminRequest request)
+      throws AdminProtocolException, AccountException {
+    request.allowOnly(Set.of(USERNAME));
+    return AdminResponse.ok(
+        "enabled user " + accounts.enable(request.required(USERNAME)).username());
+  }
+
+  private AdminResponse unlock(AdminRequest request)
+      throws AdminProtocolException, AccountException {
+    request.allowOnly(Set.of(USERNAME));
+    return AdminResponse.ok(
+        "unlocked user " + accounts.unlock(request.required(USERNAME)).username());
+  }
+
+  private AdminResponse setPassword(AdminRequest request)
+      throws AdminProtocolException, AccountException {
+    request.allowOnly(Set.of(USERNAME, PASSWORD));
+    String username = request.required(USERNAME);
+    char[] password = password(request);
+    try {
+      AccountAdministration.Changed changed = accounts.setPassword(username, password);
+      return AdminResponse.ok(
+          "password set for " + changed.account().username() + "; " + sessions(changed));
+    } finally {
+      AccountService.wipe(password);
+    }
+  }
+
+  private static char[] password(AdminRequest request) throws AdminProtocolException {
+    return request.required(PASSWORD).toCharArray();
+  }
+
+  private static boolean flag(AdminRequest request, String name) throws AdminProtocolException {
+    String value = request.single(name).orElse("false");
+    return switch (value) {
+      case "true" -> true;
+      case "false" -> false;
+      default ->
+          throw new AdminProtocolException(
+              AdminProtocolException.BAD_REQUEST, "\"" + name + "\" must be true or false");
+    };
+  }
+
+  private static String sessions(AccountAdministration.Changed changed) {
+    int n = changed.sessionsEnded();
+    return n + (n == 1 ? " session" : " sessions") + " ended";
+  }
+
+  static final List<String> COLUMNS =
+      List.of(
+          "USERNAME", "ID", "EMAIL", "VERIFIED", "ROLES", "STATE", "LOCKED UNTIL", "LAST LOGIN");
+
+  /** The accounts as a table with a header, columns padded to their widest cell. */
+  static List<String> table(List<AccountView> accounts) {
+    List<List<String>> rows = new ArrayList<>();
+    rows.add(COLUMNS);
+    for (AccountView a : accounts) {
+      rows.add(
+          List.of(
+              cell(a.username()),
+              a.id(),
+              cell(a.email()),
+              a.emailVerified() ? "yes" : "no",
+              a.roles().isEmpty() ? "-" : cell(String.join(",", a.roles())),
+              a.state() == Account.State.DISABLED ? "disabled" : "active",
+              time(a.lockedUntil()),
+              time(a.lastLoginAt())));
+    }
+    int[] widths = new int[COLUMNS.size()];
+    for (List<String> row : rows) {
+      for (int i = 0; i < widths.length; i++) {
+        widths[i] = Math.max(widths[i], row.get(i).length());
+      }
+    }
+    List<String> lines = new ArrayList<>();
+    for (List<String> row : rows) {
+      StringBuilder line = new StringBuilder();
+      for (int i = 0; i < widths.length; i++) {
+        line.append(i == widths.length - 1 ? row.get(i) : pad(row.get(i), widths[i] + 2));
+      }
+      lines.add(line.toString().stripTrailing());
+    }
+    return lines;
+  }
+
+  private static String pad(String value, int width) {
+    return value + " ".repeat(width - value.length());
+  }
+
+  /** Stored values may hold anything; keep terminal control characters out of the table. */
+  private static String cell(String value) {
+    return value == null || value.isEmpty()
+        ? "-"
+        : value.replaceAll("[\\p{Cntrl}\\p{Cf}\\p{Zl}\\p{Zp}]", "?");
+  }
+
+  private static String time(Instant instant) {
+    return instant == null ? "-" : instant.truncatedTo(ChronoUnit.SECONDS).toString();
+  }
+}

@@ -1,0 +1,351 @@
+package org.cmsbroker.admin;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.cmsbroker.account.Account;
+import org.cmsbroker.account.AccountException;
+import org.cmsbroker.account.AccountView;
+import org.cmsbroker.account.NewAccount;
+import org.junit.jupiter.api.Test;
+
+class AdminCommandsTest {
+
+  /** Records the calls; refuses what a test tells it to. */
+  private static final class FakeAdministration implements AccountAdministration {
+    final List<String> calls = new ArrayList<>();
+    final List<AccountView> accounts = new ArrayList<>();
+    NewAccount created;
+    char[] passwordSeen;
+    String passwordAtCall;
+    AccountException refusal;
+
+    private void maybeRefuse() throws AccountException {
+      if (refusal != null) {
+        throw refusal;
+      }
+    }
+
+    @Override
+    public AccountView create(NewAccount account, char[] password) throws AccountException {
+      calls.add("create " + account.username());
+      created = account;
+      passwordSeen = password;
+      passwordAtCall = new String(password);
+      maybeRefuse();
+      return view(account.username());
+    }
+
+    @Override
+    public List<AccountView> list() {
+      calls.add("list");
+      return accounts;
+    }
+
+    @Override
+    public Changed disable(String username) throws AccountException {
+      calls.add("disable " + username);
+      maybeRefuse();
+      return new Changed(view(username), 2);
+    }
+
+    @Override
+    public AccountView enable(String username) throws AccountException {
+      calls.add("enable " + username);
+      maybeRefuse();
+      return view(username);
+    }
+
+    @Override
+    public AccountView unlock(String username) throws AccountException {
+      calls.add("unlock " + username);
+      maybeRefuse();
+      return view(username);
+    }
+
+    @Override
+    public Changed setPassword(String username, char[] password) throws AccountException {
+      calls.add("setPassword " + username);
+      passwordSeen = password;
+      passwordAtCall = new String(password);
+      maybeRefuse();
+      return new Changed(view(username), 1);
+    }
+  }
+
+  private static AccountView view(String username) {
+    return new AccountView(
+        "id-" + username,
+        username,
+        username + "@example.org",
+        false,
+        null,
+        null,
+        List.of(),
+        Account.State.ACTIVE,
+        null,
+        Instant.parse("2025-01-01T00:00:00Z"),
+        null);
+  }
+
+  private final FakeAdministration accounts = new FakeAdministration();
+  private final AdminCommands commands = new AdminCommands(accounts);
+
+  private static AdminRequest request(String command, String... nameValues) {
+    Map<String, List<String>> params = new LinkedHashMap<>();
+    for (int i = 0; i < nameValues.length; i += 2) {
+      params.computeIfAbsent(nameValues[i], k -> new ArrayList<>()).add(nameValues[i + 1]);
+    }
+    return new AdminRequest(command, params);
+  }
+
+  @Test
+  void addCreatesTheAccountAndWipesThePassword() {
+    AdminResponse response =
+        commands.execute(
+            request(
+                "user.add",
+                "username",
+                "alice",
+                "email",
+                "alice@example.org",
+                "name",
+                "Alice Mary Liddell",
+                "role",
+                "admin",
+                "role",
+                "editor",
+                "email_verified",
+                "true",
+                "password",
+                "correct horse battery"));
+
+    assertTrue(response.isOk(), response.toString());
+    assertEquals(List.of("created user alice (id id-alice)"), response.lines());
+    NewAccount created = accounts.created;
+    assertEquals("alice@example.org", created.email());
+    assertEquals("Alice Mary", created.givenName());
+    assertEquals("Liddell", created.familyName());
+    assertEquals(List.of("admin", "editor"), created.roles());
+    assertTrue(created.emailVerified());
+    assertEquals("correct horse battery", accounts.passwordAtCall);
+    assertTrue(allZero(accounts.passwordSeen), "password array wiped after the call");
+  }
+
+  @Test
+  void addPrefersExplicitNamePartsOverTheSplitName() {
+    commands.execute(
+        request(
+            "user.add",
+            "username",
+            "bob",
+            "email",
+            "bob@example.org",
+            "name",
+            "Robert Smith",
+            "family_name",
+            "Smith-Jones",
+            "password",
+            "pw"));
+
+    assertEquals("Robert", accounts.created.givenName());
+    assertEquals("Smith-Jones", accounts.created.familyName());
+    assertFalse(accounts.created.emailVerified());
+  }
+
+  @Test
+  void addReturnsTheServiceRefusalWithItsCodeAndMessage() {
+    accounts.refusal =
+        new AccountException(
+            AccountException.Reason.USERNAME_TAKEN, "That username is already taken.");
+
+    AdminResponse response =
+        commands.execute(
+            request("user.add", "username", "a", "email", "a@example.org", "password", "pw"));
+
+    assertEquals("username_taken", response.errorCode());
+    assertEquals(List.of("That username is already taken."), response.lines());
+    assertTrue(allZero(accounts.passwordSeen), "password wiped on refusal too");
+  }
+
+  @Test
+  void addWithoutPasswordIsABadRequest() {
+    AdminResponse response =
+        commands.execute(request("user.add", "username", "a", "email", "a@example.org"));
+
+    assertEquals("bad_request", response.errorCode());
+    assertEquals(List.of("\"password\" is missing"), response.lines());
+    assertTrue(accounts.calls.isEmpty());
+  }
+
+  @Test
+  void addWithABadFlagValueIsABadRequest() {
+    AdminResponse response =
+        commands.execute(
+            request(
+                "user.add",
+                "username",
+                "a",
+                "email",
+                "e",
+                "password",
+                "p",
+                "email_verified",
+                "yes"));
+
+    assertEquals("bad_request", response.errorCode());
+  }
+
+  @Test
+  void unknownParameterIsABadRequest() {
+    AdminResponse response =
+        commands.execute(request("user.disable", "username", "a", "role", "x"));
+
+    assertEquals("bad_request", response.errorCode());
+    assertEquals(List.of("user.disable does not take \"role\""), response.lines());
+    assertTrue(accounts.calls.isEmpty());
+  }
+
+  @Test
+  void repeatedSingleParameterIsABadRequest() {
+    AdminResponse response =
+        commands.execute(request("user.enable", "username", "a", "username", "b"));
+
+    assertEquals("bad_request", response.errorCode());
+    assertTrue(accounts.calls.isEmpty());
+  }
+
+  @Test
+  void unknownCommandIsRefused() {
+    AdminResponse response = commands.execute(request("user.delete", "username", "a"));
+
+    assertEquals("unknown_command", response.errorCode());
+    assertEquals(List.of("unknown command \"user.delete\""), response.lines());
+  }
+
+  @Test
+  void disableReportsEndedSessions() {
+    AdminResponse response = commands.execute(request("user.disable", "username", "carol"));
+
+    assertEquals(List.of("disable carol"), accounts.calls);
+    assertEquals(List.of("disabled user carol; 2 sessions ended"), response.lines());
+  }
+
+  @Test
+  void enableAndUnlockCallTheirOperations() {
+    assertEquals(
+        List.of("enabled user dan"),
+        commands.execute(request("user.enable", "username", "dan")).lines());
+    assertEquals(
+        List.of("unlocked user dan"),
+        commands.execute(request("user.unlock", "username", "dan")).lines());
+    assertEquals(List.of("enable dan", "unlock dan"), accounts.calls);
+  }
+
+  @Test
+  void unlockOfAnUnknownAccountIsRefused() {
+    accounts.refusal =
+        new AccountException(AccountException.Reason.NO_SUCH_ACCOUNT, "There is no such account.");
+
+    AdminResponse response = commands.execute(request("user.unlock", "username", "nobody"));
+
+    assertEquals("no_such_account", response.errorCode());
+    assertEquals(List.of("There is no such account."), response.lines());
+  }
+
+  @Test
+  void setPasswordPassesThePasswordAndWipesIt() {
+    AdminResponse response =
+        commands.execute(
+            request("user.set_password", "username", "erin", "password", "new secret words"));
+
+    assertEquals(List.of("password set for erin; 1 session ended"), response.lines());
+    assertEquals("new secret words", accounts.passwordAtCall);
+    assertTrue(allZero(accounts.passwordSeen));
+  }
+
+  @Test
+  void weakPasswordRefusalCarriesThePolicyMessage() {
+    accounts.refusal =
+        new AccountException(
+            AccountException.Reason.WEAK_PASSWORD, "The password must be at least 8 characters.");
+
+    AdminResponse response =
+        commands.execute(request("user.set_password", "username", "erin", "password", "short"));
+
+    assertEquals("weak_password", response.errorCode());
+    assertEquals(List.of("The password must be at least 8 characters."), response.lines());
+    assertFalse(String.join("", response.lines()).contains("short"));
+  }
+
+  @Test
+  void listWithNoAccountsSaysSo() {
+    assertEquals(List.of("no accounts"), commands.execute(request("user.list")).lines());
+  }
+
+  @Test
+  void listIsATableWithOneRowPerAccount() {
+    accounts.accounts.add(
+        new AccountView(
+            "1b2c",
+            "alice",
+            "alice@example.org",
+            true,
+            "Alice",
+            null,
+            List.of("admin", "editor"),
+            Account.State.DISABLED,
+            Instant.parse("2030-01-02T03:04:05.678Z"),
+            Instant.parse("2025-01-01T00:00:00Z"),
+            Instant.parse("2025-06-01T12:00:00Z")));
+    accounts.accounts.add(view("bo\u001b[31m"));
+
+    List<String> lines = commands.execute(request("user.list")).lines();
+
+    assertEquals(3, lines.size(), String.join("\n", lines));
+    assertTrue(lines.get(0).startsWith("USERNAME "), lines.get(0));
+    assertTrue(lines.get(0).contains("LOCKED UNTIL"));
+    assertEquals(
+        List.of(
+            "alice",
+            "1b2c",
+            "alice@example.org",
+            "yes",
+            "admin,editor",
+            "disabled",
+            "2030-01-02T03:04:05Z",
+            "2025-06-01T12:00:00Z"),
+        Arrays.asList(lines.get(1).split("\\s{2,}")));
+    assertTrue(lines.get(2).startsWith("bo?[31m "), "control characters replaced: " + lines.get(2));
+    assertTrue(lines.get(2).contains(" no "));
+    assertTrue(lines.get(2).endsWith(" -"));
+  }
+
+  @Test
+  void listTakesNoParameters() {
+    assertEquals(
+        "bad_request", commands.execute(request("user.list", "username", "x")).errorCode());
+  }
+
+  @Test
+  void successHasNoErrorCode() {
+    assertNull(commands.execute(request("user.list")).errorCode());
+  }
+
+  private static boolean allZero(char[] chars) {
+    for (char c : chars) {
+      if (c != 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

@@ -1,0 +1,263 @@
+package org.cmsbroker.launcher;
+
+import java.io.ByteArrayOutputStream;
+import java.io.Console;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.net.ConnectException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * {@code broker.jar admin ...}: sends one command to the running broker through {@code <data
+ * dir>/run/admin.sock} and prints its answer. The data directory is resolved as {@code run} does. A
+ * password is read from standard input (or the terminal, twice, without echo), sent, and wiped; it
+ * is never printed.
+ */
+final class AdminClient {
+  static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(60);
+
+  /** The longest password line read from standard input, in bytes. */
+  static final int MAX_PASSWORD_BYTES = 4096;
+
+  /** Where a password comes from. */
+  interface PasswordSource {
+    /**
+     * The password; the caller wipes it.
+     *
+     * @throws AdminArguments.UsageException if none was given, or the two entries differ
+     */
+    char[] read() throws IOException, AdminArguments.UsageException;
+  }
+
+  private final Path socket;
+  private final PasswordSource passwords;
+  private final PrintStream out;
+  private final PrintStream err;
+
+  AdminClient(Path socket, PasswordSource passwords, PrintStream out, PrintStream err) {
+    this.socket = socket;
+    this.passwords = passwords;
+    this.out = out;
+    this.err = err;
+  }
+
+  /** The admin socket of a data directory, where the broker's AdminSocketServer binds it. */
+  static Path socketOf(Path dataDir) {
+    return dataDir.resolve("run").resolve("admin.sock");
+  }
+
+  /** From {@link Main}: the settings and standard input of this process. */
+  static int run(List<String> args, PrintStream out, PrintStream err) throws ConfigException {
+    AdminArguments arguments;
+    try {
+      arguments = AdminArguments.parse(args);
+    } catch (AdminArguments.UsageException e) {
+      return usageError(e, err);
+    }
+    if (arguments.help()) {
+      out.print(AdminArguments.usage());
+      return Main.OK;
+    }
+    Path dataDir = SettingsLoader.fromProcess().load().dataDir();
+    return new AdminClient(socketOf(dataDir), AdminClient::standardPassword, out, err)
+        .execute(arguments);
+  }
+
+  private static int usageError(AdminArguments.UsageException e, PrintStream err) {
+    err.println("broker: " + e.getMessage());
+    err.print(AdminArguments.usage());
+    return Main.BAD_SETTING;
+  }
+
+  /** Sends the command and prints the answer; returns the exit code. */
+  int execute(AdminArguments arguments) {
+    if (!Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
+      err.println(
+          "broker: no running broker found (no admin socket at " + socket + "); start it first");
+      return Main.FAILED;
+    }
+    char[] password = null;
+    byte[] request = null;
+    try {
+      if (arguments.needsPassword()) {
+        password = passwords.read();
+      }
+      request = AdminWire.request(arguments.command(), arguments.fields(), "password", password);
+      AdminWire.Response response = exchange(request);
+      if (response.ok()) {
+        response.lines().forEach(out::println);
+        return Main.OK;
+      }
+      err.println(
+          "broker: "
+              + (response.lines().isEmpty()
+                  ? response.errorCode()
+                  : String.join(" ", response.lines())));
+      return Main.FAILED;
+    } catch (AdminArguments.UsageException e) {
+      err.println("broker: " + e.getMessage());
+      return Main.BAD_SETTING;
+    } catch (AdminWire.WireException e) {
+      err.println("broker: " + e.getMessage());
+      return Main.FAILED;
+    } catch (ConnectException e) {
+      err.println(
+          "broker: no running broker found (no broker answers at " + socket + "); start it first");
+      return Main.FAILED;
+    } catch (AsynchronousCloseException e) {
+      err.println("broker: the broker did not answer within " + ANSWER_TIMEOUT.toSeconds() + " s");
+      return Main.FAILED;
+    } catch (IOException e) {
+      err.println("broker: cannot talk to the broker at " + socket + ": " + describe(e));
+      return Main.FAILED;
+    } finally {
+      if (password != null) {
+        Arrays.fill(password, '\0');
+      }
+      if (request != null) {
+        Arrays.fill(request, (byte) 0);
+      }
+    }
+  }
+
+  private static String describe(IOException e) {
+    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    return message.contains("Permission denied")
+        ? "permission denied (only the owner of the data directory can use the admin commands)"
+        : message;
+  }
+
+  private AdminWire.Response exchange(byte[] request) throws IOException, AdminWire.WireException {
+    try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+      Thread watchdog = watchdog(channel);
+      try {
+        channel.connect(UnixDomainSocketAddress.of(socket));
+        ByteBuffer buffer = ByteBuffer.wrap(request);
+        while (buffer.hasRemaining()) {
+          channel.write(buffer);
+        }
+        channel.shutdownOutput();
+        ByteArrayOutputStream answer = new ByteArrayOutputStream();
+        ByteBuffer chunk = ByteBuffer.allocate(8192);
+        while (channel.read(chunk) >= 0) {
+          answer.write(chunk.array(), 0, chunk.position());
+          chunk.clear();
+          if (answer.size() > AdminWire.MAX_RESPONSE_BYTES) {
+            break;
+          }
+        }
+        return AdminWire.response(answer.toByteArray(), answer.size());
+      } finally {
+        watchdog.interrupt();
+      }
+    }
+  }
+
+  /** Closes the channel if the broker takes too long, which ends a blocked read. */
+  private static Thread watchdog(SocketChannel channel) {
+    Thread watchdog =
+        new Thread(
+            () -> {
+              try {
+                Thread.sleep(ANSWER_TIMEOUT.toMillis());
+                channel.close();
+              } catch (InterruptedException | IOException e) {
+                // answered in time, or already closed
+              }
+            },
+            "admin-answer-timeout");
+    watchdog.setDaemon(true);
+    watchdog.start();
+    return watchdog;
+  }
+
+  /** The terminal (twice, no echo) when there is one; otherwise the first line of stdin. */
+  static char[] standardPassword() throws IOException, AdminArguments.UsageException {
+    Console console = System.console();
+    if (console == null) {
+      return firstLine(System.in);
+    }
+    char[] first = console.readPassword("Password: ");
+    char[] second = null;
+    try {
+      second = console.readPassword("Repeat the password: ");
+      if (first == null || second == null || first.length == 0) {
+        throw new AdminArguments.UsageException("no password given");
+      }
+      if (!Arrays.equals(first, second)) {
+        throw new AdminArguments.UsageException("the two passwords do not match");
+      }
+      char[] password = first;
+      first = null;
+      return password;
+    } finally {
+      if (first != null) {
+        Arrays.fill(first, '\0');
+      }
+      if (second != null) {
+        Arrays.fill(second, '\0');
+      }
+    }
+  }
+
+  /**
+   * The first line of {@code in} (UTF-8, without its line end), never as a {@link String}.
+   *
+   * @throws AdminArguments.UsageException if the line is empty, too long or not UTF-8
+   */
+  static char[] firstLine(InputStream in) throws IOException, AdminArguments.UsageException {
+    byte[] bytes = new byte[MAX_PASSWORD_BYTES];
+    int length = 0;
+    CharBuffer chars = null;
+    try {
+      int b;
+      while ((b = in.read()) >= 0 && b != '\n') {
+        if (length == bytes.length) {
+          throw new AdminArguments.UsageException(
+              "the password on standard input is longer than " + MAX_PASSWORD_BYTES + " bytes");
+        }
+        bytes[length++] = (byte) b;
+      }
+      if (length > 0 && bytes[length - 1] == '\r') {
+        length--;
+      }
+      if (length == 0) {
+        throw new AdminArguments.UsageException(
+            "no password given (the first line of standard input is the password)");
+      }
+      try {
+        chars =
+            StandardCharsets.UTF_8
+                .newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT)
+                .decode(ByteBuffer.wrap(bytes, 0, length));
+      } catch (CharacterCodingException e) {
+        throw new AdminArguments.UsageException("the password on standard input is not UTF-8");
+      }
+      char[] password = new char[chars.remaining()];
+      chars.get(password);
+      return password;
+    } finally {
+      Arrays.fill(bytes, (byte) 0);
+      if (chars != null && chars.hasArray()) {
+        Arrays.fill(chars.array(), '\0');
+      }
+    }
+  }
+}

@@ -1,0 +1,279 @@
+package org.cmsbroker.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.cmsbroker.it.support.BrokerHome;
+import org.cmsbroker.it.support.BrokerProcess;
+import org.cmsbroker.it.support.PostgresSchema;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * {@code java -jar broker.jar admin user ...} against a running broker (one boot for the class), as
+ * an operator runs it: password on standard input, answers on standard output, refusals as one
+ * {@code broker: ...} line on standard error with exit code 1. No password ever shows up in any
+ * output, the broker's log included.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class AdminCommandIT {
+  private static final List<String> PASSWORDS = new ArrayList<>();
+
+  private static Path work;
+  private static Path data;
+  private static Map<String, String> env;
+  private static BrokerProcess broker;
+  private static PostgresSchema schema;
+
+  @BeforeAll
+  static void start() throws Exception {
+    work = BrokerHome.freshDirectory("admin");
+    data = work.resolve("data");
+    // PostgreSQL, not the H2 default: on H2 2.x EclipseLink reads generated ids with CALL
+    // IDENTITY(), which H2 no longer has, so every security event (and the account write in the
+    // same transaction) fails there. To be fixed in storage; the admin commands do not depend on
+    // it.
+    schema = new PostgresSchema();
+    env =
+        Map.of(
+            "BROKER_DATA_DIR", data.toString(),
+            "BROKER_HTTPS_PORT", Integer.toString(BrokerHome.freePort()),
+            "BROKER_HTTP_PORT", Integer.toString(BrokerHome.freePort()),
+            "BROKER_DB_URL", schema.url(),
+            "BROKER_DB_USER", PostgresSchema.USER);
+    broker = BrokerProcess.start(work, env).awaitReady(Duration.ofSeconds(120));
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (broker != null) {
+      broker.close();
+    }
+    if (schema != null) {
+      schema.close();
+    }
+  }
+
+  /** Runs {@code broker.jar admin <args>} with {@code password} (if any) as stdin's first line. */
+  private static BrokerProcess.Completed admin(String password, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of("admin"));
+    command.addAll(Arrays.asList(args));
+    if (password != null) {
+      PASSWORDS.add(password);
+    }
+    BrokerProcess.Completed run =
+        BrokerProcess.run(
+            work,
+            env,
+            password == null ? null : password + "\n",
+            Duration.ofSeconds(60),
+            command.toArray(String[]::new));
+    for (String p : PASSWORDS) {
+      assertFalse(run.stdout().contains(p), "password in stdout: " + run.stdout());
+      assertFalse(run.stderr().contains(p), "password in stderr: " + run.stderr());
+    }
+    return run;
+  }
+
+  private static void assertOk(BrokerProcess.Completed run, String expectedStdout) {
+    assertEquals(0, run.exitCode(), "exit code; stderr: " + run.stderr());
+    assertEquals(expectedStdout, run.stdout());
+    assertEquals("", run.stderr());
+  }
+
+  private static void assertRefused(BrokerProcess.Completed run, String message) {
+    assertEquals(1, run.exitCode(), "exit code; stdout: " + run.stdout());
+    assertEquals("broker: " + message + "\n", run.stderr());
+    assertEquals("", run.stdout());
+  }
+
+  private static void add(String username, String password, String... more) throws Exception {
+    List<String> args =
+        new ArrayList<>(
+            List.of("user", "add", "--username", username, "--email", username + "@example.org"));
+    args.addAll(Arrays.asList(more));
+    BrokerProcess.Completed run = admin(password, args.toArray(String[]::new));
+    assertEquals(0, run.exitCode(), run.stderr());
+    assertTrue(run.stdout().startsWith("created user " + username + " (id "), run.stdout());
+  }
+
+  /** The list's row of {@code username}, split into its columns. */
+  private static Optional<List<String>> row(String username) throws Exception {
+    BrokerProcess.Completed run = admin(null, "user", "list");
+    assertEquals(0, run.exitCode(), run.stderr());
+    List<String> lines = run.stdout().lines().toList();
+    if (lines.equals(List.of("no accounts"))) {
+      return Optional.empty();
+    }
+    assertTrue(lines.get(0).startsWith("USERNAME "), run.stdout());
+    return lines.stream()
+        .skip(1)
+        .map(l -> List.of(l.split("\\s{2,}")))
+        .filter(cells -> cells.get(0).equals(username))
+        .findFirst();
+  }
+
+  @Test
+  void addThenListShowsTheAccount() throws Exception {
+    BrokerProcess.Completed run =
+        admin(
+            "correct horse battery staple",
+            "user",
+            "add",
+            "--username",
+            "alice",
+            "--email",
+            "alice@example.org",
+            "--name",
+            "Alice Liddell",
+            "--role",
+            "admin",
+            "--role",
+            "editor",
+            "--email-verified");
+    assertEquals(0, run.exitCode(), run.stderr());
+    String id = run.stdout().replaceAll("(?s)^created user alice \\(id ([^)]+)\\)\n$", "$1");
+
+    List<String> alice = row("alice").orElseThrow(() -> new AssertionError("alice not listed"));
+
+    assertEquals(
+        List.of("alice", id, "alice@example.org", "yes", "admin,editor", "active", "-", "-"),
+        alice);
+  }
+
+  @Test
+  void duplicateUsernameIsRefused() throws Exception {
+    add("bob", "bob's long passphrase");
+
+    assertRefused(
+        admin(
+            "another long passphrase",
+            "user",
+            "add",
+            "--username",
+            "BOB",
+            "--email",
+            "bob2@example.org"),
+        "That username is already taken.");
+  }
+
+  @Test
+  void commonPasswordIsRefusedWithThePolicyMessage() throws Exception {
+    assertRefused(
+        admin("password1", "user", "add", "--username", "weak1", "--email", "w@example.org"),
+        "This password is too common; choose another.");
+    assertTrue(row("weak1").isEmpty());
+  }
+
+  @Test
+  void shortPasswordIsRefusedWithThePolicyMessage() throws Exception {
+    assertRefused(
+        admin("Xq7#p", "user", "add", "--username", "weak2", "--email", "w@example.org"),
+        "Use at least 8 characters.");
+  }
+
+  @Test
+  void disableAndEnableChangeTheState() throws Exception {
+    add("carol", "carol's long passphrase");
+
+    assertOk(
+        admin(null, "user", "disable", "--username", "carol"),
+        "disabled user carol; 0 sessions ended\n");
+    assertEquals("disabled", row("carol").orElseThrow().get(5));
+
+    assertOk(admin(null, "user", "enable", "--username", "carol"), "enabled user carol\n");
+    assertEquals("active", row("carol").orElseThrow().get(5));
+  }
+
+  @Test
+  void unlockClearsTheLock() throws Exception {
+    add("dave", "dave's long passphrase");
+
+    assertOk(admin(null, "user", "unlock", "--username", "dave"), "unlocked user dave\n");
+    assertEquals("-", row("dave").orElseThrow().get(6));
+  }
+
+  @Test
+  void commandsOnAnUnknownAccountAreRefused() throws Exception {
+    assertRefused(
+        admin(null, "user", "unlock", "--username", "nobody"), "There is no such account.");
+    assertRefused(
+        admin(null, "user", "disable", "--username", "nobody"), "There is no such account.");
+  }
+
+  @Test
+  void setPasswordAppliesThePolicy() throws Exception {
+    add("erin", "erin's first passphrase");
+
+    assertOk(
+        admin("erin's second passphrase", "user", "set-password", "--username", "erin"),
+        "password set for erin; 0 sessions ended\n");
+    assertRefused(
+        admin("password1", "user", "set-password", "--username", "erin"),
+        "This password is too common; choose another.");
+  }
+
+  @Test
+  void usageErrorsExitWithTwo() throws Exception {
+    BrokerProcess.Completed run = admin(null, "user", "disable");
+
+    assertEquals(2, run.exitCode());
+    assertTrue(run.stderr().startsWith("broker: user disable needs --username\n"), run.stderr());
+  }
+
+  @Test
+  void socketIsOwnerOnly() throws Exception {
+    Path socket = data.resolve("run").resolve("admin.sock");
+    assertEquals(
+        "rwx------",
+        PosixFilePermissions.toString(Files.getPosixFilePermissions(socket.getParent())));
+    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)));
+  }
+
+  @Test
+  void withoutARunningBrokerSaysSoInOneLine() throws Exception {
+    Path elsewhere = BrokerHome.freshDirectory("admin-none");
+    Path otherData = elsewhere.resolve("data");
+    BrokerProcess.Completed run =
+        BrokerProcess.run(
+            elsewhere,
+            Map.of("BROKER_DATA_DIR", otherData.toString()),
+            null,
+            Duration.ofSeconds(60),
+            "admin",
+            "user",
+            "list");
+
+    assertEquals(1, run.exitCode());
+    assertEquals(
+        "broker: no running broker found (no admin socket at "
+            + otherData.resolve("run").resolve("admin.sock")
+            + "); start it first\n",
+        run.stderr());
+    assertEquals("", run.stdout());
+  }
+
+  @Test
+  @Order(Integer.MAX_VALUE)
+  void noPasswordReachedTheBrokersLog() throws Exception {
+    assertFalse(PASSWORDS.isEmpty());
+    String log = broker.stdout() + broker.stderr();
+    for (String p : PASSWORDS) {
+      assertFalse(log.contains(p), "a password is in the broker's log");
+    }
+  }
+}
