@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.Optional;
 import org.cmsbroker.it.support.BrokerHome;
 import org.cmsbroker.it.support.BrokerProcess;
-import org.cmsbroker.it.support.PostgresSchema;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -37,24 +36,17 @@ class AdminCommandIT {
   private static Path data;
   private static Map<String, String> env;
   private static BrokerProcess broker;
-  private static PostgresSchema schema;
 
   @BeforeAll
   static void start() throws Exception {
     work = BrokerHome.freshDirectory("admin");
     data = work.resolve("data");
-    // PostgreSQL, not the H2 default: on H2 2.x EclipseLink reads generated ids with CALL
-    // IDENTITY(), which H2 no longer has, so every security event (and the account write in the
-    // same transaction) fails there. To be fixed in storage; the admin commands do not depend on
-    // it.
-    schema = new PostgresSchema();
+    // The embedded H2 default: the admin commands work on the database a new operator has.
     env =
         Map.of(
             "BROKER_DATA_DIR", data.toString(),
             "BROKER_HTTPS_PORT", Integer.toString(BrokerHome.freePort()),
-            "BROKER_HTTP_PORT", Integer.toString(BrokerHome.freePort()),
-            "BROKER_DB_URL", schema.url(),
-            "BROKER_DB_USER", PostgresSchema.USER);
+            "BROKER_HTTP_PORT", Integer.toString(BrokerHome.freePort()));
     broker = BrokerProcess.start(work, env).awaitReady(Duration.ofSeconds(120));
   }
 
@@ -62,9 +54,6 @@ class AdminCommandIT {
   static void stop() throws Exception {
     if (broker != null) {
       broker.close();
-    }
-    if (schema != null) {
-      schema.close();
     }
   }
 

@@ -16,7 +16,6 @@ import org.cmsbroker.it.support.BrokerHome;
 import org.cmsbroker.it.support.BrokerProcess;
 import org.cmsbroker.it.support.Browser;
 import org.cmsbroker.it.support.Https;
-import org.cmsbroker.it.support.PostgresSchema;
 import org.cmsbroker.it.support.SeedAccounts;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -39,7 +38,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 class LoginBrowserIT {
   static final String PASSWORD = "correct horse battery staple";
   private static BrokerProcess broker;
-  private static PostgresSchema schema;
+  private static Map<String, String> env;
   private static Path work;
   private static Path data;
   private static String base;
@@ -47,31 +46,24 @@ class LoginBrowserIT {
 
   @BeforeAll
   static void start() throws Exception {
-    schema = new PostgresSchema();
     work = BrokerHome.freshDirectory("browser");
     data = work.resolve("data");
     int https = BrokerHome.freePort();
     base = "https://localhost:" + https;
-    broker =
-        BrokerProcess.start(
-                work,
-                Map.of(
-                    "BROKER_DATA_DIR", data.toString(),
-                    "BROKER_HTTPS_PORT", Integer.toString(https),
-                    "BROKER_HTTP_PORT", "off",
-                    "BROKER_DB_URL", schema.url(),
-                    "BROKER_DB_USER", PostgresSchema.USER))
-            .awaitReady(Duration.ofSeconds(120));
-    SeedAccounts.add(data, schema, "ada", "ada@example.org", PASSWORD);
+    // The embedded H2 default, as a new operator runs it.
+    env =
+        Map.of(
+            "BROKER_DATA_DIR", data.toString(),
+            "BROKER_HTTPS_PORT", Integer.toString(https),
+            "BROKER_HTTP_PORT", "off");
+    broker = BrokerProcess.start(work, env).awaitReady(Duration.ofSeconds(120));
+    SeedAccounts.add(work, env, "ada", "ada@example.org", PASSWORD);
   }
 
   @AfterAll
   static void stop() throws Exception {
     if (broker != null) {
       broker.close();
-    }
-    if (schema != null) {
-      schema.close();
     }
   }
 

@@ -48,6 +48,8 @@ class LoginHttpIT {
   private static PostgresSchema schema;
   private static GreenMail mail;
   private static Path data;
+  private static Path work;
+  private static Map<String, String> env;
   private static String base;
 
   @BeforeAll
@@ -56,36 +58,34 @@ class LoginHttpIT {
     int smtp = BrokerHome.freePort();
     mail = new GreenMail(new ServerSetup(smtp, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
     mail.start();
-    Path work = BrokerHome.freshDirectory("login-http");
+    work = BrokerHome.freshDirectory("login-http");
     data = work.resolve("data");
     int https = BrokerHome.freePort();
     base = "https://localhost:" + https;
-    broker =
-        BrokerProcess.start(
-                work,
-                Map.of(
-                    "BROKER_DATA_DIR",
-                    data.toString(),
-                    "BROKER_HTTPS_PORT",
-                    Integer.toString(https),
-                    "BROKER_HTTP_PORT",
-                    "off",
-                    "BROKER_DB_URL",
-                    schema.url(),
-                    "BROKER_DB_USER",
-                    PostgresSchema.USER,
-                    "BROKER_SMTP_HOST",
-                    "127.0.0.1",
-                    "BROKER_SMTP_PORT",
-                    Integer.toString(smtp),
-                    "BROKER_SMTP_SECURITY",
-                    "none",
-                    "BROKER_SMTP_FROM",
-                    "broker@example.org"))
-            .awaitReady(Duration.ofSeconds(120));
-    SeedAccounts.add(data, schema, "ada", "ada@example.org", ADA_PASSWORD);
-    SeedAccounts.add(data, schema, "grace", "grace@example.org", GRACE_PASSWORD);
-    SeedAccounts.add(data, schema, "linus", "linus@example.org", "just for kids 1991");
+    env =
+        Map.of(
+            "BROKER_DATA_DIR",
+            data.toString(),
+            "BROKER_HTTPS_PORT",
+            Integer.toString(https),
+            "BROKER_HTTP_PORT",
+            "off",
+            "BROKER_DB_URL",
+            schema.url(),
+            "BROKER_DB_USER",
+            PostgresSchema.USER,
+            "BROKER_SMTP_HOST",
+            "127.0.0.1",
+            "BROKER_SMTP_PORT",
+            Integer.toString(smtp),
+            "BROKER_SMTP_SECURITY",
+            "none",
+            "BROKER_SMTP_FROM",
+            "broker@example.org");
+    broker = BrokerProcess.start(work, env).awaitReady(Duration.ofSeconds(120));
+    SeedAccounts.add(work, env, "ada", "ada@example.org", ADA_PASSWORD);
+    SeedAccounts.add(work, env, "grace", "grace@example.org", GRACE_PASSWORD);
+    SeedAccounts.add(work, env, "linus", "linus@example.org", "just for kids 1991");
   }
 
   @AfterAll
