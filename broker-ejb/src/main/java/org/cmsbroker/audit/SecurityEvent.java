@@ -16,7 +16,7 @@ public class SecurityEvent {
   @Id
   @SequenceGenerator(
       name = "security_event_id",
-      sequenceName = "security_event_id_seq",
+      sequenceName = "security_event_seq",
       allocationSize = 1)
   @GeneratedValue(strategy = GenerationType.SEQUENCE, generator = "security_event_id")
   private Long id;
