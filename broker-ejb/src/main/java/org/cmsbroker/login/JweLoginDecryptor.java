@@ -154,11 +154,17 @@ public final class JweLoginDecryptor {
     } catch (JOSEException | RuntimeException e) {
       throw new LoginRejectedException(Reason.DECRYPTION_FAILED);
     }
+    Map<String, Object> payload;
     try {
-      return JSONObjectUtils.parse(jwe.getPayload().toString());
+      payload = JSONObjectUtils.parse(jwe.getPayload().toString());
     } catch (ParseException | RuntimeException e) {
       throw new LoginRejectedException(Reason.PAYLOAD_NOT_JSON);
     }
+    if (payload == null) {
+      // The JSON text "null" parses to no object at all.
+      throw new LoginRejectedException(Reason.PAYLOAD_NOT_JSON);
+    }
+    return payload;
   }
 
   private static Map<String, String> checkPayload(Map<String, Object> payload, Set<String> members)

@@ -274,6 +274,13 @@ class JweLoginDecryptorTest {
   }
 
   @Test
+  void decryptRejectsAJsonNullPayload() throws Exception {
+    String jwe = browserJwe(loginKey, "null");
+
+    assertRejected(Reason.PAYLOAD_NOT_JSON, () -> decryptor.decrypt(jwe));
+  }
+
+  @Test
   void decryptRejectsAJsonArrayPayload() throws Exception {
     String jwe = browserJwe(loginKey, "[\"alice\",\"secret\"]");
 

@@ -19,6 +19,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -458,6 +459,22 @@ class LoginHttpIT {
     assertTrue(lastMessage.contains("Try again after"), lastMessage);
     HttpResponse<String> right = client().signIn("ada", "reset to something long");
     assertEquals(429, right.statusCode(), "even the right password waits out the delay");
+  }
+
+  @Test
+  @Order(101)
+  void noPasswordEverReachesTheBrokersLog() throws Exception {
+    String log = broker.stdout() + broker.stderr();
+    for (String password :
+        List.of(
+            ADA_PASSWORD,
+            GRACE_PASSWORD,
+            "a brand new passphrase",
+            "reset to something long",
+            "definitely not it")) {
+      assertFalse(log.contains(password), "a password in the broker's log");
+    }
+    assertFalse(log.contains("Exception"), "no stack trace from any refusal");
   }
 
   private static String hidden(String html, String name) {
