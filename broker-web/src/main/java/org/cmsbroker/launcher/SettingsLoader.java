@@ -9,6 +9,7 @@ import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -35,6 +36,14 @@ public final class SettingsLoader {
   static final String DB_PASSWORD = "broker.db.password";
   static final String MAX_BODY_BYTES = "broker.max.body.bytes";
   static final String PROPERTIES_FILE = "broker.properties";
+  static final String MASTER_KEY = "broker.master.key";
+  static final String SESSION_IDLE_MINUTES = "broker.session.idle.minutes";
+  static final String SESSION_ABSOLUTE_HOURS = "broker.session.absolute.hours";
+  static final String LOGIN_ALLOW_PLAINTEXT = "broker.login.allow.plaintext";
+  static final String LOGIN_KEY_ROTATION_HOURS = "broker.login.key.rotation.hours";
+  static final String PASSWORD_LETTERS_AND_NUMBERS = "broker.password.letters.and.numbers";
+  static final String SMTP_PORT = "broker.smtp.port";
+  static final String SMTP_SECURITY = "broker.smtp.security";
 
   static final long MIN_BODY_BYTES = 4 * 1024;
   static final long MAX_BODY_LIMIT = 64L * 1024 * 1024;
@@ -113,8 +122,67 @@ public final class SettingsLoader {
           env(MAX_BODY_BYTES),
           "must be between " + MIN_BODY_BYTES + " and " + MAX_BODY_LIMIT + " bytes");
     }
+    checkServerSettings();
     return new LauncherSettings(
         dataDir, httpsPort, httpPort, bind, publicUrl, cert, key, url, user, password, maxBody);
+  }
+
+  /**
+   * Settings the server reads itself: checked here too, so a bad value stops start-up with one line
+   * instead of a failed deployment.
+   */
+  private void checkServerSettings() throws ConfigException {
+    Optional<String> masterKey = raw(MASTER_KEY);
+    if (masterKey.isPresent()) {
+      byte[] bytes;
+      try {
+        bytes = java.util.Base64.getDecoder().decode(masterKey.get());
+      } catch (IllegalArgumentException e) {
+        bytes = new byte[0];
+      }
+      if (bytes.length != 32) {
+        // Never echo the value: it is the broker's most important secret.
+        throw new ConfigException(
+            env(MASTER_KEY),
+            "must be 32 random bytes, base64-encoded (for example from openssl rand -base64 32)");
+      }
+    }
+    range(SESSION_IDLE_MINUTES, 1, 24 * 60);
+    range(SESSION_ABSOLUTE_HOURS, 1, 24 * 30);
+    range(LOGIN_KEY_ROTATION_HOURS, 1, 24 * 30);
+    range(SMTP_PORT, 1, 65535);
+    for (String flag : List.of(LOGIN_ALLOW_PLAINTEXT, PASSWORD_LETTERS_AND_NUMBERS)) {
+      Optional<String> value = raw(flag);
+      if (value.isPresent()
+          && !value.get().equalsIgnoreCase("true")
+          && !value.get().equalsIgnoreCase("false")) {
+        throw new ConfigException(
+            env(flag), "\"" + printable(value.get()) + "\" is not true or false");
+      }
+    }
+    Optional<String> security = raw(SMTP_SECURITY);
+    if (security.isPresent()
+        && !List.of("starttls", "tls", "none").contains(security.get().toLowerCase(Locale.ROOT))) {
+      throw new ConfigException(env(SMTP_SECURITY), "must be starttls, tls or none");
+    }
+    if (raw(SESSION_IDLE_MINUTES).isPresent() || raw(SESSION_ABSOLUTE_HOURS).isPresent()) {
+      long idle = Long.parseLong(raw(SESSION_IDLE_MINUTES).orElse("30"));
+      long absolute = Long.parseLong(raw(SESSION_ABSOLUTE_HOURS).orElse("12"));
+      if (idle > absolute * 60) {
+        throw new ConfigException(
+            env(SESSION_IDLE_MINUTES), "must not be longer than " + env(SESSION_ABSOLUTE_HOURS));
+      }
+    }
+  }
+
+  private void range(String name, long min, long max) throws ConfigException {
+    Optional<String> value = raw(name);
+    if (value.isPresent()) {
+      long n = longValue(name, value.get());
+      if (n < min || n > max) {
+        throw new ConfigException(env(name), "must be between " + min + " and " + max);
+      }
+    }
   }
 
   private static Map<String, String> readPropertiesFile(Path path) throws ConfigException {

@@ -382,4 +382,53 @@ class SettingsLoaderTest {
   void environmentFormOfASettingName() {
     assertEquals("BROKER_MAX_BODY_BYTES", SettingsLoader.env("broker.max.body.bytes"));
   }
+
+  @Test
+  void masterKeyThatIsNot32BytesIsRefusedWithoutEchoingIt() {
+    ConfigException e = refused("broker.master.key", "c2hvcnQ=");
+    assertEquals(
+        "BROKER_MASTER_KEY: must be 32 random bytes, base64-encoded (for example from openssl rand"
+            + " -base64 32)",
+        e.getMessage());
+    assertFalse(e.getMessage().contains("c2hvcnQ="));
+  }
+
+  @Test
+  void masterKeyThatIsNotBase64IsRefused() {
+    assertEquals("BROKER_MASTER_KEY", refused("broker.master.key", "not base64 !").setting());
+  }
+
+  @Test
+  void wellFormedMasterKeyIsAccepted() throws ConfigException {
+    load("broker.master.key", java.util.Base64.getEncoder().encodeToString(new byte[32]));
+  }
+
+  @Test
+  void sessionIdleOutOfRangeIsRefused() {
+    assertEquals(
+        "BROKER_SESSION_IDLE_MINUTES: must be between 1 and 1440",
+        refused("broker.session.idle.minutes", "0").getMessage());
+  }
+
+  @Test
+  void sessionIdleLongerThanAbsoluteIsRefused() {
+    assertEquals(
+        "BROKER_SESSION_IDLE_MINUTES: must not be longer than BROKER_SESSION_ABSOLUTE_HOURS",
+        refused("broker.session.idle.minutes", "600", "broker.session.absolute.hours", "2")
+            .getMessage());
+  }
+
+  @Test
+  void flagThatIsNotABooleanIsRefused() {
+    assertEquals(
+        "BROKER_LOGIN_ALLOW_PLAINTEXT: \"yes\" is not true or false",
+        refused("broker.login.allow.plaintext", "yes").getMessage());
+  }
+
+  @Test
+  void unknownSmtpSecurityIsRefused() {
+    assertEquals(
+        "BROKER_SMTP_SECURITY: must be starttls, tls or none",
+        refused("broker.smtp.security", "ssl3").getMessage());
+  }
 }
