@@ -86,7 +86,7 @@ class RestartOnPostgresIT {
     try (BrokerProcess broker =
         BrokerProcess.start(work, env).awaitReady(Duration.ofSeconds(120))) {
       first = Https.servedChain(data).get(0);
-      assertTrue(ready().contains("\"schemaVersion\":\"1\""));
+      assertTrue(ready().matches(".*\"schemaVersion\":\"\\d+\".*"), "migrated");
     }
     int migrations = appliedMigrations();
     assertTrue(migrations >= 1, "migrations recorded in PostgreSQL");
