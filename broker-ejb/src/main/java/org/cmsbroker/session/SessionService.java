@@ -75,6 +75,42 @@ public class SessionService {
     return Optional.of(active(session));
   }
 
+  /**
+   * The live session with this stored id (for tokens bound to a session: refreshing counts as use
+   * and touches its last-seen time).
+   */
+  public Optional<ActiveSession> findLive(String idHash) {
+    if (idHash == null) {
+      return Optional.empty();
+    }
+    LoginSession session = em.find(LoginSession.class, idHash);
+    OffsetDateTime now = now();
+    if (session == null || !live(session, now)) {
+      return Optional.empty();
+    }
+    if (session.lastSeenAt().plus(SEEN_GRANULARITY).isBefore(now)) {
+      session.seen(now);
+    }
+    return Optional.of(active(session));
+  }
+
+  /** Whether the session with this stored id is live, without touching it (introspection). */
+  public boolean isLive(String idHash) {
+    if (idHash == null) {
+      return false;
+    }
+    LoginSession session = em.find(LoginSession.class, idHash);
+    return session != null && live(session, now());
+  }
+
+  /** Ends the session with this stored id (RP-initiated logout, revocation). */
+  public void endByHash(String idHash) {
+    LoginSession session = idHash == null ? null : em.find(LoginSession.class, idHash);
+    if (session != null && session.endedAt() == null) {
+      session.end(now());
+    }
+  }
+
   private boolean live(LoginSession session, OffsetDateTime now) {
     return session.endedAt() == null
         && session.expiresAt().isAfter(now)
