@@ -48,7 +48,8 @@ public class LoginServlet extends HttpServlet {
       throws IOException {
     String requested = request.getParameter("return_to");
     Optional<ActiveSession> session = sessions.current(request);
-    if (session.isPresent()) {
+    // force=1: a relying party asked for a fresh login (prompt=login, max_age); show the form.
+    if (session.isPresent() && request.getParameter("force") == null) {
       redirect(response, ReturnTo.sanitise(requested));
       return;
     }

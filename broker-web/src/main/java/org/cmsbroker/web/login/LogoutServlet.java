@@ -21,6 +21,7 @@ public class LogoutServlet extends HttpServlet {
   private static final long serialVersionUID = 1L;
 
   @Inject transient WebSessions sessions;
+  @Inject transient org.cmsbroker.oidc.RefreshTokens refreshTokens;
   @Inject transient SecurityEvents events;
   @Inject transient BrokerConfig config;
 
@@ -33,6 +34,7 @@ public class LogoutServlet extends HttpServlet {
         ErrorResponses.write(request, response, HttpServletResponse.SC_FORBIDDEN);
         return;
       }
+      refreshTokens.revokeForSession(session.get().idHash());
       events.record(
           "logout",
           Outcome.SUCCESS,
