@@ -141,6 +141,28 @@ public class RefreshTokens {
         .executeUpdate();
   }
 
+  /** Notes that a login session handed tokens to a client (for back-channel logout). */
+  public void linkSessionClient(String sessionIdHash, String clientId) {
+    long existing =
+        em.createQuery(
+                "SELECT COUNT(l) FROM SessionClient l WHERE l.sessionIdHash = :s AND l.clientId = :c",
+                Long.class)
+            .setParameter("s", sessionIdHash)
+            .setParameter("c", clientId)
+            .getSingleResult();
+    if (existing == 0) {
+      em.persist(new SessionClient(sessionIdHash, clientId, now()));
+    }
+  }
+
+  /** The clients a login session handed tokens to. */
+  public java.util.List<String> clientsOf(String sessionIdHash) {
+    return em.createQuery(
+            "SELECT l.clientId FROM SessionClient l WHERE l.sessionIdHash = :s", String.class)
+        .setParameter("s", sessionIdHash)
+        .getResultList();
+  }
+
   /** Puts an access token on the revocation list until it expires. */
   public void revokeAccessToken(String jti, Instant expiresAt) {
     if (em.find(RevokedAccessToken.class, jti) == null) {
