@@ -1,7 +1,5 @@
 package org.cmsbroker.admin;
 
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -13,13 +11,15 @@ import org.cmsbroker.account.AccountView;
 import org.cmsbroker.account.NewAccount;
 
 /**
- * Maps an {@link AdminRequest} to calls on {@link AccountAdministration} and their outcome to an
- * {@link AdminResponse}. Refusals come back as error responses with the service's safe message;
- * anything unexpected propagates (the socket server answers it with a generic error). Thread-safe
- * if the administration is.
+ * Maps an {@link AdminRequest} to calls on {@link AccountAdministration} (or, for {@code client.*},
+ * through {@link ClientCommands} on {@link ClientAdministration}) and their outcome to an {@link
+ * AdminResponse}. Refusals come back as error responses with the service's safe message; anything
+ * unexpected propagates (the socket server answers it with a generic error). Thread-safe if the
+ * administration is.
  *
  * <p>Commands: {@code user.add}, {@code user.list}, {@code user.disable}, {@code user.enable},
- * {@code user.unlock}, {@code user.set_password}.
+ * {@code user.unlock}, {@code user.set_password}; {@code client.add}, {@code client.list}, {@code
+ * client.update}, {@code client.rotate_secret}, {@code client.remove}.
  */
 public final class AdminCommands {
   static final String USERNAME = "username";
@@ -37,9 +37,11 @@ public final class AdminCommands {
           "email_verified");
 
   private final AccountAdministration accounts;
+  private final ClientCommands clients;
 
-  public AdminCommands(AccountAdministration accounts) {
+  public AdminCommands(AccountAdministration accounts, ClientAdministration clients) {
     this.accounts = Objects.requireNonNull(accounts, "accounts");
+    this.clients = new ClientCommands(Objects.requireNonNull(clients, "clients"));
   }
 
   /** Runs one request. */
@@ -52,6 +54,12 @@ public final class AdminCommands {
         case "user.enable" -> enable(request);
         case "user.unlock" -> unlock(request);
         case "user.set_password" -> setPassword(request);
+        case "client.add",
+                "client.list",
+                "client.update",
+                "client.rotate_secret",
+                "client.remove" ->
+            clients.execute(request);
         default ->
             throw new AdminProtocolException(
                 AdminProtocolException.UNKNOWN_COMMAND,
@@ -130,7 +138,7 @@ public final class AdminCommands {
     return request.required(PASSWORD).toCharArray();
   }
 
-  private static boolean flag(AdminRequest request, String name) throws AdminProtocolException {
+  static boolean flag(AdminRequest request, String name) throws AdminProtocolException {
     String value = request.single(name).orElse("false");
     return switch (value) {
       case "true" -> true;
@@ -153,48 +161,18 @@ public final class AdminCommands {
   /** The accounts as a table with a header, columns padded to their widest cell. */
   static List<String> table(List<AccountView> accounts) {
     List<List<String>> rows = new ArrayList<>();
-    rows.add(COLUMNS);
     for (AccountView a : accounts) {
       rows.add(
           List.of(
-              cell(a.username()),
+              AdminTable.cell(a.username()),
               a.id(),
-              cell(a.email()),
+              AdminTable.cell(a.email()),
               a.emailVerified() ? "yes" : "no",
-              a.roles().isEmpty() ? "-" : cell(String.join(",", a.roles())),
+              a.roles().isEmpty() ? "-" : AdminTable.cell(String.join(",", a.roles())),
               a.state() == Account.State.DISABLED ? "disabled" : "active",
-              time(a.lockedUntil()),
-              time(a.lastLoginAt())));
+              AdminTable.time(a.lockedUntil()),
+              AdminTable.time(a.lastLoginAt())));
     }
-    int[] widths = new int[COLUMNS.size()];
-    for (List<String> row : rows) {
-      for (int i = 0; i < widths.length; i++) {
-        widths[i] = Math.max(widths[i], row.get(i).length());
-      }
-    }
-    List<String> lines = new ArrayList<>();
-    for (List<String> row : rows) {
-      StringBuilder line = new StringBuilder();
-      for (int i = 0; i < widths.length; i++) {
-        line.append(i == widths.length - 1 ? row.get(i) : pad(row.get(i), widths[i] + 2));
-      }
-      lines.add(line.toString().stripTrailing());
-    }
-    return lines;
-  }
-
-  private static String pad(String value, int width) {
-    return value + " ".repeat(width - value.length());
-  }
-
-  /** Stored values may hold anything; keep terminal control characters out of the table. */
-  private static String cell(String value) {
-    return value == null || value.isEmpty()
-        ? "-"
-        : value.replaceAll("[\\p{Cntrl}\\p{Cf}\\p{Zl}\\p{Zp}]", "?");
-  }
-
-  private static String time(Instant instant) {
-    return instant == null ? "-" : instant.truncatedTo(ChronoUnit.SECONDS).toString();
+    return AdminTable.render(COLUMNS, rows);
   }
 }

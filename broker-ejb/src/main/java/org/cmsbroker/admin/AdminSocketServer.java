@@ -32,6 +32,7 @@ public class AdminSocketServer {
 
   @Inject BrokerConfig config;
   @Inject AccountAdministration accounts;
+  @Inject ClientAdministration clients;
   @Resource ManagedThreadFactory threads;
 
   private AdminSocketListener listener;
@@ -40,7 +41,7 @@ public class AdminSocketServer {
   void start() {
     Path socket = config.dataDir().resolve(RUN_DIR).resolve(SOCKET_FILE);
     try {
-      listener = AdminSocketListener.open(socket, new AdminCommands(accounts)::execute);
+      listener = AdminSocketListener.open(socket, new AdminCommands(accounts, clients)::execute);
       threads.newThread(listener::serve).start();
       LOG.info(() -> "Admin socket listening at " + socket);
     } catch (IOException | RuntimeException e) {

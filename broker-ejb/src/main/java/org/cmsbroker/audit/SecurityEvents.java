@@ -36,13 +36,25 @@ public class SecurityEvents {
   @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
   public void record(
       String type, Outcome outcome, String subjectId, String remoteIp, String detail) {
+    record(type, outcome, subjectId, null, remoteIp, detail);
+  }
+
+  /** Records an event about (or on behalf of) an OAuth client, {@code clientId}. */
+  @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
+  public void record(
+      String type,
+      Outcome outcome,
+      String subjectId,
+      String clientId,
+      String remoteIp,
+      String detail) {
     em.persist(
         new SecurityEvent(
             OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC),
             type,
             outcome.code(),
             subjectId,
-            null,
+            clientId,
             remoteIp,
             detail == null || detail.length() <= 1024 ? detail : detail.substring(0, 1024)));
   }

@@ -97,7 +97,8 @@ class AdminCommandsTest {
   }
 
   private final FakeAdministration accounts = new FakeAdministration();
-  private final AdminCommands commands = new AdminCommands(accounts);
+  private final AdminCommands commands =
+      new AdminCommands(accounts, new ClientCommandsTest.FakeClients());
 
   private static AdminRequest request(String command, String... nameValues) {
     Map<String, List<String>> params = new LinkedHashMap<>();

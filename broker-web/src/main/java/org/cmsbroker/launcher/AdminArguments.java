@@ -2,6 +2,7 @@ package org.cmsbroker.launcher;
 
 import java.util.AbstractMap.SimpleImmutableEntry;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -10,7 +11,8 @@ import java.util.Set;
  * The arguments of {@code broker.jar admin ...}, checked and turned into a request. Immutable.
  *
  * @param help whether only the usage was asked for
- * @param command the wire command, for example {@code user.add}; null for help
+ * @param command the wire command, for example {@code user.add} or {@code client.add}; null for
+ *     help
  * @param fields the request's parameters in order (wire names), no password
  * @param needsPassword whether the command sends a password read from standard input
  */
@@ -32,7 +34,33 @@ record AdminArguments(
   private static final String EMAIL_VERIFIED = "--email-verified";
   private static final Set<String> ADD_OPTIONS =
       Set.of(USERNAME, EMAIL, "--name", "--given-name", "--family-name", ROLE, EMAIL_VERIFIED);
-  private static final Set<String> FLAGS = Set.of(EMAIL_VERIFIED);
+
+  private static final String CLIENT_ID = "--client-id";
+  private static final String CLIENT_NAME = "--name";
+  private static final String PUBLIC = "--public";
+  private static final String ENABLE = "--enable";
+  private static final String DISABLE = "--disable";
+  private static final Set<String> CLIENT_LISTS =
+      Set.of("--redirect-uri", "--post-logout-redirect-uri", "--web-origin", "--grant-type");
+  private static final Set<String> CLIENT_SETTINGS =
+      union(
+          CLIENT_LISTS,
+          Set.of(CLIENT_NAME, "--id-token-alg", "--backchannel-logout-uri", "--roles-claim"));
+  private static final Set<String> CLIENT_ADD_OPTIONS =
+      union(CLIENT_SETTINGS, Set.of(CLIENT_ID, PUBLIC));
+  private static final Set<String> CLIENT_UPDATE_OPTIONS =
+      union(CLIENT_SETTINGS, Set.of(CLIENT_ID, ENABLE, DISABLE));
+
+  /** Options that take no value; each stands for this wire parameter and value. */
+  private static final Map<String, Map.Entry<String, String>> FLAGS =
+      Map.of(
+          EMAIL_VERIFIED, Map.entry("email_verified", "true"),
+          PUBLIC, Map.entry("public", "true"),
+          ENABLE, Map.entry("enabled", "true"),
+          DISABLE, Map.entry("enabled", "false"));
+
+  /** Options that may be given more than once. */
+  private static final Set<String> REPEATABLE = union(CLIENT_LISTS, Set.of(ROLE));
 
   AdminArguments {
     fields = List.copyOf(fields);
@@ -47,6 +75,9 @@ record AdminArguments(
     if (args.size() == 1 && Set.of("help", "--help", "-h").contains(first)) {
       return new AdminArguments(true, null, List.of(), false);
     }
+    if (first.equals("client")) {
+      return client(args.subList(1, args.size()));
+    }
     if (!first.equals("user")) {
       throw new UsageException("unknown admin command \"" + SettingsLoader.printable(first) + "\"");
     }
@@ -58,7 +89,7 @@ record AdminArguments(
     return switch (sub) {
       case "add" -> add(options);
       case "list" -> {
-        options(sub, options, Set.of());
+        options("user", sub, options, Set.of());
         yield new AdminArguments(false, "user.list", List.of(), false);
       }
       case "disable", "enable", "unlock" -> byUsername("user." + sub, sub, options, false);
@@ -69,23 +100,82 @@ record AdminArguments(
     };
   }
 
-  private static AdminArguments add(List<String> options) throws UsageException {
-    List<Map.Entry<String, String>> given = options("add", options, ADD_OPTIONS);
-    require("add", given, USERNAME);
-    require("add", given, EMAIL);
+  private static AdminArguments client(List<String> args) throws UsageException {
+    if (args.isEmpty()) {
+      throw new UsageException("admin client needs a subcommand");
+    }
+    String sub = args.get(0);
+    List<String> options = args.subList(1, args.size());
+    return switch (sub) {
+      case "add" -> {
+        List<Map.Entry<String, String>> given = options("client", sub, options, CLIENT_ADD_OPTIONS);
+        require("client", sub, given, CLIENT_NAME);
+        yield new AdminArguments(false, "client.add", wire(given), false);
+      }
+      case "list" -> {
+        options("client", sub, options, Set.of());
+        yield new AdminArguments(false, "client.list", List.of(), false);
+      }
+      case "update" -> {
+        List<Map.Entry<String, String>> given =
+            options("client", sub, options, CLIENT_UPDATE_OPTIONS);
+        require("client", sub, given, CLIENT_ID);
+        if (given.size() == 1) {
+          throw new UsageException("client update needs something to change");
+        }
+        if (given.stream().anyMatch(o -> o.getKey().equals(ENABLE))
+            && given.stream().anyMatch(o -> o.getKey().equals(DISABLE))) {
+          throw new UsageException("--enable and --disable exclude each other");
+        }
+        yield new AdminArguments(false, "client.update", wire(given), false);
+      }
+      case "rotate-secret" -> byClientId("client.rotate_secret", sub, options);
+      case "remove" -> byClientId("client.remove", sub, options);
+      default ->
+          throw new UsageException(
+              "unknown subcommand \"client " + SettingsLoader.printable(sub) + "\"");
+    };
+  }
+
+  private static AdminArguments byClientId(String command, String sub, List<String> options)
+      throws UsageException {
+    List<Map.Entry<String, String>> given = options("client", sub, options, Set.of(CLIENT_ID));
+    require("client", sub, given, CLIENT_ID);
+    return new AdminArguments(false, command, wire(given), false);
+  }
+
+  /** Options as wire parameters: {@code --redirect-uri} is {@code redirect_uri}; flags map. */
+  private static List<Map.Entry<String, String>> wire(List<Map.Entry<String, String>> given) {
     List<Map.Entry<String, String>> fields = new ArrayList<>();
     for (Map.Entry<String, String> option : given) {
-      String wireName = option.getKey().substring(2).replace('-', '_');
-      fields.add(new SimpleImmutableEntry<>(wireName, option.getValue()));
+      Map.Entry<String, String> flag = FLAGS.get(option.getKey());
+      fields.add(
+          flag != null
+              ? new SimpleImmutableEntry<>(flag.getKey(), flag.getValue())
+              : new SimpleImmutableEntry<>(
+                  option.getKey().substring(2).replace('-', '_'), option.getValue()));
     }
-    return new AdminArguments(false, "user.add", fields, true);
+    return fields;
+  }
+
+  private static Set<String> union(Set<String> a, Set<String> b) {
+    Set<String> all = new HashSet<>(a);
+    all.addAll(b);
+    return Set.copyOf(all);
+  }
+
+  private static AdminArguments add(List<String> options) throws UsageException {
+    List<Map.Entry<String, String>> given = options("user", "add", options, ADD_OPTIONS);
+    require("user", "add", given, USERNAME);
+    require("user", "add", given, EMAIL);
+    return new AdminArguments(false, "user.add", wire(given), true);
   }
 
   private static AdminArguments byUsername(
       String command, String sub, List<String> options, boolean needsPassword)
       throws UsageException {
-    List<Map.Entry<String, String>> given = options(sub, options, Set.of(USERNAME));
-    require(sub, given, USERNAME);
+    List<Map.Entry<String, String>> given = options("user", sub, options, Set.of(USERNAME));
+    require("user", sub, given, USERNAME);
     return new AdminArguments(
         false,
         command,
@@ -95,10 +185,10 @@ record AdminArguments(
 
   /**
    * {@code --name value}, {@code --name=value} and flags, in order; each option at most once except
-   * {@code --role}.
+   * the {@link #REPEATABLE} ones. A value may be empty ({@code --web-origin ""}).
    */
   private static List<Map.Entry<String, String>> options(
-      String sub, List<String> args, Set<String> allowed) throws UsageException {
+      String group, String sub, List<String> args, Set<String> allowed) throws UsageException {
     List<Map.Entry<String, String>> options = new ArrayList<>();
     for (int i = 0; i < args.size(); i++) {
       String arg = args.get(i);
@@ -108,11 +198,13 @@ record AdminArguments(
         throw new UsageException(
             (name.startsWith("-") ? "unknown option \"" : "unexpected argument \"")
                 + SettingsLoader.printable(name)
-                + "\" for user "
+                + "\" for "
+                + group
+                + " "
                 + sub);
       }
       String value;
-      if (FLAGS.contains(name)) {
+      if (FLAGS.containsKey(name)) {
         if (equals >= 0) {
           throw new UsageException(name + " takes no value");
         }
@@ -124,7 +216,7 @@ record AdminArguments(
       } else {
         throw new UsageException(name + " needs a value");
       }
-      if (!name.equals(ROLE) && options.stream().anyMatch(o -> o.getKey().equals(name))) {
+      if (!REPEATABLE.contains(name) && options.stream().anyMatch(o -> o.getKey().equals(name))) {
         throw new UsageException(name + " is given more than once");
       }
       options.add(new SimpleImmutableEntry<>(name, value));
@@ -132,16 +224,18 @@ record AdminArguments(
     return options;
   }
 
-  private static void require(String sub, List<Map.Entry<String, String>> given, String name)
+  private static void require(
+      String group, String sub, List<Map.Entry<String, String>> given, String name)
       throws UsageException {
     if (given.stream().noneMatch(o -> o.getKey().equals(name))) {
-      throw new UsageException("user " + sub + " needs " + name);
+      throw new UsageException(group + " " + sub + " needs " + name);
     }
   }
 
   static String usage() {
     return """
         Usage: java -jar broker.jar admin user <command> [options]
+               java -jar broker.jar admin client <command> [options]
 
           user add --username U --email E [--name "Given Family"] [--given-name G]
                    [--family-name F] [--role R]... [--email-verified]
@@ -153,11 +247,30 @@ record AdminArguments(
           user unlock --username U         clear an administrator's lock and the login throttle
           user set-password --username U   set a new password (from standard input) and end
                                            the account's sessions
+
+          client add --name "Site" [--client-id ID] [--public] --redirect-uri URI
+                     [--redirect-uri URI]... [--post-logout-redirect-uri URI]...
+                     [--web-origin ORIGIN]... [--grant-type T]... [--id-token-alg ES256|RS256]
+                     [--backchannel-logout-uri URI] [--roles-claim NAME]
+                                           register an OpenID Connect client (a CMS site);
+                                           prints its id and, unless --public, its secret once
+          client list                      the clients and their settings (never a secret)
+          client update --client-id ID [the options of add, except --client-id and --public]
+                        [--enable | --disable]
+                                           change a client; a list option given replaces the
+                                           whole list, and given once as "" empties it
+          client rotate-secret --client-id ID
+                                           a new secret, printed once; the old one stops working
+          client remove --client-id ID     remove a client
           help                             this text
 
         The password is the first line of standard input; on a terminal it is asked for twice,
-        without echo. The broker must be running: these commands talk to it through
-        <data dir>/run/admin.sock, which only the owner of the data directory can open.
+        without echo. A client secret is printed only when it is made and stored only as a hash.
+        Redirect URIs must be https (http only on localhost, 127.0.0.1 or [::1]) and are matched
+        exactly; grant types are authorization_code, refresh_token, client_credentials (default:
+        all three, or the first two for --public). The broker must be running: these commands
+        talk to it through <data dir>/run/admin.sock, which only the owner of the data directory
+        can open.
         Exit codes: 0 done, 1 refused by the broker or no broker running, 2 wrong usage.
         """;
   }

@@ -21,7 +21,8 @@ import java.util.Map;
  *       and print its URL when it answers.
  *   <li>{@code prepare}: the same checks and files without booting, plus the options to run the WAR
  *       under a stock {@code payara-micro.jar} (used by the integration tests).
- *   <li>{@code admin ...}: manage accounts in the running broker ({@link AdminClient}).
+ *   <li>{@code admin ...}: manage accounts and OpenID Connect clients in the running broker ({@link
+ *       AdminClient}).
  *   <li>{@code help}: usage.
  * </ul>
  *
@@ -72,7 +73,8 @@ public final class Main {
 
           run       check the configuration and start the broker (default)
           prepare   check the configuration and write <data dir>/runtime/ without starting
-          admin     manage accounts in the running broker ("admin help" for its commands)
+          admin     manage accounts and OpenID Connect clients in the running broker
+                    ("admin help" for its commands)
           help      this text
 
         Settings come from system properties (-Dbroker.https.port=8443), environment variables

@@ -144,4 +144,156 @@ class AdminArgumentsTest {
     assertTrue(parse("--help").help());
     assertTrue(AdminArguments.usage().contains("user set-password --username U"));
   }
+
+  @Test
+  void clientAddTakesEveryOptionAndNeedsNoPassword() throws Exception {
+    AdminArguments a =
+        parse(
+            "client",
+            "add",
+            "--name",
+            "Main site",
+            "--client-id=typo3",
+            "--public",
+            "--redirect-uri",
+            "https://a.example/cb",
+            "--redirect-uri=https://b.example/cb",
+            "--post-logout-redirect-uri",
+            "https://a.example/",
+            "--web-origin",
+            "https://a.example",
+            "--grant-type",
+            "authorization_code",
+            "--grant-type",
+            "refresh_token",
+            "--id-token-alg",
+            "RS256",
+            "--backchannel-logout-uri",
+            "https://a.example/bc",
+            "--roles-claim",
+            "Roles");
+
+    assertEquals("client.add", a.command());
+    assertFalse(a.needsPassword());
+    assertEquals(
+        List.of(
+            Map.entry("name", "Main site"),
+            Map.entry("client_id", "typo3"),
+            Map.entry("public", "true"),
+            Map.entry("redirect_uri", "https://a.example/cb"),
+            Map.entry("redirect_uri", "https://b.example/cb"),
+            Map.entry("post_logout_redirect_uri", "https://a.example/"),
+            Map.entry("web_origin", "https://a.example"),
+            Map.entry("grant_type", "authorization_code"),
+            Map.entry("grant_type", "refresh_token"),
+            Map.entry("id_token_alg", "RS256"),
+            Map.entry("backchannel_logout_uri", "https://a.example/bc"),
+            Map.entry("roles_claim", "Roles")),
+        a.fields());
+  }
+
+  @Test
+  void clientAddNeedsAName() {
+    assertEquals(
+        "client add needs --name",
+        refusal("client", "add", "--redirect-uri", "https://a.example/cb"));
+  }
+
+  @Test
+  void clientAddRefusesUpdateOnlyOptions() {
+    assertEquals(
+        "unknown option \"--disable\" for client add",
+        refusal("client", "add", "--name", "x", "--disable"));
+    assertEquals(
+        "unknown option \"--secret\" for client add",
+        refusal("client", "add", "--name", "x", "--secret", "s"));
+  }
+
+  @Test
+  void clientSingleOptionsMayNotRepeat() {
+    assertEquals(
+        "--id-token-alg is given more than once",
+        refusal("client", "add", "--name", "x", "--id-token-alg", "ES256", "--id-token-alg=RS256"));
+  }
+
+  @Test
+  void clientListTakesNoOptions() throws Exception {
+    assertEquals("client.list", parse("client", "list").command());
+    assertEquals(
+        "unknown option \"--client-id\" for client list",
+        refusal("client", "list", "--client-id", "a"));
+  }
+
+  @Test
+  void clientUpdateTakesTheIdAndTheChanges() throws Exception {
+    AdminArguments a =
+        parse(
+            "client",
+            "update",
+            "--client-id",
+            "typo3",
+            "--web-origin",
+            "",
+            "--disable",
+            "--redirect-uri",
+            "https://c.example/cb");
+
+    assertEquals("client.update", a.command());
+    assertEquals(
+        List.of(
+            Map.entry("client_id", "typo3"),
+            Map.entry("web_origin", ""),
+            Map.entry("enabled", "false"),
+            Map.entry("redirect_uri", "https://c.example/cb")),
+        a.fields());
+    assertEquals(
+        List.of(Map.entry("client_id", "a"), Map.entry("enabled", "true")),
+        parse("client", "update", "--client-id", "a", "--enable").fields());
+  }
+
+  @Test
+  void clientUpdateNeedsTheIdAndSomethingToChange() {
+    assertEquals("client update needs --client-id", refusal("client", "update", "--name", "x"));
+    assertEquals(
+        "client update needs something to change", refusal("client", "update", "--client-id", "a"));
+    assertEquals(
+        "unknown option \"--public\" for client update",
+        refusal("client", "update", "--client-id", "a", "--public"));
+  }
+
+  @Test
+  void clientUpdateRefusesEnableWithDisable() {
+    assertEquals(
+        "--enable and --disable exclude each other",
+        refusal("client", "update", "--client-id", "a", "--enable", "--disable"));
+  }
+
+  @Test
+  void clientRotateSecretAndRemoveTakeTheId() throws Exception {
+    AdminArguments rotate = parse("client", "rotate-secret", "--client-id", "typo3");
+    assertEquals("client.rotate_secret", rotate.command());
+    assertEquals(List.of(Map.entry("client_id", "typo3")), rotate.fields());
+    assertFalse(rotate.needsPassword());
+    AdminArguments remove = parse("client", "remove", "--client-id=typo3");
+    assertEquals("client.remove", remove.command());
+    assertEquals(List.of(Map.entry("client_id", "typo3")), remove.fields());
+    assertEquals("client remove needs --client-id", refusal("client", "remove"));
+    assertEquals(
+        "unknown option \"--name\" for client rotate-secret",
+        refusal("client", "rotate-secret", "--client-id", "a", "--name", "x"));
+  }
+
+  @Test
+  void unknownClientSubcommandsAreUsageErrors() {
+    assertEquals("admin client needs a subcommand", refusal("client"));
+    assertEquals("unknown subcommand \"client delete\"", refusal("client", "delete"));
+  }
+
+  @Test
+  void usageDescribesTheClientCommands() {
+    String usage = AdminArguments.usage();
+    assertTrue(usage.contains("client add --name \"Site\" [--client-id ID] [--public]"), usage);
+    assertTrue(usage.contains("client rotate-secret --client-id ID"));
+    assertTrue(usage.contains("client remove --client-id ID"));
+  }
 }

@@ -116,6 +116,39 @@ class AdminClientTest {
   }
 
   @Test
+  void clientAddSendsItsOptionsReadsNoPasswordAndPrintsTheSecretLines() throws Exception {
+    Thread broker =
+        broker(
+            "ok\nregistered client typo3 (confidential)\nclient secret: abc\nThe secret is shown"
+                + " only this once.\n");
+
+    int code =
+        client("unused")
+            .execute(
+                args(
+                    "client",
+                    "add",
+                    "--name",
+                    "Main site",
+                    "--client-id",
+                    "typo3",
+                    "--redirect-uri",
+                    "https://a.example/cb?x=1&y=2"));
+    broker.join(5000);
+
+    assertEquals(0, code, err());
+    assertEquals(
+        "command=client.add\nname=Main+site\nclient_id=typo3\n"
+            + "redirect_uri=https%3A%2F%2Fa.example%2Fcb%3Fx%3D1%26y%3D2\n\n",
+        received.get());
+    assertEquals(null, lastPassword, "no password asked for");
+    assertEquals(
+        "registered client typo3 (confidential)\nclient secret: abc\n"
+            + "The secret is shown only this once.\n",
+        out());
+  }
+
+  @Test
   void refusalIsPrintedOnStandardErrorAndExitsOne() throws Exception {
     Thread broker = broker("error username_taken\nThat username is already taken.\n");
 

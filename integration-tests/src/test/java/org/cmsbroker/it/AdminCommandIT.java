@@ -23,14 +23,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * {@code java -jar broker.jar admin user ...} against a running broker (one boot for the class), as
- * an operator runs it: password on standard input, answers on standard output, refusals as one
- * {@code broker: ...} line on standard error with exit code 1. No password ever shows up in any
- * output, the broker's log included.
+ * {@code java -jar broker.jar admin user ...} and {@code admin client ...} against a running broker
+ * (one boot for the class), as an operator runs them: password on standard input, answers on
+ * standard output, refusals as one {@code broker: ...} line on standard error with exit code 1. No
+ * password ever shows up in any output, the broker's log included; a client secret is printed once,
+ * when it is made, and nowhere else.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AdminCommandIT {
   private static final List<String> PASSWORDS = new ArrayList<>();
+  private static final List<String> SECRETS = new ArrayList<>();
+  private static final String NOT_SHOWN_AGAIN =
+      "The secret is shown only this once; the broker keeps only its hash. Store it in the site's"
+          + " OpenID Connect settings now.";
 
   private static Path work;
   private static Path data;
@@ -254,6 +259,236 @@ class AdminCommandIT {
             + "); start it first\n",
         run.stderr());
     assertEquals("", run.stdout());
+  }
+
+  /** Runs an admin command that must not print any secret made earlier. */
+  private static BrokerProcess.Completed adminNoSecret(String... args) throws Exception {
+    BrokerProcess.Completed run = admin(null, args);
+    for (String secret : SECRETS) {
+      assertFalse(run.stdout().contains(secret), "secret printed again: " + run.stdout());
+      assertFalse(run.stderr().contains(secret), "secret printed again: " + run.stderr());
+    }
+    return run;
+  }
+
+  /** The secret from the answer of client add or rotate-secret: line two, then the warning. */
+  private static String secretFrom(BrokerProcess.Completed run, String firstLine) {
+    assertEquals(0, run.exitCode(), "exit code; stderr: " + run.stderr());
+    assertEquals("", run.stderr());
+    List<String> lines = run.stdout().lines().toList();
+    assertEquals(3, lines.size(), run.stdout());
+    assertEquals(firstLine, lines.get(0));
+    assertTrue(lines.get(1).matches("client secret: [A-Za-z0-9_-]{43}"), lines.get(1));
+    assertEquals(NOT_SHOWN_AGAIN, lines.get(2));
+    String secret = lines.get(1).substring("client secret: ".length());
+    SECRETS.add(secret);
+    return secret;
+  }
+
+  private static String addClient(String clientId) throws Exception {
+    return secretFrom(
+        adminNoSecret(
+            "client",
+            "add",
+            "--name",
+            "Site " + clientId,
+            "--client-id",
+            clientId,
+            "--redirect-uri",
+            "https://" + clientId + ".example/callback"),
+        "registered client " + clientId + " (confidential)");
+  }
+
+  /** The client list's row of {@code clientId}, split into its columns. */
+  private static Optional<List<String>> clientRow(String clientId) throws Exception {
+    BrokerProcess.Completed run = adminNoSecret("client", "list");
+    assertEquals(0, run.exitCode(), run.stderr());
+    List<String> lines = run.stdout().lines().toList();
+    if (lines.equals(List.of("no clients"))) {
+      return Optional.empty();
+    }
+    assertTrue(lines.get(0).startsWith("CLIENT ID "), run.stdout());
+    return lines.stream()
+        .skip(1)
+        .map(l -> List.of(l.split("\\s{2,}")))
+        .filter(cells -> cells.get(0).equals(clientId))
+        .findFirst();
+  }
+
+  @Test
+  void clientAddPrintsTheSecretOnceAndListShowsTheSettingsWithoutIt() throws Exception {
+    secretFrom(
+        adminNoSecret(
+            "client",
+            "add",
+            "--name",
+            "TYPO3 main",
+            "--client-id",
+            "typo3-main",
+            "--redirect-uri",
+            "https://cms.example/typo3/oidc/callback",
+            "--redirect-uri",
+            "http://localhost:8080/cb",
+            "--post-logout-redirect-uri",
+            "https://cms.example/",
+            "--web-origin",
+            "https://cms.example",
+            "--id-token-alg",
+            "RS256",
+            "--roles-claim",
+            "Roles"),
+        "registered client typo3-main (confidential)");
+
+    List<String> row =
+        clientRow("typo3-main").orElseThrow(() -> new AssertionError("client not listed"));
+
+    assertEquals(
+        List.of(
+            "typo3-main",
+            "TYPO3 main",
+            "confidential",
+            "enabled",
+            "authorization_code,refresh_token,client_credentials",
+            "RS256",
+            "Roles"),
+        row.subList(0, 7));
+    assertEquals(
+        List.of(
+            "https://cms.example/typo3/oidc/callback,http://localhost:8080/cb",
+            "https://cms.example/",
+            "https://cms.example",
+            "-"),
+        row.subList(8, 12));
+  }
+
+  @Test
+  void publicClientGetsNoSecret() throws Exception {
+    assertOk(
+        adminNoSecret(
+            "client",
+            "add",
+            "--name",
+            "Dev app",
+            "--client-id",
+            "dev-app",
+            "--public",
+            "--redirect-uri",
+            "http://127.0.0.1:3000/cb"),
+        "registered client dev-app (public: no secret; it must use PKCE)\n");
+    assertEquals(
+        List.of("public", "enabled", "authorization_code,refresh_token", "ES256", "roles", "-"),
+        clientRow("dev-app").orElseThrow().subList(2, 8));
+    assertRefused(
+        adminNoSecret("client", "rotate-secret", "--client-id", "dev-app"),
+        "A public client has no secret to rotate.");
+  }
+
+  @Test
+  void clientWithAPlainHttpRedirectUriIsRefused() throws Exception {
+    assertRefused(
+        adminNoSecret(
+            "client",
+            "add",
+            "--name",
+            "Insecure",
+            "--client-id",
+            "insecure",
+            "--redirect-uri",
+            "http://cms.example/cb"),
+        "A redirect URI must use https (http only on localhost, 127.0.0.1 or [::1]).");
+    assertTrue(clientRow("insecure").isEmpty());
+  }
+
+  @Test
+  void duplicateClientIdIsRefused() throws Exception {
+    addClient("drupal");
+
+    assertRefused(
+        adminNoSecret(
+            "client",
+            "add",
+            "--name",
+            "Again",
+            "--client-id",
+            "drupal",
+            "--redirect-uri",
+            "https://drupal.example/cb"),
+        "That client id is already registered.");
+  }
+
+  @Test
+  void clientUpdateReplacesTheGivenListAndDisables() throws Exception {
+    addClient("wordpress");
+
+    assertOk(
+        adminNoSecret(
+            "client",
+            "update",
+            "--client-id",
+            "wordpress",
+            "--redirect-uri",
+            "https://wp.example/new-callback",
+            "--roles-claim",
+            "Roles",
+            "--disable"),
+        "updated client wordpress (disabled)\n");
+
+    List<String> row = clientRow("wordpress").orElseThrow();
+    assertEquals("Site wordpress", row.get(1));
+    assertEquals("disabled", row.get(3));
+    assertEquals("Roles", row.get(6));
+    assertEquals("https://wp.example/new-callback", row.get(8));
+
+    assertOk(
+        adminNoSecret("client", "update", "--client-id", "wordpress", "--enable"),
+        "updated client wordpress\n");
+    assertEquals("enabled", clientRow("wordpress").orElseThrow().get(3));
+  }
+
+  @Test
+  void rotateSecretPrintsANewSecretOnce() throws Exception {
+    String first = addClient("civicrm");
+    String rotatedAtBefore = clientRow("civicrm").orElseThrow().get(7);
+
+    String second =
+        secretFrom(
+            adminNoSecret("client", "rotate-secret", "--client-id", "civicrm"),
+            "new secret for client civicrm; the old one no longer works");
+
+    assertFalse(first.equals(second));
+    assertFalse(rotatedAtBefore.equals("-"));
+  }
+
+  @Test
+  void removeDeletesTheClient() throws Exception {
+    addClient("short-lived");
+
+    assertOk(
+        adminNoSecret("client", "remove", "--client-id", "short-lived"),
+        "removed client short-lived\n");
+    assertTrue(clientRow("short-lived").isEmpty());
+    assertRefused(
+        adminNoSecret("client", "remove", "--client-id", "short-lived"),
+        "There is no such client.");
+  }
+
+  @Test
+  void clientUsageErrorsExitWithTwo() throws Exception {
+    BrokerProcess.Completed run = admin(null, "client", "update", "--client-id", "x");
+
+    assertEquals(2, run.exitCode());
+    assertTrue(
+        run.stderr().startsWith("broker: client update needs something to change\n"), run.stderr());
+  }
+
+  @Test
+  @Order(Integer.MAX_VALUE)
+  void noClientSecretReachedTheBrokersLog() throws Exception {
+    assertFalse(SECRETS.isEmpty());
+    String log = broker.stdout() + broker.stderr();
+    for (String secret : SECRETS) {
+      assertFalse(log.contains(secret), "a client secret is in the broker's log");
+    }
   }
 
   @Test

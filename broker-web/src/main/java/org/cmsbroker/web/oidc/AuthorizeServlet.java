@@ -91,7 +91,7 @@ public class AuthorizeServlet extends HttpServlet {
               .filter(RegisteredClient::enabled);
       if (client.isPresent()
           && e.getRedirectionURI() != null
-          && client.get().redirectUris().contains(e.getRedirectionURI())) {
+          && client.get().hasRedirectUri(e.getRedirectionURI().toString())) {
         redirect(
             response,
             new AuthenticationErrorResponse(
@@ -114,7 +114,7 @@ public class AuthorizeServlet extends HttpServlet {
     }
     RegisteredClient client = found.get();
     URI redirectUri = auth.getRedirectionURI();
-    if (!client.redirectUris().contains(redirectUri)) {
+    if (!client.hasRedirectUri(redirectUri.toString())) {
       errorPage(response, "The site asked to send you back to an address it has not registered.");
       return;
     }
@@ -196,7 +196,7 @@ public class AuthorizeServlet extends HttpServlet {
     if (!auth.getResponseType().equals(ResponseType.CODE)) {
       return OAuth2Error.UNSUPPORTED_RESPONSE_TYPE;
     }
-    if (!client.grantTypes().contains("authorization_code")) {
+    if (!client.allowsGrantType("authorization_code")) {
       return OAuth2Error.UNAUTHORIZED_CLIENT;
     }
     if (auth.getScope() == null || !auth.getScope().contains("openid")) {

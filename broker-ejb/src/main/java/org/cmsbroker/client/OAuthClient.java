@@ -1,0 +1,179 @@
+package org.cmsbroker.client;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import jakarta.persistence.Version;
+import java.time.OffsetDateTime;
+
+/**
+ * A registered client (table {@code oauth_client}). Lists are stored newline-separated, grant types
+ * space-separated; {@link ClientService} converts them. Holds a secret's hash, never the secret.
+ */
+@Entity
+@Table(name = "oauth_client")
+public class OAuthClient {
+  @Id
+  @Column(name = "client_id", length = 64)
+  private String clientId;
+
+  @Column(name = "display_name", nullable = false, length = 400)
+  private String displayName;
+
+  @Column(name = "client_type", nullable = false, length = 16)
+  private String clientType;
+
+  @Column(name = "secret_hash", length = 64)
+  private String secretHash;
+
+  @Column(name = "redirect_uris", nullable = false, length = 65536)
+  private String redirectUris;
+
+  @Column(name = "post_logout_redirect_uris", nullable = false, length = 65536)
+  private String postLogoutRedirectUris;
+
+  @Column(name = "web_origins", nullable = false, length = 65536)
+  private String webOrigins;
+
+  @Column(name = "grant_types", nullable = false, length = 128)
+  private String grantTypes;
+
+  @Column(name = "id_token_signed_response_alg", nullable = false, length = 16)
+  private String idTokenSignedResponseAlg;
+
+  @Column(name = "backchannel_logout_uri", length = 2048)
+  private String backchannelLogoutUri;
+
+  @Column(name = "roles_claim", nullable = false, length = 64)
+  private String rolesClaim;
+
+  @Column(nullable = false)
+  private boolean enabled;
+
+  @Column(name = "created_at", nullable = false)
+  private OffsetDateTime createdAt;
+
+  @Column(name = "updated_at", nullable = false)
+  private OffsetDateTime updatedAt;
+
+  @Column(name = "secret_rotated_at")
+  private OffsetDateTime secretRotatedAt;
+
+  @Version private long version;
+
+  protected OAuthClient() {}
+
+  OAuthClient(String clientId, ClientType type, OffsetDateTime now) {
+    this.clientId = clientId;
+    this.clientType = type.name();
+    this.enabled = true;
+    this.createdAt = now;
+    this.updatedAt = now;
+  }
+
+  public String clientId() {
+    return clientId;
+  }
+
+  String displayName() {
+    return displayName;
+  }
+
+  void setDisplayName(String displayName) {
+    this.displayName = displayName;
+  }
+
+  ClientType type() {
+    return ClientType.valueOf(clientType);
+  }
+
+  String secretHash() {
+    return secretHash;
+  }
+
+  void setSecretHash(String secretHash, OffsetDateTime when) {
+    this.secretHash = secretHash;
+    this.secretRotatedAt = when;
+  }
+
+  String redirectUris() {
+    return redirectUris;
+  }
+
+  void setRedirectUris(String redirectUris) {
+    this.redirectUris = redirectUris;
+  }
+
+  String postLogoutRedirectUris() {
+    return postLogoutRedirectUris;
+  }
+
+  void setPostLogoutRedirectUris(String postLogoutRedirectUris) {
+    this.postLogoutRedirectUris = postLogoutRedirectUris;
+  }
+
+  String webOrigins() {
+    return webOrigins;
+  }
+
+  void setWebOrigins(String webOrigins) {
+    this.webOrigins = webOrigins;
+  }
+
+  String grantTypes() {
+    return grantTypes;
+  }
+
+  void setGrantTypes(String grantTypes) {
+    this.grantTypes = grantTypes;
+  }
+
+  String idTokenSignedResponseAlg() {
+    return idTokenSignedResponseAlg;
+  }
+
+  void setIdTokenSignedResponseAlg(String alg) {
+    this.idTokenSignedResponseAlg = alg;
+  }
+
+  String backchannelLogoutUri() {
+    return backchannelLogoutUri;
+  }
+
+  void setBackchannelLogoutUri(String uri) {
+    this.backchannelLogoutUri = uri;
+  }
+
+  String rolesClaim() {
+    return rolesClaim;
+  }
+
+  void setRolesClaim(String rolesClaim) {
+    this.rolesClaim = rolesClaim;
+  }
+
+  boolean enabled() {
+    return enabled;
+  }
+
+  void setEnabled(boolean enabled) {
+    this.enabled = enabled;
+  }
+
+  OffsetDateTime createdAt() {
+    return createdAt;
+  }
+
+  OffsetDateTime updatedAt() {
+    return updatedAt;
+  }
+
+  OffsetDateTime secretRotatedAt() {
+    return secretRotatedAt;
+  }
+
+  void touch(OffsetDateTime now) {
+    this.updatedAt = now;
+  }
+}
