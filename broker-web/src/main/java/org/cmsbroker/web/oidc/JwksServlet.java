@@ -1,0 +1,32 @@
+package org.cmsbroker.web.oidc;
+
+import jakarta.inject.Inject;
+import jakarta.servlet.annotation.WebServlet;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import org.cmsbroker.token.SigningKeys;
+
+/**
+ * {@code /oauth2/jwks}: the public signing keys (current and those whose tokens may still be
+ * live). Cached briefly, so a key rotation reaches relying parties within minutes.
+ */
+@WebServlet(OidcEndpoints.JWKS)
+public class JwksServlet extends HttpServlet {
+  private static final long serialVersionUID = 1L;
+
+  @Inject transient SigningKeys keys;
+
+  @Override
+  protected void doGet(HttpServletRequest request, HttpServletResponse response)
+      throws IOException {
+    byte[] body = keys.publicJwks().toString(true).getBytes(StandardCharsets.UTF_8);
+    response.setContentType("application/jwk-set+json");
+    response.setHeader("Cache-Control", "public, max-age=300");
+    response.setHeader("Access-Control-Allow-Origin", "*");
+    response.setContentLength(body.length);
+    response.getOutputStream().write(body);
+  }
+}

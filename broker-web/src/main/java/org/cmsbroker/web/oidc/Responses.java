@@ -1,0 +1,30 @@
+package org.cmsbroker.web.oidc;
+
+import com.nimbusds.oauth2.sdk.ErrorObject;
+import com.nimbusds.oauth2.sdk.TokenErrorResponse;
+import com.nimbusds.oauth2.sdk.http.HTTPResponse;
+import com.nimbusds.oauth2.sdk.http.JakartaServletUtils;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+
+/** Writes Nimbus protocol responses, with the broker's cache and error conventions. */
+final class Responses {
+  private Responses() {}
+
+  static void write(HTTPResponse nimbus, HttpServletResponse response) throws IOException {
+    response.setHeader("Cache-Control", "no-store");
+    response.setHeader("Pragma", "no-cache");
+    JakartaServletUtils.applyHTTPResponse(nimbus, response);
+  }
+
+  /** An OAuth error; {@code invalid_client} after Basic authentication gets its challenge. */
+  static void error(ErrorObject error, boolean basicChallenge, HttpServletResponse response)
+      throws IOException {
+    HTTPResponse nimbus = new TokenErrorResponse(error).toHTTPResponse();
+    if (error.getHTTPStatusCode() == 401 || basicChallenge) {
+      nimbus.setStatusCode(401);
+      nimbus.setHeader("WWW-Authenticate", "Basic realm=\"broker\"");
+    }
+    write(nimbus, response);
+  }
+}
