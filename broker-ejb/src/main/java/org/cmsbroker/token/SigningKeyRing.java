@@ -5,6 +5,7 @@ import com.nimbusds.jose.jwk.JWKSet;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
@@ -92,9 +93,7 @@ public final class SigningKeyRing {
     for (SigningAlgorithm algorithm : SigningAlgorithm.values()) {
       List<SigningKey> keys = byAlgorithm.get(algorithm);
       if (keys.isEmpty() || !keys.get(0).createdAt().plus(rotationPeriod).isAfter(now)) {
-        SigningKey key = generator.generate(algorithm, now);
-        store.add(key);
-        made.add(key);
+        made.add(makeSuccessor(algorithm, keys, now));
       }
     }
     purge(now);
@@ -108,9 +107,24 @@ public final class SigningKeyRing {
   public synchronized SigningKey rotateNow(SigningAlgorithm algorithm) {
     Objects.requireNonNull(algorithm, "algorithm");
     Instant now = clock.instant();
-    SigningKey key = generator.generate(algorithm, now);
-    store.add(key);
+    SigningKey key = makeSuccessor(algorithm, byAlgorithm(store.findAll()).get(algorithm), now);
     purge(now);
+    return key;
+  }
+
+  /**
+   * Makes and stores a key strictly newer than {@code newestFirst}'s newest, so it is current even
+   * when the clock has not moved since that one was made. Millisecond precision survives any
+   * database timestamp column.
+   */
+  private SigningKey makeSuccessor(
+      SigningAlgorithm algorithm, List<SigningKey> newestFirst, Instant now) {
+    Instant createdAt = now.truncatedTo(ChronoUnit.MILLIS);
+    if (!newestFirst.isEmpty() && !createdAt.isAfter(newestFirst.get(0).createdAt())) {
+      createdAt = newestFirst.get(0).createdAt().truncatedTo(ChronoUnit.MILLIS).plusMillis(1);
+    }
+    SigningKey key = generator.generate(algorithm, createdAt);
+    store.add(key);
     return key;
   }
 

@@ -184,6 +184,16 @@ class SigningKeyRingTest {
   }
 
   @Test
+  void rotateNowMakesTheCurrentKeyEvenWhenTheClockHasNotMoved() {
+    ring.rotateIfDue();
+
+    for (int i = 0; i < 5; i++) {
+      SigningKey made = ring.rotateNow(SigningAlgorithm.ES256);
+      assertEquals(made, ring.current(SigningAlgorithm.ES256));
+    }
+  }
+
+  @Test
   void keysSurviveARestartThroughTheStore() {
     ring.rotateIfDue();
     Set<String> before = kids(ring.publicJwks());
