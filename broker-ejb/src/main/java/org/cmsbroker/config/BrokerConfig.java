@@ -19,6 +19,17 @@ import org.eclipse.microprofile.config.Config;
 @ApplicationScoped
 public class BrokerConfig {
 
+  /** Default of {@link SettingNames#SIGNING_KEY_ROTATION_DAYS}. */
+  public static final long DEFAULT_SIGNING_KEY_ROTATION_DAYS = 30;
+
+  /** Default lifetime of access and ID tokens. */
+  public static final long DEFAULT_TOKEN_LIFETIME_SECONDS = 300;
+
+  /** Bounds of the token lifetime settings. */
+  public static final long MIN_TOKEN_LIFETIME_SECONDS = 60;
+
+  public static final long MAX_TOKEN_LIFETIME_SECONDS = 3600;
+
   @Inject Config config;
 
   private Path dataDir;
@@ -30,6 +41,10 @@ public class BrokerConfig {
   private Duration sessionAbsolute;
   private boolean loginAllowPlaintext;
   private Duration loginKeyRotation;
+  private Duration signingKeyRotation;
+  private Duration accessTokenLifetime;
+  private Duration idTokenLifetime;
+  private String accessTokenAudience;
   private boolean passwordLettersAndNumbers;
   private Optional<SmtpSettings> smtp;
   private List<String> trustedProxies;
@@ -47,6 +62,10 @@ public class BrokerConfig {
     this.sessionIdle = Duration.ofMinutes(30);
     this.sessionAbsolute = Duration.ofHours(12);
     this.loginKeyRotation = Duration.ofHours(24);
+    this.signingKeyRotation = Duration.ofDays(DEFAULT_SIGNING_KEY_ROTATION_DAYS);
+    this.accessTokenLifetime = Duration.ofSeconds(DEFAULT_TOKEN_LIFETIME_SECONDS);
+    this.idTokenLifetime = Duration.ofSeconds(DEFAULT_TOKEN_LIFETIME_SECONDS);
+    this.accessTokenAudience = publicUrl == null ? null : publicUrl + "/api";
     this.smtp = Optional.empty();
     this.trustedProxies = List.of();
   }
@@ -82,6 +101,17 @@ public class BrokerConfig {
     loginAllowPlaintext =
         config.getOptionalValue(SettingNames.LOGIN_ALLOW_PLAINTEXT, Boolean.class).orElse(false);
     loginKeyRotation = Duration.ofHours(positive(SettingNames.LOGIN_KEY_ROTATION_HOURS, 24));
+    signingKeyRotation =
+        Duration.ofDays(
+            positive(SettingNames.SIGNING_KEY_ROTATION_DAYS, DEFAULT_SIGNING_KEY_ROTATION_DAYS));
+    accessTokenLifetime =
+        Duration.ofSeconds(
+            tokenLifetime(
+                SettingNames.TOKEN_ACCESS_LIFETIME_SECONDS, DEFAULT_TOKEN_LIFETIME_SECONDS));
+    idTokenLifetime =
+        Duration.ofSeconds(
+            tokenLifetime(SettingNames.TOKEN_ID_LIFETIME_SECONDS, DEFAULT_TOKEN_LIFETIME_SECONDS));
+    accessTokenAudience = string(SettingNames.TOKEN_ACCESS_AUDIENCE).orElse(publicUrl + "/api");
     passwordLettersAndNumbers =
         config
             .getOptionalValue(SettingNames.PASSWORD_LETTERS_AND_NUMBERS, Boolean.class)
@@ -112,6 +142,20 @@ public class BrokerConfig {
     long value = config.getOptionalValue(name, Long.class).orElse(fallback);
     if (value <= 0) {
       throw new IllegalStateException(name + " must be a positive number");
+    }
+    return value;
+  }
+
+  private long tokenLifetime(String name, long fallback) {
+    long value = config.getOptionalValue(name, Long.class).orElse(fallback);
+    if (value < MIN_TOKEN_LIFETIME_SECONDS || value > MAX_TOKEN_LIFETIME_SECONDS) {
+      throw new IllegalStateException(
+          name
+              + " must be between "
+              + MIN_TOKEN_LIFETIME_SECONDS
+              + " and "
+              + MAX_TOKEN_LIFETIME_SECONDS
+              + " seconds");
     }
     return value;
   }
@@ -170,6 +214,26 @@ public class BrokerConfig {
   /** How often the login key is replaced (default daily). */
   public Duration loginKeyRotation() {
     return loginKeyRotation;
+  }
+
+  /** How long a token signing key stays current before a new one replaces it (default 30 days). */
+  public Duration signingKeyRotation() {
+    return signingKeyRotation;
+  }
+
+  /** Lifetime of an access token (default 5 minutes, 60 seconds to 1 hour). */
+  public Duration accessTokenLifetime() {
+    return accessTokenLifetime;
+  }
+
+  /** Lifetime of an ID token (default 5 minutes, 60 seconds to 1 hour). */
+  public Duration idTokenLifetime() {
+    return idTokenLifetime;
+  }
+
+  /** The {@code aud} of access tokens (default the public URL + {@code /api}). */
+  public String accessTokenAudience() {
+    return accessTokenAudience;
   }
 
   /** Whether passwords must contain a letter and a digit (off by default, per ASVS 5.0). */

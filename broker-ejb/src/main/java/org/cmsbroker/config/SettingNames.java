@@ -22,6 +22,10 @@ public final class SettingNames {
   public static final String SESSION_ABSOLUTE_HOURS = "broker.session.absolute.hours";
   public static final String LOGIN_ALLOW_PLAINTEXT = "broker.login.allow.plaintext";
   public static final String LOGIN_KEY_ROTATION_HOURS = "broker.login.key.rotation.hours";
+  public static final String SIGNING_KEY_ROTATION_DAYS = "broker.signing.key.rotation.days";
+  public static final String TOKEN_ACCESS_LIFETIME_SECONDS = "broker.token.access.lifetime.seconds";
+  public static final String TOKEN_ID_LIFETIME_SECONDS = "broker.token.id.lifetime.seconds";
+  public static final String TOKEN_ACCESS_AUDIENCE = "broker.token.access.audience";
   public static final String PASSWORD_LETTERS_AND_NUMBERS = "broker.password.letters.and.numbers";
   public static final String SMTP_HOST = "broker.smtp.host";
   public static final String SMTP_PORT = "broker.smtp.port";

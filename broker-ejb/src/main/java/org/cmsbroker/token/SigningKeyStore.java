@@ -1,0 +1,20 @@
+package org.cmsbroker.token;
+
+import java.util.List;
+
+/**
+ * Where signing keys live. Implementations are thread-safe; the in-memory one serves tests, the
+ * database-backed one is shared by a cluster. Keys are immutable: added once, removed when no token
+ * they signed can still be valid.
+ */
+public interface SigningKeyStore {
+
+  /** Every stored key, in no particular order. */
+  List<SigningKey> findAll();
+
+  /** Stores a new key. */
+  void add(SigningKey key);
+
+  /** Removes the key with this {@code kid}, if any. */
+  void remove(String keyId);
+}

@@ -1,0 +1,134 @@
+package org.cmsbroker.token;
+
+import com.nimbusds.jose.jwk.JWKSet;
+import jakarta.annotation.PostConstruct;
+import jakarta.ejb.ConcurrencyManagement;
+import jakarta.ejb.ConcurrencyManagementType;
+import jakarta.ejb.DependsOn;
+import jakarta.ejb.Schedule;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.logging.Logger;
+import org.cmsbroker.audit.SecurityEvents;
+import org.cmsbroker.audit.SecurityEvents.Outcome;
+import org.cmsbroker.config.BrokerConfig;
+
+/**
+ * The token machinery of this instance: the signing key ring (keys in the database, made at first
+ * start, rotated on schedule), the token issuer and the access token verifier. Made once at
+ * start-up after the schema is migrated; maintenance runs every ten minutes. Every new key is
+ * recorded as a {@code signing_key.rotated} security event. Bean-managed concurrency: the parts are
+ * thread-safe themselves.
+ */
+@Startup
+@Singleton
+@DependsOn("DatabaseMigrator")
+@ConcurrencyManagement(ConcurrencyManagementType.BEAN)
+public class SigningKeys {
+  private static final Logger LOG = Logger.getLogger(SigningKeys.class.getName());
+
+  /** The security event type of every new signing key. */
+  public static final String ROTATED_EVENT = "signing_key.rotated";
+
+  @Inject BrokerConfig config;
+  @Inject JpaSigningKeyStore keyStore;
+  @Inject SecurityEvents events;
+
+  private final Clock clock = Clock.systemUTC();
+  private TokenSettings settings;
+  private SigningKeyRing ring;
+  private TokenIssuer issuer;
+  private AccessTokenVerifier verifier;
+  private volatile boolean ready;
+
+  @PostConstruct
+  void start() {
+    settings =
+        new TokenSettings(
+            config.publicUrl().toString(),
+            config.accessTokenAudience(),
+            config.accessTokenLifetime(),
+            config.idTokenLifetime());
+    ring =
+        new SigningKeyRing(
+            new CachingSigningKeyStore(keyStore, Duration.ofSeconds(30), clock),
+            new SigningKeyGenerator(),
+            config.signingKeyRotation(),
+            SigningKeyRing.retirementGraceFor(settings.longestLifetime()),
+            clock);
+    issuer = new TokenIssuer(ring, settings, clock);
+    verifier = new AccessTokenVerifier(ring, settings, clock);
+    try {
+      record(ring.rotateIfDue(), "scheduled");
+      ready = true;
+      LOG.info(
+          () ->
+              "Signing keys "
+                  + ring.current(SigningAlgorithm.ES256).keyId()
+                  + " (ES256) and "
+                  + ring.current(SigningAlgorithm.RS256).keyId()
+                  + " (RS256) are current");
+    } catch (RuntimeException e) {
+      LOG.severe("Signing keys could not be loaded or made: " + e.getMessage());
+    }
+  }
+
+  @Schedule(hour = "*", minute = "*/10", persistent = false)
+  void maintain() {
+    record(ring.rotateIfDue(), "scheduled");
+    ready = true;
+  }
+
+  /**
+   * Replaces the current key for {@code algorithm} at once (for example when it may have leaked);
+   * the old one stays published until the tokens it signed have expired.
+   */
+  public SigningKey rotateNow(SigningAlgorithm algorithm) {
+    SigningKey key = ring.rotateNow(algorithm);
+    record(List.of(key), "on_demand");
+    return key;
+  }
+
+  private void record(List<SigningKey> made, String trigger) {
+    for (SigningKey key : made) {
+      LOG.info(
+          () -> "New " + key.algorithm() + " signing key " + key.keyId() + " (" + trigger + ")");
+      events.record(
+          ROTATED_EVENT,
+          Outcome.SUCCESS,
+          null,
+          null,
+          "alg=" + key.algorithm() + " kid=" + key.keyId() + " trigger=" + trigger);
+    }
+  }
+
+  /** Whether the signing keys are loaded (readiness). */
+  public boolean isReady() {
+    return ready;
+  }
+
+  /** The public keys for {@code /oauth2/jwks}: current and still published retired ones. */
+  public JWKSet publicJwks() {
+    return ring.publicJwks();
+  }
+
+  public SigningKeyRing ring() {
+    return ring;
+  }
+
+  public TokenSettings settings() {
+    return settings;
+  }
+
+  public TokenIssuer issuer() {
+    return issuer;
+  }
+
+  public AccessTokenVerifier accessTokenVerifier() {
+    return verifier;
+  }
+}
