@@ -42,10 +42,13 @@ public class IntrospectServlet extends HttpServlet {
       throws IOException {
     TokenIntrospectionRequest introspection;
     try {
-      introspection = TokenIntrospectionRequest.parse(JakartaServletUtils.createHTTPRequest(request));
+      introspection =
+          TokenIntrospectionRequest.parse(JakartaServletUtils.createHTTPRequest(request));
     } catch (ParseException e) {
       Responses.error(
-          e.getErrorObject() == null ? OAuth2Error.INVALID_REQUEST : e.getErrorObject(), false, response);
+          e.getErrorObject() == null ? OAuth2Error.INVALID_REQUEST : e.getErrorObject(),
+          false,
+          response);
       return;
     }
     OAuthClients.Authenticated auth =

@@ -10,8 +10,8 @@ import java.nio.charset.StandardCharsets;
 import org.cmsbroker.token.SigningKeys;
 
 /**
- * {@code /oauth2/jwks}: the public signing keys (current and those whose tokens may still be
- * live). Cached briefly, so a key rotation reaches relying parties within minutes.
+ * {@code /oauth2/jwks}: the public signing keys (current and those whose tokens may still be live).
+ * Cached briefly, so a key rotation reaches relying parties within minutes.
  */
 @WebServlet(OidcEndpoints.JWKS)
 public class JwksServlet extends HttpServlet {

@@ -11,8 +11,8 @@ import org.cmsbroker.client.RegisteredClient;
 
 /**
  * Client authentication at the token, introspection and revocation endpoints: {@code
- * client_secret_basic} or {@code client_secret_post} for confidential clients; a public client
- * only names itself (token endpoint, with PKCE).
+ * client_secret_basic} or {@code client_secret_post} for confidential clients; a public client only
+ * names itself (token endpoint, with PKCE).
  */
 final class OAuthClients {
   private OAuthClients() {}
@@ -25,10 +25,14 @@ final class OAuthClients {
   }
 
   static Authenticated authenticate(
-      ClientService clients, ClientAuthentication authentication, ClientID named, boolean allowPublic) {
+      ClientService clients,
+      ClientAuthentication authentication,
+      ClientID named,
+      boolean allowPublic) {
     if (authentication instanceof PlainClientSecret secret) {
       Optional<RegisteredClient> client =
-          clients.authenticate(secret.getClientID().getValue(), secret.getClientSecret().getValue());
+          clients.authenticate(
+              secret.getClientID().getValue(), secret.getClientSecret().getValue());
       return client
           .map(c -> new Authenticated(c, null, false))
           .orElseGet(
@@ -46,7 +50,10 @@ final class OAuthClients {
     }
     if (allowPublic && named != null) {
       Optional<RegisteredClient> client =
-          clients.find(named.getValue()).filter(RegisteredClient::enabled).filter(RegisteredClient::isPublic);
+          clients
+              .find(named.getValue())
+              .filter(RegisteredClient::enabled)
+              .filter(RegisteredClient::isPublic);
       if (client.isPresent()) {
         return new Authenticated(client.get(), null, false);
       }

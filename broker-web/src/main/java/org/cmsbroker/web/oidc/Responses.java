@@ -22,8 +22,11 @@ final class Responses {
       throws IOException {
     HTTPResponse nimbus = new TokenErrorResponse(error).toHTTPResponse();
     if (error.getHTTPStatusCode() == 401 || basicChallenge) {
-      nimbus.setStatusCode(401);
-      nimbus.setHeader("WWW-Authenticate", "Basic realm=\"broker\"");
+      HTTPResponse challenge = new HTTPResponse(401);
+      challenge.setEntityContentType(nimbus.getEntityContentType());
+      challenge.setBody(nimbus.getBody());
+      challenge.setHeader("WWW-Authenticate", "Basic realm=\"broker\"");
+      nimbus = challenge;
     }
     write(nimbus, response);
   }

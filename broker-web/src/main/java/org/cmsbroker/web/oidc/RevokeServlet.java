@@ -21,9 +21,9 @@ import org.cmsbroker.token.VerifiedAccessToken;
 import org.cmsbroker.web.http.ClientAddress;
 
 /**
- * {@code /oauth2/revoke} (RFC 7009): a client revokes one of its own tokens. A refresh token
- * takes its whole family with it; an access token goes on the revocation list until it expires.
- * The answer is 200 whatever the token was, as the RFC asks.
+ * {@code /oauth2/revoke} (RFC 7009): a client revokes one of its own tokens. A refresh token takes
+ * its whole family with it; an access token goes on the revocation list until it expires. The
+ * answer is 200 whatever the token was, as the RFC asks.
  */
 @WebServlet(OidcEndpoints.REVOKE)
 public class RevokeServlet extends HttpServlet {
@@ -43,7 +43,9 @@ public class RevokeServlet extends HttpServlet {
       revocation = TokenRevocationRequest.parse(JakartaServletUtils.createHTTPRequest(request));
     } catch (ParseException e) {
       Responses.error(
-          e.getErrorObject() == null ? OAuth2Error.INVALID_REQUEST : e.getErrorObject(), false, response);
+          e.getErrorObject() == null ? OAuth2Error.INVALID_REQUEST : e.getErrorObject(),
+          false,
+          response);
       return;
     }
     OAuthClients.Authenticated auth =
@@ -55,17 +57,27 @@ public class RevokeServlet extends HttpServlet {
     }
     String caller = auth.client().clientId();
     String value = revocation.getToken().getValue();
-    Optional<RefreshToken> refresh = refreshTokens.find(value).filter(t -> t.clientId().equals(caller));
+    Optional<RefreshToken> refresh =
+        refreshTokens.find(value).filter(t -> t.clientId().equals(caller));
     if (refresh.isPresent()) {
       refreshTokens.revokeFamily(refresh.get().familyId());
-      events.record("oidc.revoked", Outcome.SUCCESS, refresh.get().grant().accountId(),
-          ClientAddress.of(request, config.trustedProxies()), "refresh_token client=" + caller);
+      events.record(
+          "oidc.revoked",
+          Outcome.SUCCESS,
+          refresh.get().grant().accountId(),
+          ClientAddress.of(request, config.trustedProxies()),
+          "refresh_token client=" + caller);
     } else {
-      Optional<VerifiedAccessToken> access = tokens.active(value).filter(t -> t.clientId().equals(caller));
+      Optional<VerifiedAccessToken> access =
+          tokens.active(value).filter(t -> t.clientId().equals(caller));
       if (access.isPresent()) {
         refreshTokens.revokeAccessToken(access.get().tokenId(), access.get().expiresAt());
-        events.record("oidc.revoked", Outcome.SUCCESS, access.get().subject(),
-            ClientAddress.of(request, config.trustedProxies()), "access_token client=" + caller);
+        events.record(
+            "oidc.revoked",
+            Outcome.SUCCESS,
+            access.get().subject(),
+            ClientAddress.of(request, config.trustedProxies()),
+            "access_token client=" + caller);
       }
     }
     response.setStatus(200);

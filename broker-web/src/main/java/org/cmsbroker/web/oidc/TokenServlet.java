@@ -2,6 +2,7 @@ package org.cmsbroker.web.oidc;
 
 import com.nimbusds.jwt.JWT;
 import com.nimbusds.jwt.JWTParser;
+import com.nimbusds.oauth2.sdk.AccessTokenResponse;
 import com.nimbusds.oauth2.sdk.AuthorizationCodeGrant;
 import com.nimbusds.oauth2.sdk.AuthorizationGrant;
 import com.nimbusds.oauth2.sdk.ClientCredentialsGrant;
@@ -18,7 +19,6 @@ import com.nimbusds.oauth2.sdk.pkce.CodeVerifier;
 import com.nimbusds.oauth2.sdk.token.BearerAccessToken;
 import com.nimbusds.oauth2.sdk.token.RefreshToken;
 import com.nimbusds.oauth2.sdk.token.Tokens;
-import com.nimbusds.oauth2.sdk.AccessTokenResponse;
 import com.nimbusds.openid.connect.sdk.OIDCTokenResponse;
 import com.nimbusds.openid.connect.sdk.token.OIDCTokens;
 import jakarta.inject.Inject;
@@ -57,9 +57,8 @@ import org.cmsbroker.web.http.ClientAddress;
 /**
  * {@code /oauth2/token}: the token endpoint (RFC 6749 and OIDC Core 3.1.3) for {@code
  * authorization_code} (PKCE S256 checked when used, required for public clients), {@code
- * refresh_token} (rotating, reuse revokes the family) and {@code client_credentials}
- * (confidential clients only). Client authentication {@code client_secret_basic} or {@code
- * client_secret_post}.
+ * refresh_token} (rotating, reuse revokes the family) and {@code client_credentials} (confidential
+ * clients only). Client authentication {@code client_secret_basic} or {@code client_secret_post}.
  */
 @WebServlet(OidcEndpoints.TOKEN)
 public class TokenServlet extends HttpServlet {
@@ -115,7 +114,10 @@ public class TokenServlet extends HttpServlet {
   }
 
   private void authorizationCode(
-      AuthorizationCodeGrant grant, RegisteredClient client, String address, HttpServletResponse response)
+      AuthorizationCodeGrant grant,
+      RegisteredClient client,
+      String address,
+      HttpServletResponse response)
       throws IOException {
     String code = grant.getAuthorizationCode().getValue();
     Redemption redemption = oidc.codes().redeem(code);
@@ -125,33 +127,45 @@ public class TokenServlet extends HttpServlet {
         refreshTokens.revokeFamily(replayed.issuedFamily());
       }
       events.record(
-          "oidc.code_replayed", Outcome.REFUSED, replayed.code().accountId(), address, "client=" + client.clientId());
-      Responses.error(OAuth2Error.INVALID_GRANT.setDescription("The code was already used"), false, response);
+          "oidc.code_replayed",
+          Outcome.REFUSED,
+          replayed.code().accountId(),
+          address,
+          "client=" + client.clientId());
+      Responses.error(
+          OAuth2Error.INVALID_GRANT.setDescription("The code was already used"), false, response);
       return;
     }
     if (!(redemption instanceof Redemption.Redeemed redeemed)) {
-      Responses.error(OAuth2Error.INVALID_GRANT.setDescription("Unknown or expired code"), false, response);
+      Responses.error(
+          OAuth2Error.INVALID_GRANT.setDescription("Unknown or expired code"), false, response);
       return;
     }
     AuthorizationCode issued = redeemed.code();
     if (!issued.clientId().equals(client.clientId())) {
-      Responses.error(OAuth2Error.INVALID_GRANT.setDescription("The code was issued to another client"), false, response);
+      Responses.error(
+          OAuth2Error.INVALID_GRANT.setDescription("The code was issued to another client"),
+          false,
+          response);
       return;
     }
     if (grant.getRedirectionURI() == null
         || !grant.getRedirectionURI().toString().equals(issued.redirectUri())) {
-      Responses.error(OAuth2Error.INVALID_GRANT.setDescription("redirect_uri does not match"), false, response);
+      Responses.error(
+          OAuth2Error.INVALID_GRANT.setDescription("redirect_uri does not match"), false, response);
       return;
     }
     if (!pkceMatches(issued.codeChallenge(), grant.getCodeVerifier())) {
-      Responses.error(OAuth2Error.INVALID_GRANT.setDescription("PKCE verification failed"), false, response);
+      Responses.error(
+          OAuth2Error.INVALID_GRANT.setDescription("PKCE verification failed"), false, response);
       return;
     }
     Optional<ActiveSession> session = sessions.findLive(issued.sessionIdHash());
     Optional<AccountView> account =
         accounts.findById(issued.accountId()).filter(a -> a.state() == Account.State.ACTIVE);
     if (session.isEmpty() || account.isEmpty()) {
-      Responses.error(OAuth2Error.INVALID_GRANT.setDescription("The login has ended"), false, response);
+      Responses.error(
+          OAuth2Error.INVALID_GRANT.setDescription("The login has ended"), false, response);
       return;
     }
     List<String> scope = List.of(issued.scope().split(" "));
@@ -170,30 +184,56 @@ public class TokenServlet extends HttpServlet {
       oidc.codes().recordIssued(code, issuedRefresh[1]);
     }
     refreshTokens.linkSessionClient(issued.sessionIdHash(), client.clientId());
-    IssuedToken access = accessToken(account.get().id(), client, scope, issued.authTime(), issued.sessionIdHash());
+    IssuedToken access =
+        accessToken(account.get().id(), client, scope, issued.authTime(), issued.sessionIdHash());
     IssuedToken id =
-        idToken(account.get(), client, scope, issued.authTime(), issued.sessionIdHash(), issued.nonce(), access);
-    events.record("oidc.tokens_issued", Outcome.SUCCESS, account.get().id(), address, "client=" + client.clientId() + " grant=authorization_code");
+        idToken(
+            account.get(),
+            client,
+            scope,
+            issued.authTime(),
+            issued.sessionIdHash(),
+            issued.nonce(),
+            access);
+    events.record(
+        "oidc.tokens_issued",
+        Outcome.SUCCESS,
+        account.get().id(),
+        address,
+        "client=" + client.clientId() + " grant=authorization_code");
     respond(access, id, refresh, scope, response);
   }
 
   private void refresh(
-      RefreshTokenGrant grant, RegisteredClient client, Scope requested, HttpServletResponse response)
+      RefreshTokenGrant grant,
+      RegisteredClient client,
+      Scope requested,
+      HttpServletResponse response)
       throws IOException {
     RefreshTokens.Rotation rotation =
         refreshTokens.rotate(grant.getRefreshToken().getValue(), client.clientId());
     if (rotation instanceof RefreshTokens.Rotation.Reused) {
-      Responses.error(OAuth2Error.INVALID_GRANT.setDescription("The refresh token was already used; its family is revoked"), false, response);
+      Responses.error(
+          OAuth2Error.INVALID_GRANT.setDescription(
+              "The refresh token was already used; its family is revoked"),
+          false,
+          response);
       return;
     }
     if (!(rotation instanceof RefreshTokens.Rotation.Rotated rotated)) {
-      Responses.error(OAuth2Error.INVALID_GRANT.setDescription("Unknown, revoked or expired refresh token"), false, response);
+      Responses.error(
+          OAuth2Error.INVALID_GRANT.setDescription("Unknown, revoked or expired refresh token"),
+          false,
+          response);
       return;
     }
     RefreshGrant g = rotated.grant();
     List<String> scope = List.of(g.scope().split(" "));
     if (requested != null && !scope.containsAll(requested.toStringList())) {
-      Responses.error(OAuth2Error.INVALID_SCOPE.setDescription("A refresh cannot widen the scope"), false, response);
+      Responses.error(
+          OAuth2Error.INVALID_SCOPE.setDescription("A refresh cannot widen the scope"),
+          false,
+          response);
       return;
     }
     if (requested != null) {
@@ -203,19 +243,28 @@ public class TokenServlet extends HttpServlet {
         accounts.findById(g.accountId()).filter(a -> a.state() == Account.State.ACTIVE);
     if (account.isEmpty()) {
       refreshTokens.revokeFamily(rotated.familyId());
-      Responses.error(OAuth2Error.INVALID_GRANT.setDescription("The account is disabled"), false, response);
+      Responses.error(
+          OAuth2Error.INVALID_GRANT.setDescription("The account is disabled"), false, response);
       return;
     }
-    IssuedToken access = accessToken(g.accountId(), client, scope, g.authTime().toInstant(), g.sessionIdHash());
+    IssuedToken access =
+        accessToken(g.accountId(), client, scope, g.authTime().toInstant(), g.sessionIdHash());
     IssuedToken id =
         scope.contains("openid")
-            ? idToken(account.get(), client, scope, g.authTime().toInstant(), g.sessionIdHash(), null, access)
+            ? idToken(
+                account.get(),
+                client,
+                scope,
+                g.authTime().toInstant(),
+                g.sessionIdHash(),
+                null,
+                access)
             : null;
     respond(access, id, new RefreshToken(rotated.token()), scope, response);
   }
 
-  private void clientCredentials(RegisteredClient client, Scope requested, HttpServletResponse response)
-      throws IOException {
+  private void clientCredentials(
+      RegisteredClient client, Scope requested, HttpServletResponse response) throws IOException {
     if (client.isPublic()) {
       Responses.error(OAuth2Error.UNAUTHORIZED_CLIENT, false, response);
       return;
@@ -227,14 +276,24 @@ public class TokenServlet extends HttpServlet {
       return;
     }
     IssuedToken access =
-        keys.issuer().issueAccessToken(AccessTokenRequest.forClient(client.clientId()).scope(scope).build());
+        keys.issuer()
+            .issueAccessToken(AccessTokenRequest.forClient(client.clientId()).scope(scope).build());
     Tokens tokens =
-        new Tokens(new BearerAccessToken(access.value(), access.expiresInSeconds(), scope.isEmpty() ? null : new Scope(scope.toArray(String[]::new))), null);
+        new Tokens(
+            new BearerAccessToken(
+                access.value(),
+                access.expiresInSeconds(),
+                scope.isEmpty() ? null : new Scope(scope.toArray(String[]::new))),
+            null);
     Responses.write(new AccessTokenResponse(tokens).toHTTPResponse(), response);
   }
 
   private IssuedToken accessToken(
-      String subject, RegisteredClient client, List<String> scope, java.time.Instant authTime, String sessionId) {
+      String subject,
+      RegisteredClient client,
+      List<String> scope,
+      java.time.Instant authTime,
+      String sessionId) {
     return keys.issuer()
         .issueAccessToken(
             AccessTokenRequest.builder(subject, client.clientId())
@@ -257,7 +316,8 @@ public class TokenServlet extends HttpServlet {
             .sessionId(sessionId)
             .accessToken(access.value())
             .algorithm(
-                SigningAlgorithm.named(client.idTokenSignedResponseAlg()).orElse(SigningAlgorithm.ES256))
+                SigningAlgorithm.named(client.idTokenSignedResponseAlg())
+                    .orElse(SigningAlgorithm.ES256))
             .rolesClaim(client.rolesClaim());
     if (nonce != null) {
       b.nonce(nonce);
@@ -281,12 +341,18 @@ public class TokenServlet extends HttpServlet {
   }
 
   private static void respond(
-      IssuedToken access, IssuedToken id, RefreshToken refresh, List<String> scope, HttpServletResponse response)
+      IssuedToken access,
+      IssuedToken id,
+      RefreshToken refresh,
+      List<String> scope,
+      HttpServletResponse response)
       throws IOException {
     BearerAccessToken bearer =
-        new BearerAccessToken(access.value(), access.expiresInSeconds(), new Scope(scope.toArray(String[]::new)));
+        new BearerAccessToken(
+            access.value(), access.expiresInSeconds(), new Scope(scope.toArray(String[]::new)));
     if (id == null) {
-      Responses.write(new AccessTokenResponse(new Tokens(bearer, refresh)).toHTTPResponse(), response);
+      Responses.write(
+          new AccessTokenResponse(new Tokens(bearer, refresh)).toHTTPResponse(), response);
       return;
     }
     JWT idToken;
@@ -295,7 +361,8 @@ public class TokenServlet extends HttpServlet {
     } catch (java.text.ParseException e) {
       throw new IllegalStateException("the broker's own ID token does not parse", e);
     }
-    Responses.write(new OIDCTokenResponse(new OIDCTokens(idToken, bearer, refresh)).toHTTPResponse(), response);
+    Responses.write(
+        new OIDCTokenResponse(new OIDCTokens(idToken, bearer, refresh)).toHTTPResponse(), response);
   }
 
   /** PKCE (RFC 7636): with a stored challenge, the verifier must hash to it (S256). */
@@ -308,6 +375,7 @@ public class TokenServlet extends HttpServlet {
     }
     String computed = CodeChallenge.compute(CodeChallengeMethod.S256, verifier).getValue();
     return MessageDigest.isEqual(
-        computed.getBytes(StandardCharsets.US_ASCII), challenge.getBytes(StandardCharsets.US_ASCII));
+        computed.getBytes(StandardCharsets.US_ASCII),
+        challenge.getBytes(StandardCharsets.US_ASCII));
   }
 }

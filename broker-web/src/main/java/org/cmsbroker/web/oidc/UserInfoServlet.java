@@ -44,8 +44,7 @@ public class UserInfoServlet extends HttpServlet {
     answer(request, response);
   }
 
-  private void answer(HttpServletRequest request, HttpServletResponse response)
-      throws IOException {
+  private void answer(HttpServletRequest request, HttpServletResponse response) throws IOException {
     UserInfoRequest userInfoRequest;
     try {
       userInfoRequest = UserInfoRequest.parse(JakartaServletUtils.createHTTPRequest(request));
@@ -81,10 +80,7 @@ public class UserInfoServlet extends HttpServlet {
     }
     if (Scopes.releasesRoles(scope)) {
       String claim =
-          clients
-              .find(token.get().clientId())
-              .map(RegisteredClient::rolesClaim)
-              .orElse("roles");
+          clients.find(token.get().clientId()).map(RegisteredClient::rolesClaim).orElse("roles");
       info.setClaim(claim, a.roles());
     }
     Responses.write(new UserInfoSuccessResponse(info).toHTTPResponse(), response);
