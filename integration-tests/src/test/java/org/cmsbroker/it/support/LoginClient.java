@@ -55,6 +55,19 @@ public final class LoginClient {
   /** What a page with an encrypted form gives its script. */
   public record FormConfig(RSAKey key, String challenge) {}
 
+  /** The underlying client (cookies, trust), for protocol requests. */
+  public HttpClient http() {
+    return http;
+  }
+
+  /** GETs an absolute URL or a path on the broker. */
+  public HttpResponse<String> fetch(String urlOrPath) throws Exception {
+    String url = urlOrPath.startsWith("/") ? base + urlOrPath : urlOrPath;
+    return http.send(
+        HttpRequest.newBuilder(URI.create(url)).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
   public HttpResponse<String> get(String path) throws Exception {
     return http.send(
         HttpRequest.newBuilder(URI.create(base + path)).GET().build(),

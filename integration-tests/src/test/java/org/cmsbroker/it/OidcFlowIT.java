@@ -1,0 +1,509 @@
+package org.cmsbroker.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.PlainJWT;
+import com.nimbusds.oauth2.sdk.AuthorizationCode;
+import com.nimbusds.oauth2.sdk.AuthorizationCodeGrant;
+import com.nimbusds.oauth2.sdk.AuthorizationGrant;
+import com.nimbusds.oauth2.sdk.ClientCredentialsGrant;
+import com.nimbusds.oauth2.sdk.RefreshTokenGrant;
+import com.nimbusds.oauth2.sdk.ResponseType;
+import com.nimbusds.oauth2.sdk.Scope;
+import com.nimbusds.oauth2.sdk.TokenErrorResponse;
+import com.nimbusds.oauth2.sdk.TokenIntrospectionRequest;
+import com.nimbusds.oauth2.sdk.TokenIntrospectionResponse;
+import com.nimbusds.oauth2.sdk.TokenIntrospectionSuccessResponse;
+import com.nimbusds.oauth2.sdk.TokenRequest;
+import com.nimbusds.oauth2.sdk.TokenResponse;
+import com.nimbusds.oauth2.sdk.TokenRevocationRequest;
+import com.nimbusds.oauth2.sdk.auth.ClientSecretBasic;
+import com.nimbusds.oauth2.sdk.auth.ClientSecretPost;
+import com.nimbusds.oauth2.sdk.auth.Secret;
+import com.nimbusds.oauth2.sdk.http.HTTPResponse;
+import com.nimbusds.oauth2.sdk.id.ClientID;
+import com.nimbusds.oauth2.sdk.id.State;
+import com.nimbusds.oauth2.sdk.pkce.CodeChallengeMethod;
+import com.nimbusds.oauth2.sdk.pkce.CodeVerifier;
+import com.nimbusds.oauth2.sdk.token.BearerAccessToken;
+import com.nimbusds.oauth2.sdk.token.RefreshToken;
+import com.nimbusds.openid.connect.sdk.AuthenticationRequest;
+import com.nimbusds.openid.connect.sdk.AuthenticationResponse;
+import com.nimbusds.openid.connect.sdk.AuthenticationResponseParser;
+import com.nimbusds.openid.connect.sdk.AuthenticationSuccessResponse;
+import com.nimbusds.openid.connect.sdk.Nonce;
+import com.nimbusds.openid.connect.sdk.OIDCTokenResponse;
+import com.nimbusds.openid.connect.sdk.OIDCTokenResponseParser;
+import com.nimbusds.openid.connect.sdk.Prompt;
+import com.nimbusds.openid.connect.sdk.UserInfoRequest;
+import com.nimbusds.openid.connect.sdk.UserInfoResponse;
+import com.nimbusds.openid.connect.sdk.UserInfoSuccessResponse;
+import com.nimbusds.openid.connect.sdk.claims.IDTokenClaimsSet;
+import com.nimbusds.openid.connect.sdk.op.OIDCProviderMetadata;
+import com.nimbusds.openid.connect.sdk.validators.IDTokenValidator;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.cmsbroker.it.support.BrokerHome;
+import org.cmsbroker.it.support.BrokerProcess;
+import org.cmsbroker.it.support.LoginClient;
+import org.cmsbroker.it.support.NimbusHttp;
+import org.cmsbroker.it.support.SeedAccounts;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A standards-following relying party built only from the Nimbus SDK's client side talks to the
+ * running broker: discovery, the code flow with PKCE through the real (encrypted) login form,
+ * ID-token validation against the JWKS, userinfo, refresh with rotation and reuse detection,
+ * introspection, revocation and logout; and one test per protocol error.
+ */
+class OidcFlowIT {
+  static final String PASSWORD = "correct horse battery staple";
+  static final URI CALLBACK = URI.create("https://rp.example.org/oidc/callback");
+  private static BrokerProcess broker;
+  private static Path work;
+  private static Path data;
+  private static Map<String, String> env;
+  private static String base;
+  private static OIDCProviderMetadata provider;
+  private static ClientID clientId = new ClientID("site");
+  private static Secret secret;
+  private static ClientID publicClient = new ClientID("spa");
+
+  @BeforeAll
+  static void start() throws Exception {
+    work = BrokerHome.freshDirectory("oidc");
+    data = work.resolve("data");
+    int https = BrokerHome.freePort();
+    base = "https://localhost:" + https;
+    env =
+        Map.of(
+            "BROKER_DATA_DIR", data.toString(),
+            "BROKER_HTTPS_PORT", Integer.toString(https),
+            "BROKER_HTTP_PORT", "off");
+    broker = BrokerProcess.start(work, env).awaitReady(Duration.ofSeconds(120));
+    SeedAccounts.add(work, env, "ada", "ada@example.org", PASSWORD);
+    secret =
+        new Secret(
+            admin(
+                "client",
+                "add",
+                "--name",
+                "Example site",
+                "--client-id",
+                "site",
+                "--redirect-uri",
+                CALLBACK.toString(),
+                "--post-logout-redirect-uri",
+                "https://rp.example.org/",
+                "--roles-claim",
+                "Roles"));
+    admin(
+        "client",
+        "add",
+        "--name",
+        "Single page app",
+        "--client-id",
+        "spa",
+        "--public",
+        "--redirect-uri",
+        "http://127.0.0.1:9/cb");
+    HttpResponse<String> discovery = client().get("/.well-known/openid-configuration");
+    assertEquals(200, discovery.statusCode());
+    provider = OIDCProviderMetadata.parse(discovery.body());
+  }
+
+  /** Runs an admin command; returns the secret line's value, if any. */
+  private static String admin(String... args) throws Exception {
+    String[] all = new String[args.length + 1];
+    all[0] = "admin";
+    System.arraycopy(args, 0, all, 1, args.length);
+    BrokerProcess.Completed run = BrokerProcess.run(work, env, null, Duration.ofSeconds(60), all);
+    assertEquals(0, run.exitCode(), run.stderr());
+    Matcher m = Pattern.compile("client secret: (\\S+)").matcher(run.stdout());
+    return m.find() ? m.group(1) : null;
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (broker != null) {
+      broker.close();
+    }
+  }
+
+  private static LoginClient client() throws Exception {
+    return new LoginClient(data, base);
+  }
+
+  /** What a finished code flow gives the relying party. */
+  record Flow(LoginClient browser, AuthorizationCode code, CodeVerifier verifier, Nonce nonce) {}
+
+  private static AuthenticationRequest.Builder request(
+      ClientID client, URI callback, State state, Nonce nonce, CodeVerifier verifier) {
+    AuthenticationRequest.Builder b =
+        new AuthenticationRequest.Builder(
+                new ResponseType("code"), new Scope("openid", "profile", "email"), client, callback)
+            .endpointURI(provider.getAuthorizationEndpointURI())
+            .state(state)
+            .nonce(nonce);
+    if (verifier != null) {
+      b.codeChallenge(verifier, CodeChallengeMethod.S256);
+    }
+    return b;
+  }
+
+  /** The browser's way through authorize, login and back, as redirects. */
+  private static URI browse(LoginClient browser, URI start, boolean signIn) throws Exception {
+    HttpResponse<String> answer = browser.fetch(start.toString());
+    for (int hops = 0; hops < 10; hops++) {
+      if (answer.statusCode() != 303 && answer.statusCode() != 302) {
+        throw new AssertionError("stopped at " + answer.statusCode() + ": " + answer.body());
+      }
+      String location = answer.headers().firstValue("location").orElseThrow();
+      if (location.startsWith(CALLBACK.toString()) || location.startsWith("http://127.0.0.1:9/")) {
+        return URI.create(location);
+      }
+      if (location.startsWith("/login") && signIn) {
+        HttpResponse<String> page = browser.fetch(location);
+        LoginClient.FormConfig config = LoginClient.config(page.body());
+        String returnTo =
+            URLDecoder.decode(
+                location.replaceAll(".*return_to=([^&]*).*", "$1"), StandardCharsets.UTF_8);
+        answer =
+            browser.post(
+                "/login",
+                Map.of(
+                    "credentials",
+                    LoginClient.loginJwe(config, "ada", PASSWORD),
+                    "return_to",
+                    returnTo),
+                false);
+        continue;
+      }
+      answer = browser.fetch(location);
+    }
+    throw new AssertionError("too many redirects");
+  }
+
+  private static Flow codeFlow() throws Exception {
+    LoginClient browser = client();
+    CodeVerifier verifier = new CodeVerifier();
+    Nonce nonce = new Nonce();
+    State state = new State();
+    URI back =
+        browse(browser, request(clientId, CALLBACK, state, nonce, verifier).build().toURI(), true);
+    AuthenticationResponse response = AuthenticationResponseParser.parse(back);
+    AuthenticationSuccessResponse success =
+        assertInstanceOf(AuthenticationSuccessResponse.class, response);
+    assertEquals(state, success.getState());
+    assertEquals(provider.getIssuer(), success.getIssuer(), "RFC 9207 iss");
+    return new Flow(browser, success.getAuthorizationCode(), verifier, nonce);
+  }
+
+  private static TokenResponse token(AuthorizationGrant grant, boolean post) throws Exception {
+    TokenRequest request =
+        new TokenRequest(
+            provider.getTokenEndpointURI(),
+            post ? new ClientSecretPost(clientId, secret) : new ClientSecretBasic(clientId, secret),
+            grant);
+    return OIDCTokenResponseParser.parse(NimbusHttp.send(client().http(), request.toHTTPRequest()));
+  }
+
+  private static JWKSet jwks() throws Exception {
+    return JWKSet.parse(client().get("/oauth2/jwks").body());
+  }
+
+  private static boolean active(String token) throws Exception {
+    TokenIntrospectionRequest request =
+        new TokenIntrospectionRequest(
+            provider.getIntrospectionEndpointURI(),
+            new ClientSecretBasic(clientId, secret),
+            new BearerAccessToken(token));
+    TokenIntrospectionResponse answer =
+        TokenIntrospectionResponse.parse(NimbusHttp.send(client().http(), request.toHTTPRequest()));
+    return assertInstanceOf(TokenIntrospectionSuccessResponse.class, answer).isActive();
+  }
+
+  @Test
+  void relyingPartyCompletesTheWholeFlowWithNoBrokerSpecificCode() throws Exception {
+    assertEquals(base, provider.getIssuer().getValue());
+    Flow flow = codeFlow();
+    OIDCTokenResponse tokens =
+        assertInstanceOf(
+            OIDCTokenResponse.class,
+            token(new AuthorizationCodeGrant(flow.code(), CALLBACK, flow.verifier()), false));
+
+    IDTokenClaimsSet id =
+        new IDTokenValidator(provider.getIssuer(), clientId, JWSAlgorithm.ES256, jwks())
+            .validate(tokens.getOIDCTokens().getIDToken(), flow.nonce());
+    assertEquals("ada", id.getStringClaim("preferred_username"));
+    assertEquals("ada@example.org", id.getStringClaim("email"));
+    assertNotNull(id.getStringClaim("sid"));
+
+    BearerAccessToken access = tokens.getOIDCTokens().getBearerAccessToken();
+    assertEquals(
+        "at+jwt",
+        com.nimbusds.jwt.SignedJWT.parse(access.getValue()).getHeader().getType().getType());
+    UserInfoResponse info =
+        UserInfoResponse.parse(
+            NimbusHttp.send(
+                client().http(),
+                new UserInfoRequest(provider.getUserInfoEndpointURI(), access).toHTTPRequest()));
+    assertEquals(
+        id.getSubject(),
+        assertInstanceOf(UserInfoSuccessResponse.class, info).getUserInfo().getSubject());
+    assertEquals(
+        "ada@example.org", ((UserInfoSuccessResponse) info).getUserInfo().getEmailAddress());
+
+    RefreshToken first = tokens.getOIDCTokens().getRefreshToken();
+    assertNotNull(first, "a refresh token");
+    OIDCTokenResponse refreshed =
+        assertInstanceOf(OIDCTokenResponse.class, token(new RefreshTokenGrant(first), true));
+    RefreshToken second = refreshed.getOIDCTokens().getRefreshToken();
+    assertNotEquals(first, second, "refresh tokens rotate");
+    assertTrue(active(refreshed.getOIDCTokens().getAccessToken().getValue()));
+
+    // Revocation (RFC 7009) of the access token, then of the refresh token.
+    String accessValue = refreshed.getOIDCTokens().getAccessToken().getValue();
+    HTTPResponse revoked =
+        NimbusHttp.send(
+            client().http(),
+            new TokenRevocationRequest(
+                    provider.getRevocationEndpointURI(),
+                    new ClientSecretBasic(clientId, secret),
+                    new BearerAccessToken(accessValue))
+                .toHTTPRequest());
+    assertEquals(200, revoked.getStatusCode());
+    assertFalse(active(accessValue), "revoked access token is inactive");
+    NimbusHttp.send(
+        client().http(),
+        new TokenRevocationRequest(
+                provider.getRevocationEndpointURI(),
+                new ClientSecretBasic(clientId, secret),
+                second)
+            .toHTTPRequest());
+    assertInstanceOf(TokenErrorResponse.class, token(new RefreshTokenGrant(second), false));
+  }
+
+  @Test
+  void reusingARefreshTokenRevokesItsWholeFamily() throws Exception {
+    Flow flow = codeFlow();
+    OIDCTokenResponse tokens =
+        (OIDCTokenResponse)
+            token(new AuthorizationCodeGrant(flow.code(), CALLBACK, flow.verifier()), false);
+    RefreshToken first = tokens.getOIDCTokens().getRefreshToken();
+    RefreshToken second =
+        ((OIDCTokenResponse) token(new RefreshTokenGrant(first), false))
+            .getOIDCTokens()
+            .getRefreshToken();
+    TokenErrorResponse reuse =
+        assertInstanceOf(TokenErrorResponse.class, token(new RefreshTokenGrant(first), false));
+    assertEquals("invalid_grant", reuse.getErrorObject().getCode());
+    assertInstanceOf(
+        TokenErrorResponse.class, token(new RefreshTokenGrant(second), false), "family revoked");
+  }
+
+  @Test
+  void aCodeUsedTwiceIsRefusedAndRevokesWhatItIssued() throws Exception {
+    Flow flow = codeFlow();
+    AuthorizationCodeGrant grant =
+        new AuthorizationCodeGrant(flow.code(), CALLBACK, flow.verifier());
+    OIDCTokenResponse tokens = (OIDCTokenResponse) token(grant, false);
+    TokenErrorResponse again = assertInstanceOf(TokenErrorResponse.class, token(grant, false));
+    assertEquals("invalid_grant", again.getErrorObject().getCode());
+    assertInstanceOf(
+        TokenErrorResponse.class,
+        token(new RefreshTokenGrant(tokens.getOIDCTokens().getRefreshToken()), false));
+  }
+
+  @Test
+  void wrongPkceVerifierIsInvalidGrant() throws Exception {
+    Flow flow = codeFlow();
+    TokenErrorResponse error =
+        assertInstanceOf(
+            TokenErrorResponse.class,
+            token(new AuthorizationCodeGrant(flow.code(), CALLBACK, new CodeVerifier()), false));
+    assertEquals("invalid_grant", error.getErrorObject().getCode());
+  }
+
+  @Test
+  void wrongClientSecretIsInvalidClientWith401() throws Exception {
+    TokenRequest request =
+        new TokenRequest(
+            provider.getTokenEndpointURI(),
+            new ClientSecretBasic(clientId, new Secret("wrong-secret-value")),
+            new ClientCredentialsGrant(),
+            new Scope("payments"));
+    HTTPResponse answer = NimbusHttp.send(client().http(), request.toHTTPRequest());
+    assertEquals(401, answer.getStatusCode());
+    assertEquals("invalid_client", TokenErrorResponse.parse(answer).getErrorObject().getCode());
+  }
+
+  @Test
+  void clientCredentialsGivesAServerToServerToken() throws Exception {
+    TokenResponse answer = token(new ClientCredentialsGrant(), false);
+    assertTrue(answer.indicatesSuccess(), String.valueOf(answer));
+    String access = answer.toSuccessResponse().getTokens().getAccessToken().getValue();
+    assertEquals("site", com.nimbusds.jwt.SignedJWT.parse(access).getJWTClaimsSet().getSubject());
+  }
+
+  @Test
+  void unsupportedGrantTypeIsRefused() throws Exception {
+    HttpResponse<String> answer =
+        client()
+            .http()
+            .send(
+                java.net.http.HttpRequest.newBuilder(provider.getTokenEndpointURI())
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .header(
+                        "Authorization",
+                        new ClientSecretBasic(clientId, secret).toHTTPAuthorizationHeader())
+                    .POST(
+                        java.net.http.HttpRequest.BodyPublishers.ofString(
+                            "grant_type=password&username=ada&password=x"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertEquals(400, answer.statusCode());
+    assertTrue(answer.body().contains("unsupported_grant_type"), answer.body());
+  }
+
+  @Test
+  void unknownClientGetsAnErrorPageNeverARedirect() throws Exception {
+    URI start =
+        request(new ClientID("nobody"), CALLBACK, new State(), new Nonce(), new CodeVerifier())
+            .build()
+            .toURI();
+    HttpResponse<String> answer = client().fetch(start.toString());
+    assertEquals(400, answer.statusCode());
+    assertTrue(answer.headers().firstValue("location").isEmpty());
+  }
+
+  @Test
+  void redirectUriThatIsNotRegisteredGetsAnErrorPage() throws Exception {
+    URI start =
+        request(
+                clientId,
+                URI.create("https://evil.example/cb"),
+                new State(),
+                new Nonce(),
+                new CodeVerifier())
+            .build()
+            .toURI();
+    HttpResponse<String> answer = client().fetch(start.toString());
+    assertEquals(400, answer.statusCode());
+    assertTrue(answer.headers().firstValue("location").isEmpty());
+  }
+
+  @Test
+  void publicClientWithoutPkceIsRefused() throws Exception {
+    URI start =
+        request(publicClient, URI.create("http://127.0.0.1:9/cb"), new State(), new Nonce(), null)
+            .build()
+            .toURI();
+    URI back =
+        URI.create(client().fetch(start.toString()).headers().firstValue("location").orElseThrow());
+    assertTrue(back.getQuery().contains("error=invalid_request"), back.toString());
+  }
+
+  @Test
+  void promptNoneWithoutASessionIsLoginRequired() throws Exception {
+    URI start =
+        request(clientId, CALLBACK, new State(), new Nonce(), new CodeVerifier())
+            .prompt(new Prompt(Prompt.Type.NONE))
+            .build()
+            .toURI();
+    URI back =
+        URI.create(client().fetch(start.toString()).headers().firstValue("location").orElseThrow());
+    assertTrue(back.getQuery().contains("error=login_required"), back.toString());
+  }
+
+  @Test
+  void scopeWithoutOpenidIsInvalidScope() throws Exception {
+    URI start =
+        new AuthenticationRequest.Builder(
+                new ResponseType("code"), new Scope("openid"), clientId, CALLBACK)
+            .endpointURI(provider.getAuthorizationEndpointURI())
+            .state(new State())
+            .nonce(new Nonce())
+            .build()
+            .toURI();
+    String query = start.getRawQuery().replace("scope=openid", "scope=profile");
+    URI back =
+        URI.create(
+            client()
+                .fetch(provider.getAuthorizationEndpointURI() + "?" + query)
+                .headers()
+                .firstValue("location")
+                .orElseThrow());
+    assertTrue(
+        back.getQuery().contains("error=invalid_scope")
+            || back.getQuery().contains("error=invalid_request"),
+        back.toString());
+  }
+
+  @Test
+  void tamperedAndUnsignedAccessTokensAreRefusedAtUserinfo() throws Exception {
+    Flow flow = codeFlow();
+    String access =
+        token(new AuthorizationCodeGrant(flow.code(), CALLBACK, flow.verifier()), false)
+            .toSuccessResponse()
+            .getTokens()
+            .getAccessToken()
+            .getValue();
+    String[] parts = access.split("\\.");
+    JWTClaimsSet claims =
+        JWTClaimsSet.parse(
+            new String(java.util.Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8));
+    JWTClaimsSet widened = new JWTClaimsSet.Builder(claims).subject("someone-else").build();
+    String tampered =
+        parts[0]
+            + "."
+            + com.nimbusds.jose.util.Base64URL.encode(widened.toString())
+            + "."
+            + parts[2];
+    String unsigned = new PlainJWT(claims).serialize();
+    for (String bad :
+        List.of(tampered, unsigned, access.substring(0, access.length() - 4) + "AAAA")) {
+      HTTPResponse answer =
+          NimbusHttp.send(
+              client().http(),
+              new UserInfoRequest(provider.getUserInfoEndpointURI(), new BearerAccessToken(bad))
+                  .toHTTPRequest());
+      assertEquals(401, answer.getStatusCode(), bad);
+    }
+  }
+
+  @Test
+  void signingOutEndsTheTokensOfTheSession() throws Exception {
+    Flow flow = codeFlow();
+    OIDCTokenResponse tokens =
+        (OIDCTokenResponse)
+            token(new AuthorizationCodeGrant(flow.code(), CALLBACK, flow.verifier()), false);
+    String access = tokens.getOIDCTokens().getAccessToken().getValue();
+    assertTrue(active(access));
+    HttpResponse<String> account = flow.browser().get("/account");
+    String csrf = account.body().replaceAll("(?s).*name=\"csrf\" value=\"([^\"]+)\".*", "$1");
+    assertEquals(303, flow.browser().post("/logout", Map.of("csrf", csrf), false).statusCode());
+    assertFalse(active(access), "introspection: inactive after logout");
+    assertInstanceOf(
+        TokenErrorResponse.class,
+        token(new RefreshTokenGrant(tokens.getOIDCTokens().getRefreshToken()), false));
+  }
+}
