@@ -131,6 +131,9 @@ public final class RuntimeLayout {
               + ".http.max-post-size-bytes="
               + Math.max(2 * settings.maxBodyBytes(), 1 << 20));
     }
+    // HTTP/1.1 only: under load the JDK's HTTP/2 client saw corrupted TLS records ("Tag
+    // mismatch") from Grizzly's HTTP/2 stack; the broker's traffic gains nothing from HTTP/2.
+    set(commands, P + "https-listener.http.http2-enabled=false");
     String address = settings.bindAddress().getHostAddress();
     set(commands, L + "https-listener.address=" + address);
     set(commands, L + "http-listener.address=" + address);

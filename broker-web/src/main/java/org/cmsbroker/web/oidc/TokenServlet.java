@@ -63,6 +63,8 @@ import org.cmsbroker.web.http.ClientAddress;
 @WebServlet(OidcEndpoints.TOKEN)
 public class TokenServlet extends HttpServlet {
   private static final long serialVersionUID = 1L;
+  private static final java.util.Set<String> SUPPORTED_GRANTS =
+      java.util.Set.of("authorization_code", "refresh_token", "client_credentials");
 
   @Inject transient ClientService clients;
   @Inject transient OidcComponents oidc;
@@ -98,6 +100,10 @@ public class TokenServlet extends HttpServlet {
     }
     RegisteredClient client = auth.client();
     AuthorizationGrant grant = tokenRequest.getAuthorizationGrant();
+    if (!SUPPORTED_GRANTS.contains(grant.getType().getValue())) {
+      Responses.error(OAuth2Error.UNSUPPORTED_GRANT_TYPE, false, response);
+      return;
+    }
     if (!client.allowsGrantType(grant.getType().getValue())) {
       Responses.error(OAuth2Error.UNAUTHORIZED_CLIENT, false, response);
       return;
