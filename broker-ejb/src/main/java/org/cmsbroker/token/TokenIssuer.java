@@ -105,6 +105,65 @@ public final class TokenIssuer {
     return sign(key, JOSEObjectType.JWT, claims.build());
   }
 
+  /** The {@code typ} of back-channel logout tokens (OIDC Back-Channel Logout 1.0, 2.4). */
+  public static final JOSEObjectType LOGOUT_TOKEN_TYPE = new JOSEObjectType("logout+jwt");
+
+  /** The event that marks a logout token. */
+  public static final String BACKCHANNEL_LOGOUT_EVENT =
+      "http://schemas.openid.net/event/backchannel-logout";
+
+  /**
+   * A logout token for one client: {@code iss}, {@code aud}, {@code iat}, {@code exp} (two
+   * minutes), {@code jti}, {@code sub}, {@code sid} and the back-channel logout event; never a
+   * {@code nonce}.
+   */
+  public IssuedToken issueLogoutToken(
+      String subject, String clientId, String sessionId, SigningAlgorithm algorithm) {
+    Instant now = now();
+    byte[] id = new byte[18];
+    random.nextBytes(id);
+    JWTClaimsSet claims =
+        new JWTClaimsSet.Builder()
+            .issuer(settings.issuer())
+            .audience(clientId)
+            .subject(subject)
+            .claim("sid", sessionId)
+            .issueTime(Date.from(now))
+            .expirationTime(Date.from(now.plusSeconds(120)))
+            .jwtID(java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(id))
+            .claim("events", java.util.Map.of(BACKCHANNEL_LOGOUT_EVENT, java.util.Map.of()))
+            .build();
+    return sign(algorithm, LOGOUT_TOKEN_TYPE, claims);
+  }
+
+  /**
+   * The claims of an ID token this broker issued, for {@code id_token_hint}: signature by one of
+   * the broker's published keys with that key's own algorithm, and the broker as issuer. Expiry is
+   * not checked (a hint may be old). Empty for anything else.
+   */
+  public java.util.Optional<JWTClaimsSet> idTokenHint(String idToken) {
+    if (idToken == null || idToken.length() > 16_384) {
+      return java.util.Optional.empty();
+    }
+    try {
+      SignedJWT jwt = SignedJWT.parse(idToken);
+      String kid = jwt.getHeader().getKeyID();
+      java.util.Optional<SigningKey> key =
+          kid == null ? java.util.Optional.empty() : ring.findPublished(kid);
+      if (key.isEmpty()
+          || !key.get().algorithm().jwsAlgorithm().equals(jwt.getHeader().getAlgorithm())
+          || jwt.getHeader().getJWKURL() != null
+          || jwt.getHeader().getJWK() != null
+          || !jwt.verify(key.get().verifier())
+          || !settings.issuer().equals(jwt.getJWTClaimsSet().getIssuer())) {
+        return java.util.Optional.empty();
+      }
+      return java.util.Optional.of(jwt.getJWTClaimsSet());
+    } catch (java.text.ParseException | JOSEException | RuntimeException e) {
+      return java.util.Optional.empty();
+    }
+  }
+
   private IssuedToken sign(SigningAlgorithm algorithm, JOSEObjectType type, JWTClaimsSet claims) {
     return sign(ring.current(algorithm), type, claims);
   }

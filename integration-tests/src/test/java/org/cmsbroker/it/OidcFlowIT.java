@@ -177,7 +177,7 @@ class OidcFlowIT {
         throw new AssertionError("stopped at " + answer.statusCode() + ": " + answer.body());
       }
       String location = answer.headers().firstValue("location").orElseThrow();
-      if (location.startsWith(CALLBACK.toString()) || location.startsWith("http://127.0.0.1:9/")) {
+      if (location.startsWith("https://rp") || location.startsWith("http://127.0.0.1:9/")) {
         return URI.create(location);
       }
       if (location.startsWith("/login") && signIn) {
@@ -218,10 +218,15 @@ class OidcFlowIT {
   }
 
   private static TokenResponse token(AuthorizationGrant grant, boolean post) throws Exception {
+    return token(grant, post, clientId, secret);
+  }
+
+  private static TokenResponse token(
+      AuthorizationGrant grant, boolean post, ClientID id, Secret key) throws Exception {
     TokenRequest request =
         new TokenRequest(
             provider.getTokenEndpointURI(),
-            post ? new ClientSecretPost(clientId, secret) : new ClientSecretBasic(clientId, secret),
+            post ? new ClientSecretPost(id, key) : new ClientSecretBasic(id, key),
             grant);
     return OIDCTokenResponseParser.parse(NimbusHttp.send(client().http(), request.toHTTPRequest()));
   }
@@ -505,5 +510,91 @@ class OidcFlowIT {
     assertInstanceOf(
         TokenErrorResponse.class,
         token(new RefreshTokenGrant(tokens.getOIDCTokens().getRefreshToken()), false));
+  }
+
+  @Test
+  void rpInitiatedLogoutEndsTheSessionRedirectsAndNotifiesByBackChannel() throws Exception {
+    java.util.concurrent.BlockingQueue<String> received =
+        new java.util.concurrent.LinkedBlockingQueue<>();
+    com.sun.net.httpserver.HttpServer rp =
+        com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    rp.createContext(
+        "/backchannel",
+        exchange -> {
+          received.add(
+              new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+          exchange.sendResponseHeaders(200, -1);
+          exchange.close();
+        });
+    rp.start();
+    try {
+      URI callback = URI.create("https://rp2.example.org/cb");
+      Secret bclSecret =
+          new Secret(
+              admin(
+                  "client",
+                  "add",
+                  "--name",
+                  "Back-channel site",
+                  "--client-id",
+                  "bcl",
+                  "--redirect-uri",
+                  callback.toString(),
+                  "--post-logout-redirect-uri",
+                  "https://rp2.example.org/bye",
+                  "--backchannel-logout-uri",
+                  "http://127.0.0.1:" + rp.getAddress().getPort() + "/backchannel"));
+      ClientID bcl = new ClientID("bcl");
+      Flow flow = codeFlow(bcl, callback);
+      OIDCTokenResponse tokens =
+          (OIDCTokenResponse)
+              token(
+                  new AuthorizationCodeGrant(flow.code(), callback, flow.verifier()),
+                  false,
+                  bcl,
+                  bclSecret);
+      String idToken = tokens.getOIDCTokens().getIDTokenString();
+      String sid = tokens.getOIDCTokens().getIDToken().getJWTClaimsSet().getStringClaim("sid");
+
+      HttpResponse<String> foreign =
+          flow.browser()
+              .fetch(
+                  "/oauth2/logout?client_id=bcl&post_logout_redirect_uri=https%3A%2F%2Fevil.example%2F");
+      assertEquals(400, foreign.statusCode(), "an unregistered post-logout URI is refused");
+
+      HttpResponse<String> out =
+          flow.browser()
+              .fetch(
+                  "/oauth2/logout?id_token_hint="
+                      + idToken
+                      + "&post_logout_redirect_uri=https%3A%2F%2Frp2.example.org%2Fbye&state=s123");
+      assertEquals(303, out.statusCode(), out.body());
+      assertEquals(
+          "https://rp2.example.org/bye?state=s123",
+          out.headers().firstValue("location").orElse(null));
+      assertEquals(303, flow.browser().get("/account").statusCode(), "signed out on the broker");
+
+      String body = received.poll(15, java.util.concurrent.TimeUnit.SECONDS);
+      assertNotNull(body, "a logout token arrived");
+      String logoutToken =
+          URLDecoder.decode(body.substring("logout_token=".length()), StandardCharsets.UTF_8);
+      var claims =
+          new com.nimbusds.openid.connect.sdk.validators.LogoutTokenValidator(
+                  provider.getIssuer(), bcl, JWSAlgorithm.ES256, jwks())
+              .validate(com.nimbusds.jwt.JWTParser.parse(logoutToken));
+      assertEquals(sid, claims.getSessionID().getValue());
+    } finally {
+      rp.stop(0);
+    }
+  }
+
+  @Test
+  void logoutWithoutAHintAsksForConfirmation() throws Exception {
+    Flow flow = codeFlow();
+    HttpResponse<String> page = flow.browser().fetch("/oauth2/logout?client_id=site");
+    assertEquals(200, page.statusCode());
+    assertTrue(page.body().contains("Sign out?"), page.body());
+    assertEquals(
+        200, flow.browser().get("/account").statusCode(), "still signed in until confirmed");
   }
 }

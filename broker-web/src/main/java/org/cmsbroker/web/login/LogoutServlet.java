@@ -22,6 +22,7 @@ public class LogoutServlet extends HttpServlet {
 
   @Inject transient WebSessions sessions;
   @Inject transient org.cmsbroker.oidc.RefreshTokens refreshTokens;
+  @Inject transient org.cmsbroker.oidc.BackChannelLogout backChannel;
   @Inject transient SecurityEvents events;
   @Inject transient BrokerConfig config;
 
@@ -35,6 +36,7 @@ public class LogoutServlet extends HttpServlet {
         return;
       }
       refreshTokens.revokeForSession(session.get().idHash());
+      backChannel.sessionEnded(session.get().idHash(), session.get().accountId());
       events.record(
           "logout",
           Outcome.SUCCESS,
