@@ -203,12 +203,16 @@ class OidcFlowIT {
   }
 
   private static Flow codeFlow() throws Exception {
+    return codeFlow(clientId, CALLBACK);
+  }
+
+  private static Flow codeFlow(ClientID client, URI callback) throws Exception {
     LoginClient browser = client();
     CodeVerifier verifier = new CodeVerifier();
     Nonce nonce = new Nonce();
     State state = new State();
     URI back =
-        browse(browser, request(clientId, CALLBACK, state, nonce, verifier).build().toURI(), true);
+        browse(browser, request(client, callback, state, nonce, verifier).build().toURI(), true);
     AuthenticationResponse response = AuthenticationResponseParser.parse(back);
     AuthenticationSuccessResponse success =
         assertInstanceOf(AuthenticationSuccessResponse.class, response);
