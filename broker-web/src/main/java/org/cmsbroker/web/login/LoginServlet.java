@@ -15,6 +15,8 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.cmsbroker.client.ClientService;
+import org.cmsbroker.client.RegisteredClient;
 import org.cmsbroker.config.BrokerConfig;
 import org.cmsbroker.login.LoginOutcome;
 import org.cmsbroker.login.LoginService;
@@ -42,6 +44,7 @@ public class LoginServlet extends HttpServlet {
   @Inject transient LoginService service;
   @Inject transient WebSessions sessions;
   @Inject transient BrokerConfig config;
+  @Inject transient ClientService clients;
 
   @Override
   protected void doGet(HttpServletRequest request, HttpServletResponse response)
@@ -199,11 +202,7 @@ public class LoginServlet extends HttpServlet {
     String formConfig = forms.prepare(response);
     boolean plaintext = config.loginAllowPlaintext();
     Map<String, String> values = new HashMap<>();
-    values.put(
-        "siteLine",
-        ReturnTo.DEFAULT.equals(returnTo)
-            ? "Sign in to your account at " + config.publicUrl().getHost() + "."
-            : "Sign in to continue to the site that sent you here.");
+    values.put("siteLine", siteLine(returnTo));
     values.put("alert", Pages.alert(error) + Pages.notice(notice));
     values.put("returnTo", returnTo);
     values.put("username", username == null ? "" : username);
@@ -216,6 +215,28 @@ public class LoginServlet extends HttpServlet {
             : "JavaScript is needed: it encrypts your password before it leaves this page.");
     values.put("config", formConfig);
     Pages.write(getServletContext(), response, status, "Sign in", "login", values);
+  }
+
+  /** Which site the person is signing in to: the registered client's display name. */
+  private String siteLine(String returnTo) {
+    if (returnTo.startsWith("/oauth2/authorize?")) {
+      for (String pair : returnTo.substring(returnTo.indexOf('?') + 1).split("&")) {
+        if (pair.startsWith("client_id=")) {
+          String id =
+              java.net.URLDecoder.decode(
+                  pair.substring("client_id=".length()), StandardCharsets.UTF_8);
+          Optional<String> name =
+              clients.find(id).filter(RegisteredClient::enabled).map(RegisteredClient::displayName);
+          if (name.isPresent()) {
+            return "Sign in to continue to " + name.get() + ".";
+          }
+        }
+      }
+      return "Sign in to continue to the site that sent you here.";
+    }
+    return ReturnTo.DEFAULT.equals(returnTo)
+        ? "Sign in to your account at " + config.publicUrl().getHost() + "."
+        : "Sign in to continue.";
   }
 
   private static void redirect(HttpServletResponse response, String location) {
