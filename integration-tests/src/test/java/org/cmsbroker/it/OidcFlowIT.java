@@ -173,6 +173,13 @@ class OidcFlowIT {
   private static URI browse(LoginClient browser, URI start, boolean signIn) throws Exception {
     HttpResponse<String> answer = browser.fetch(start.toString());
     for (int hops = 0; hops < 10; hops++) {
+      Matcher refresh =
+          Pattern.compile("http-equiv=\"refresh\" content=\"0;url=([^\"]+)\"")
+              .matcher(answer.body());
+      if (answer.statusCode() == 200 && refresh.find()) {
+        answer = browser.fetch(refresh.group(1).replace("&amp;", "&"));
+        continue;
+      }
       if (answer.statusCode() != 303 && answer.statusCode() != 302) {
         throw new AssertionError("stopped at " + answer.statusCode() + ": " + answer.body());
       }

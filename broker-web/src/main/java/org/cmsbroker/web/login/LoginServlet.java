@@ -98,7 +98,13 @@ public class LoginServlet extends HttpServlet {
     if (outcome instanceof LoginOutcome.Success success) {
       sessions.start(response, success.session());
       Cookies.clear(response, BINDING_COOKIE);
-      redirect(response, returnTo);
+      if (returnTo.startsWith("/oauth2/")) {
+        // The authorization endpoint redirects on to the site. Browsers apply this page's
+        // form-action 'self' to every redirect of the form post, so leave the post behind first.
+        continueTo(response, returnTo);
+      } else {
+        redirect(response, returnTo);
+      }
     } else if (outcome instanceof LoginOutcome.Rejected rejected) {
       refuse(
           request,
@@ -237,6 +243,12 @@ public class LoginServlet extends HttpServlet {
     return ReturnTo.DEFAULT.equals(returnTo)
         ? "Sign in to your account at " + config.publicUrl().getHost() + "."
         : "Sign in to continue.";
+  }
+
+  private void continueTo(HttpServletResponse response, String location) throws IOException {
+    Pages.write(
+        getServletContext(), response, 200, "Signed in", "continue", Map.of("location", location));
+    // Pages.write has set the CSP; the refresh is a new navigation, not part of the post.
   }
 
   private static void redirect(HttpServletResponse response, String location) {

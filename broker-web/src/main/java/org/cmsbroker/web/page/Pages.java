@@ -74,8 +74,14 @@ public final class Pages {
     all.put("nonce", nonce);
     all.put("scriptIntegrity", integrity(context, "/assets/login.js"));
     String body = PageTemplate.render(template, all);
+    String refresh = values.get("location");
+    String head =
+        "continue".equals(template) && refresh != null
+            ? "<meta http-equiv=\"refresh\" content=\"0;url=" + Html.escape(refresh) + "\">"
+            : "";
     String html =
-        PageTemplate.render("layout", Map.of("title", title, "body", body, "nonce", nonce));
+        PageTemplate.render(
+            "layout", Map.of("title", title, "body", body, "nonce", nonce, "head", head));
     response.setStatus(status);
     response.setHeader("Content-Security-Policy", csp(nonce));
     response.setHeader("Cache-Control", "no-store");
