@@ -38,10 +38,17 @@ public final class AdminCommands {
 
   private final AccountAdministration accounts;
   private final ClientCommands clients;
+  private final KeyAdministration keys;
 
   public AdminCommands(AccountAdministration accounts, ClientAdministration clients) {
+    this(accounts, clients, null);
+  }
+
+  public AdminCommands(
+      AccountAdministration accounts, ClientAdministration clients, KeyAdministration keys) {
     this.accounts = Objects.requireNonNull(accounts, "accounts");
     this.clients = new ClientCommands(Objects.requireNonNull(clients, "clients"));
+    this.keys = keys;
   }
 
   /** Runs one request. */
@@ -60,6 +67,8 @@ public final class AdminCommands {
                 "client.rotate_secret",
                 "client.remove" ->
             clients.execute(request);
+        case "keys.list" -> keysList();
+        case "keys.rotate" -> keysRotate(request);
         default ->
             throw new AdminProtocolException(
                 AdminProtocolException.UNKNOWN_COMMAND,
@@ -174,5 +183,35 @@ public final class AdminCommands {
               AdminTable.time(a.lastLoginAt())));
     }
     return AdminTable.render(COLUMNS, rows);
+  }
+
+  private AdminResponse keysList() throws AdminProtocolException {
+    requireKeys();
+    return AdminResponse.ok(AdminTable.render(List.of("KID", "ALG", "STATUS"), keys.list()));
+  }
+
+  private AdminResponse keysRotate(AdminRequest request) throws AdminProtocolException {
+    requireKeys();
+    List<String> algorithms = request.all("alg");
+    if (algorithms.isEmpty()) {
+      algorithms = List.of("ES256", "RS256");
+    }
+    List<String> out = new java.util.ArrayList<>();
+    for (String alg : algorithms) {
+      if (!List.of("ES256", "RS256").contains(alg)) {
+        throw new AdminProtocolException(
+            AdminProtocolException.BAD_REQUEST, "alg must be ES256 or RS256");
+      }
+      out.add("new " + alg + " signing key " + keys.rotate(alg));
+    }
+    out.add("Earlier keys stay in the JWKS until the tokens they signed have expired.");
+    return AdminResponse.ok(out);
+  }
+
+  private void requireKeys() throws AdminProtocolException {
+    if (keys == null) {
+      throw new AdminProtocolException(
+          AdminProtocolException.UNKNOWN_COMMAND, "signing keys are not managed here");
+    }
   }
 }

@@ -33,6 +33,7 @@ public class AdminSocketServer {
   @Inject BrokerConfig config;
   @Inject AccountAdministration accounts;
   @Inject ClientAdministration clients;
+  @Inject KeyAdministration keys;
   @Resource ManagedThreadFactory threads;
 
   private AdminSocketListener listener;
@@ -41,7 +42,8 @@ public class AdminSocketServer {
   void start() {
     Path socket = config.dataDir().resolve(RUN_DIR).resolve(SOCKET_FILE);
     try {
-      listener = AdminSocketListener.open(socket, new AdminCommands(accounts, clients)::execute);
+      listener =
+          AdminSocketListener.open(socket, new AdminCommands(accounts, clients, keys)::execute);
       threads.newThread(listener::serve).start();
       LOG.info(() -> "Admin socket listening at " + socket);
     } catch (IOException | RuntimeException e) {

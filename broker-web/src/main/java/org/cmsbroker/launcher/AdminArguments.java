@@ -78,6 +78,9 @@ record AdminArguments(
     if (first.equals("client")) {
       return client(args.subList(1, args.size()));
     }
+    if (first.equals("keys")) {
+      return keys(args.subList(1, args.size()));
+    }
     if (!first.equals("user")) {
       throw new UsageException("unknown admin command \"" + SettingsLoader.printable(first) + "\"");
     }
@@ -134,6 +137,33 @@ record AdminArguments(
       default ->
           throw new UsageException(
               "unknown subcommand \"client " + SettingsLoader.printable(sub) + "\"");
+    };
+  }
+
+  /** {@code keys list}, {@code keys rotate [--alg ES256|RS256]} (both when none given). */
+  private static AdminArguments keys(List<String> args) throws UsageException {
+    if (args.isEmpty()) {
+      throw new UsageException("admin keys needs a subcommand");
+    }
+    String sub = args.get(0);
+    List<String> options = args.subList(1, args.size());
+    return switch (sub) {
+      case "list" -> {
+        options("keys", sub, options, Set.of());
+        yield new AdminArguments(false, "keys.list", List.of(), false);
+      }
+      case "rotate" -> {
+        List<Map.Entry<String, String>> given = options("keys", sub, options, Set.of("--alg"));
+        for (Map.Entry<String, String> option : given) {
+          if (!Set.of("ES256", "RS256").contains(option.getValue())) {
+            throw new UsageException("--alg must be ES256 or RS256");
+          }
+        }
+        yield new AdminArguments(false, "keys.rotate", wire(given), false);
+      }
+      default ->
+          throw new UsageException(
+              "unknown subcommand \"keys " + SettingsLoader.printable(sub) + "\"");
     };
   }
 
@@ -262,6 +292,10 @@ record AdminArguments(
           client rotate-secret --client-id ID
                                            a new secret, printed once; the old one stops working
           client remove --client-id ID     remove a client
+          keys list                        the token signing keys (kid, algorithm, status)
+          keys rotate [--alg ES256|RS256]  a new signing key now (both algorithms when no
+                                           --alg); old keys stay published until their tokens
+                                           have expired
           help                             this text
 
         The password is the first line of standard input; on a terminal it is asked for twice,

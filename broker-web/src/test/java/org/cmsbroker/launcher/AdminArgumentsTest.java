@@ -296,4 +296,26 @@ class AdminArgumentsTest {
     assertTrue(usage.contains("client rotate-secret --client-id ID"));
     assertTrue(usage.contains("client remove --client-id ID"));
   }
+
+  @Test
+  void keysRotateTakesAnOptionalAlgorithm() throws Exception {
+    AdminArguments all = parse("keys", "rotate");
+    assertEquals("keys.rotate", all.command());
+    assertTrue(all.fields().isEmpty());
+    AdminArguments one = parse("keys", "rotate", "--alg", "RS256");
+    assertEquals(List.of(Map.entry("alg", "RS256")), one.fields());
+  }
+
+  @Test
+  void keysRotateRefusesAnUnknownAlgorithm() {
+    assertThrows(
+        AdminArguments.UsageException.class, () -> parse("keys", "rotate", "--alg", "HS256"));
+  }
+
+  @Test
+  void keysListTakesNoOptions() throws Exception {
+    assertEquals("keys.list", parse("keys", "list").command());
+    assertThrows(
+        AdminArguments.UsageException.class, () -> parse("keys", "list", "--alg", "ES256"));
+  }
 }

@@ -608,4 +608,39 @@ class OidcFlowIT {
     assertEquals(
         200, flow.browser().get("/account").statusCode(), "still signed in until confirmed");
   }
+
+  @Test
+  void tokensSignedBeforeAKeyRotationStillVerifyAndTheOldKeyStaysPublished() throws Exception {
+    Flow flow = codeFlow();
+    OIDCTokenResponse tokens =
+        (OIDCTokenResponse)
+            token(new AuthorizationCodeGrant(flow.code(), CALLBACK, flow.verifier()), false);
+    String oldKid =
+        tokens.getOIDCTokens().getIDToken().getHeader().toJSONObject().get("kid").toString();
+    BrokerProcess.Completed rotated =
+        BrokerProcess.run(
+            work, env, null, Duration.ofSeconds(60), "admin", "keys", "rotate", "--alg", "ES256");
+    assertEquals(0, rotated.exitCode(), rotated.stderr());
+    assertTrue(rotated.stdout().startsWith("new ES256 signing key "), rotated.stdout());
+    JWKSet after = jwks();
+    assertNotNull(after.getKeyByKeyId(oldKid), "the old key is still published");
+    assertTrue(after.getKeys().size() >= 3, "old and new ES256 keys plus the RS256 key");
+    new IDTokenValidator(provider.getIssuer(), clientId, JWSAlgorithm.ES256, after)
+        .validate(tokens.getOIDCTokens().getIDToken(), flow.nonce());
+    HTTPResponse info =
+        NimbusHttp.send(
+            client().http(),
+            new UserInfoRequest(
+                    provider.getUserInfoEndpointURI(),
+                    tokens.getOIDCTokens().getBearerAccessToken())
+                .toHTTPRequest());
+    assertEquals(200, info.getStatusCode(), "an access token signed before rotation still works");
+    OIDCTokenResponse refreshed =
+        (OIDCTokenResponse)
+            token(new RefreshTokenGrant(tokens.getOIDCTokens().getRefreshToken()), false);
+    assertNotEquals(
+        oldKid,
+        refreshed.getOIDCTokens().getIDToken().getHeader().toJSONObject().get("kid").toString(),
+        "new tokens are signed with the new key");
+  }
 }
