@@ -44,6 +44,9 @@ public final class SettingsLoader {
   static final String PASSWORD_LETTERS_AND_NUMBERS = "broker.password.letters.and.numbers";
   static final String SMTP_PORT = "broker.smtp.port";
   static final String SMTP_SECURITY = "broker.smtp.security";
+  static final String SIGNING_KEY_ROTATION_DAYS = "broker.signing.key.rotation.days";
+  static final String ACCESS_TOKEN_LIFETIME = "broker.token.access.lifetime.seconds";
+  static final String ID_TOKEN_LIFETIME = "broker.token.id.lifetime.seconds";
 
   static final long MIN_BODY_BYTES = 4 * 1024;
   static final long MAX_BODY_LIMIT = 64L * 1024 * 1024;
@@ -151,6 +154,9 @@ public final class SettingsLoader {
     range(SESSION_ABSOLUTE_HOURS, 1, 24 * 30);
     range(LOGIN_KEY_ROTATION_HOURS, 1, 24 * 30);
     range(SMTP_PORT, 1, 65535);
+    range(SIGNING_KEY_ROTATION_DAYS, 1, 365);
+    range(ACCESS_TOKEN_LIFETIME, 60, 3600);
+    range(ID_TOKEN_LIFETIME, 60, 3600);
     for (String flag : List.of(LOGIN_ALLOW_PLAINTEXT, PASSWORD_LETTERS_AND_NUMBERS)) {
       Optional<String> value = raw(flag);
       if (value.isPresent()
