@@ -29,11 +29,18 @@ public final class AuthorizationCodes {
     /** Unknown or expired. */
     record Invalid() implements Redemption {}
 
-    /** Used before: {@code firstUse} names what it issued, to revoke. */
-    record Replayed(AuthorizationCode code, String issuedFamily) implements Redemption {}
+    /** Used before: names what the first use issued (any may be null), to revoke. */
+    record Replayed(
+        AuthorizationCode code, String issuedFamily, String issuedAccessToken, Instant accessExpiry)
+        implements Redemption {}
   }
 
-  private record Entry(AuthorizationCode code, boolean used, String issuedFamily) {}
+  private record Entry(
+      AuthorizationCode code,
+      boolean used,
+      String issuedFamily,
+      String issuedAccessToken,
+      Instant accessExpiry) {}
 
   private final Map<String, Entry> codes = new ConcurrentHashMap<>();
   private final SecureRandom random;
@@ -49,7 +56,7 @@ public final class AuthorizationCodes {
     byte[] bytes = new byte[32];
     random.nextBytes(bytes);
     String code = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-    codes.put(hash(code), new Entry(grant, false, null));
+    codes.put(hash(code), new Entry(grant, false, null, null, null));
     return code;
   }
 
@@ -68,7 +75,12 @@ public final class AuthorizationCodes {
             return null;
           }
           if (entry.used()) {
-            result[0] = new Redemption.Replayed(entry.code(), entry.issuedFamily());
+            result[0] =
+                new Redemption.Replayed(
+                    entry.code(),
+                    entry.issuedFamily(),
+                    entry.issuedAccessToken(),
+                    entry.accessExpiry());
             return entry;
           }
           if (!entry.code().expiresAt().isAfter(now)) {
@@ -76,14 +88,23 @@ public final class AuthorizationCodes {
             return null;
           }
           result[0] = new Redemption.Redeemed(entry.code());
-          return new Entry(entry.code(), true, null);
+          return new Entry(entry.code(), true, null, null, null);
         });
     return result[0];
   }
 
   /** Notes which refresh-token family the first use of {@code code} issued. */
   public void recordIssued(String code, String family) {
-    codes.computeIfPresent(hash(code), (k, e) -> new Entry(e.code(), true, family));
+    recordIssued(code, family, null, null);
+  }
+
+  /**
+   * Notes what the first use of {@code code} issued: a refresh-token family (or null) and an access
+   * token's id and expiry (or null), so a replay can revoke them.
+   */
+  public void recordIssued(String code, String family, String accessTokenId, Instant accessExpiry) {
+    codes.computeIfPresent(
+        hash(code), (k, e) -> new Entry(e.code(), true, family, accessTokenId, accessExpiry));
   }
 
   /** Forgets codes whose lifetime (and a replay-detection margin) has passed. */

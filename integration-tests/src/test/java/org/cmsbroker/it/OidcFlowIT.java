@@ -347,6 +347,9 @@ class OidcFlowIT {
     assertInstanceOf(
         TokenErrorResponse.class,
         token(new RefreshTokenGrant(tokens.getOIDCTokens().getRefreshToken()), false));
+    assertFalse(
+        active(tokens.getOIDCTokens().getAccessToken().getValue()),
+        "the access token of the first use is revoked too");
   }
 
   @Test

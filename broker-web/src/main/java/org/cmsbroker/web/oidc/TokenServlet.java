@@ -132,6 +132,9 @@ public class TokenServlet extends HttpServlet {
       if (replayed.issuedFamily() != null) {
         refreshTokens.revokeFamily(replayed.issuedFamily());
       }
+      if (replayed.issuedAccessToken() != null) {
+        refreshTokens.revokeAccessToken(replayed.issuedAccessToken(), replayed.accessExpiry());
+      }
       events.record(
           "oidc.code_replayed",
           Outcome.REFUSED,
@@ -176,6 +179,7 @@ public class TokenServlet extends HttpServlet {
     }
     List<String> scope = List.of(issued.scope().split(" "));
     RefreshToken refresh = null;
+    String family = null;
     if (client.allowsGrantType("refresh_token")) {
       String[] issuedRefresh =
           refreshTokens.issue(
@@ -187,11 +191,13 @@ public class TokenServlet extends HttpServlet {
                   issued.authTime().atOffset(java.time.ZoneOffset.UTC)),
               session.get().expiresAt());
       refresh = new RefreshToken(issuedRefresh[0]);
-      oidc.codes().recordIssued(code, issuedRefresh[1]);
+      family = issuedRefresh[1];
     }
     refreshTokens.linkSessionClient(issued.sessionIdHash(), client.clientId());
     IssuedToken access =
         accessToken(account.get().id(), client, scope, issued.authTime(), issued.sessionIdHash());
+    // A replay of this code revokes both (RFC 6749 4.1.2).
+    oidc.codes().recordIssued(code, family, access.tokenId(), access.expiresAt());
     IssuedToken id =
         idToken(
             account.get(),
