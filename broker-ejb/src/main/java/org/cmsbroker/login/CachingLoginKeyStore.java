@@ -2,8 +2,8 @@ package org.cmsbroker.login;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
+import org.cmsbroker.persistence.CachedList;
 
 /**
  * Keeps the decrypted keys of another store in memory for a short while, so a login does not read
@@ -11,42 +11,31 @@ import java.util.List;
  */
 final class CachingLoginKeyStore implements LoginKeyStore {
   private final LoginKeyStore delegate;
-  private final Duration maxAge;
-  private final Clock clock;
-  private volatile List<LoginKey> cached;
-  private volatile Instant loadedAt = Instant.MIN;
+  private final CachedList<LoginKey> keys;
 
   CachingLoginKeyStore(LoginKeyStore delegate, Duration maxAge, Clock clock) {
     this.delegate = delegate;
-    this.maxAge = maxAge;
-    this.clock = clock;
+    this.keys = new CachedList<>(delegate::findAll, maxAge, clock);
   }
 
   @Override
   public List<LoginKey> findAll() {
-    List<LoginKey> keys = cached;
-    if (keys == null || loadedAt.plus(maxAge).isBefore(clock.instant())) {
-      return refresh();
-    }
-    return keys;
+    return keys.get();
   }
 
-  synchronized List<LoginKey> refresh() {
-    List<LoginKey> keys = List.copyOf(delegate.findAll());
-    cached = keys;
-    loadedAt = clock.instant();
-    return keys;
+  List<LoginKey> refresh() {
+    return keys.refresh();
   }
 
   @Override
   public void add(LoginKey key) {
     delegate.add(key);
-    refresh();
+    keys.refresh();
   }
 
   @Override
   public void remove(String keyId) {
     delegate.remove(keyId);
-    refresh();
+    keys.refresh();
   }
 }

@@ -1,17 +1,13 @@
 package org.cmsbroker.oidc;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.cmsbroker.crypto.SecretTokens;
 
 /**
  * Authorization codes: 256 random bits, 60 seconds, single use. Only a hash is kept. A code
@@ -53,9 +49,7 @@ public final class AuthorizationCodes {
 
   /** Stores a new code for {@code grant}; returns the code to send to the client. */
   public String issue(AuthorizationCode grant) {
-    byte[] bytes = new byte[32];
-    random.nextBytes(bytes);
-    String code = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    String code = SecretTokens.generate(random);
     codes.put(hash(code), new Entry(grant, false, null, null, null));
     return code;
   }
@@ -119,13 +113,6 @@ public final class AuthorizationCodes {
   }
 
   static String hash(String value) {
-    try {
-      return HexFormat.of()
-          .formatHex(
-              MessageDigest.getInstance("SHA-256")
-                  .digest(value.getBytes(StandardCharsets.US_ASCII)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return SecretTokens.hash(value);
   }
 }

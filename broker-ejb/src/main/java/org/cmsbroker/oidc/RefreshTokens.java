@@ -10,11 +10,11 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.Base64;
 import java.util.Optional;
 import java.util.UUID;
 import org.cmsbroker.audit.SecurityEvents;
 import org.cmsbroker.audit.SecurityEvents.Outcome;
+import org.cmsbroker.crypto.SecretTokens;
 import org.cmsbroker.session.ActiveSession;
 import org.cmsbroker.session.SessionService;
 
@@ -58,9 +58,7 @@ public class RefreshTokens {
   }
 
   private String store(RefreshGrant grant, String family, Instant expiresAt) {
-    byte[] bytes = new byte[32];
-    random.nextBytes(bytes);
-    String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    String token = SecretTokens.generate(random);
     em.persist(
         new RefreshToken(
             AuthorizationCodes.hash(token),

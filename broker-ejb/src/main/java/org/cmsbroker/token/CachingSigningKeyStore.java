@@ -2,8 +2,8 @@ package org.cmsbroker.token;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
+import org.cmsbroker.persistence.CachedList;
 
 /**
  * Keeps the decrypted keys of another store in memory for a short while, so signing a token does
@@ -11,42 +11,31 @@ import java.util.List;
  */
 final class CachingSigningKeyStore implements SigningKeyStore {
   private final SigningKeyStore delegate;
-  private final Duration maxAge;
-  private final Clock clock;
-  private volatile List<SigningKey> cached;
-  private volatile Instant loadedAt = Instant.MIN;
+  private final CachedList<SigningKey> keys;
 
   CachingSigningKeyStore(SigningKeyStore delegate, Duration maxAge, Clock clock) {
     this.delegate = delegate;
-    this.maxAge = maxAge;
-    this.clock = clock;
+    this.keys = new CachedList<>(delegate::findAll, maxAge, clock);
   }
 
   @Override
   public List<SigningKey> findAll() {
-    List<SigningKey> keys = cached;
-    if (keys == null || loadedAt.plus(maxAge).isBefore(clock.instant())) {
-      return refresh();
-    }
-    return keys;
+    return keys.get();
   }
 
-  synchronized List<SigningKey> refresh() {
-    List<SigningKey> keys = List.copyOf(delegate.findAll());
-    cached = keys;
-    loadedAt = clock.instant();
-    return keys;
+  List<SigningKey> refresh() {
+    return keys.refresh();
   }
 
   @Override
   public void add(SigningKey key) {
     delegate.add(key);
-    refresh();
+    keys.refresh();
   }
 
   @Override
   public void remove(String keyId) {
     delegate.remove(keyId);
-    refresh();
+    keys.refresh();
   }
 }

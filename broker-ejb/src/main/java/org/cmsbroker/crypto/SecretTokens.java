@@ -1,0 +1,39 @@
+package org.cmsbroker.crypto;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.HexFormat;
+
+/**
+ * Bearer secrets the broker hands out (session cookies, reset links, codes, refresh tokens): 256
+ * random bits in base64url (43 characters), stored only as their SHA-256. A fast hash is right for
+ * them: they carry full entropy, unlike passwords.
+ */
+public final class SecretTokens {
+  /** Length of a token from {@link #generate}. */
+  public static final int LENGTH = 43;
+
+  private SecretTokens() {}
+
+  /** A new token of 256 random bits. */
+  public static String generate(SecureRandom random) {
+    byte[] bytes = new byte[32];
+    random.nextBytes(bytes);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+
+  /** The stored form of a token: SHA-256, hex. */
+  public static String hash(String token) {
+    try {
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256")
+                  .digest(token.getBytes(StandardCharsets.US_ASCII)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is not available", e);
+    }
+  }
+}
