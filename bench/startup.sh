@@ -32,7 +32,8 @@ measure() { # data_dir -> "seconds rss_mib"
 }
 
 mkdir -p bench/results
-out=bench/results/startup-$(date -u +%Y-%m-%d).md
+suffix=$([ -n "$JAVA_OPTS" ] && echo "-custom-jvm" || echo "-default")
+out=bench/results/startup-$(date -u +%Y-%m-%d)$suffix.md
 {
   echo "# Start-up: java ${JAVA_OPTS:-(default JVM options)} -jar broker.jar"
   echo
