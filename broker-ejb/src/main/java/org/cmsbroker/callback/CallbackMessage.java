@@ -1,0 +1,132 @@
+package org.cmsbroker.callback;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.OffsetDateTime;
+
+/**
+ * A callback at rest (table {@code callback_message}). The payload is stored only as AES-256-GCM
+ * ciphertext; state changes go through {@link CallbackOutbox}'s conditional updates.
+ */
+@Entity
+@Table(name = "callback_message")
+public class CallbackMessage {
+  @Id
+  @Column(length = 40)
+  private String id;
+
+  @Column(name = "client_id", nullable = false, length = 128)
+  private String clientId;
+
+  @Column(name = "event_type", nullable = false, length = 100)
+  private String eventType;
+
+  @Column(name = "payload_ciphertext", nullable = false, length = 131072)
+  private String payloadCiphertext;
+
+  @Column(nullable = false, length = 16)
+  private String status;
+
+  @Column(nullable = false)
+  private int attempts;
+
+  @Column(name = "next_attempt_at", nullable = false)
+  private OffsetDateTime nextAttemptAt;
+
+  @Column(name = "lease_owner", length = 64)
+  private String leaseOwner;
+
+  @Column(name = "lease_until")
+  private OffsetDateTime leaseUntil;
+
+  @Column(name = "last_status_code")
+  private Integer lastStatusCode;
+
+  @Column(name = "last_error", length = 200)
+  private String lastError;
+
+  @Column(name = "created_at", nullable = false)
+  private OffsetDateTime createdAt;
+
+  @Column(name = "replayed_at")
+  private OffsetDateTime replayedAt;
+
+  @Column(name = "delivered_at")
+  private OffsetDateTime deliveredAt;
+
+  protected CallbackMessage() {}
+
+  CallbackMessage(
+      String id,
+      String clientId,
+      String eventType,
+      String payloadCiphertext,
+      OffsetDateTime createdAt) {
+    this.id = id;
+    this.clientId = clientId;
+    this.eventType = eventType;
+    this.payloadCiphertext = payloadCiphertext;
+    this.status = CallbackStatus.PENDING.column();
+    this.attempts = 0;
+    this.nextAttemptAt = createdAt;
+    this.createdAt = createdAt;
+  }
+
+  String id() {
+    return id;
+  }
+
+  String clientId() {
+    return clientId;
+  }
+
+  String eventType() {
+    return eventType;
+  }
+
+  String payloadCiphertext() {
+    return payloadCiphertext;
+  }
+
+  CallbackStatus status() {
+    return CallbackStatus.ofColumn(status);
+  }
+
+  int attempts() {
+    return attempts;
+  }
+
+  OffsetDateTime nextAttemptAt() {
+    return nextAttemptAt;
+  }
+
+  String leaseOwner() {
+    return leaseOwner;
+  }
+
+  OffsetDateTime leaseUntil() {
+    return leaseUntil;
+  }
+
+  Integer lastStatusCode() {
+    return lastStatusCode;
+  }
+
+  String lastError() {
+    return lastError;
+  }
+
+  OffsetDateTime createdAt() {
+    return createdAt;
+  }
+
+  OffsetDateTime replayedAt() {
+    return replayedAt;
+  }
+
+  OffsetDateTime deliveredAt() {
+    return deliveredAt;
+  }
+}

@@ -1,0 +1,317 @@
+package org.cmsbroker.callback;
+
+import jakarta.ejb.Stateless;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import jakarta.persistence.TypedQuery;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.random.RandomGenerator;
+import java.util.regex.Pattern;
+import org.cmsbroker.crypto.FieldCipher;
+
+/**
+ * The outbox of callbacks to the CRM (table {@code callback_message}).
+ *
+ * <p>{@link #enqueue} joins the caller's transaction, so a message exists exactly when the change
+ * it reports was committed. Dispatchers on any number of broker instances {@link #claimDue lease}
+ * due messages with conditional updates: a message is held by one dispatcher at a time, and a lease
+ * that runs out (the instance died mid-delivery) lets another take it, so a restart loses nothing.
+ * Delivery is at least once; the message id is the {@code webhook-id} the CRM uses to drop repeats.
+ * Lease times compare against this instance's clock: keep the instances' clocks in sync (NTP) well
+ * within the lease duration.
+ *
+ * <p>Payloads are encrypted at rest with {@link FieldCipher}. Arguments must not be null unless
+ * said otherwise.
+ */
+@Stateless
+public class CallbackOutbox {
+  /** Payloads are small JSON documents; a larger one is a bug in the caller. */
+  public static final int MAX_PAYLOAD_BYTES = 64 * 1024;
+
+  static final String PAYLOAD = "callback_message.payload";
+
+  private static final Pattern EVENT_TYPE = Pattern.compile("[a-z0-9][a-z0-9._-]{0,99}");
+  private static final int MAX_ERROR_CHARS = 200;
+  private static final String OPEN = "m.status IN ('pending', 'delivering')";
+  private static final String LEASE_FREE = "(m.leaseUntil IS NULL OR m.leaseUntil < :now)";
+
+  @PersistenceContext(unitName = "broker")
+  EntityManager em;
+
+  @Inject FieldCipher cipher;
+  @Inject SecureRandom random;
+
+  /** Tests replace these to move time and fix the jitter. */
+  Clock clock = Clock.systemUTC();
+
+  RandomGenerator jitter;
+  RetrySchedule schedule = RetrySchedule.DEFAULT;
+
+  private OffsetDateTime now() {
+    return OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
+  }
+
+  private RandomGenerator jitter() {
+    return jitter != null ? jitter : random;
+  }
+
+  /**
+   * Adds a message for {@code clientId}'s CRM, due at once, in the caller's transaction.
+   *
+   * @param eventType lower case, for example {@code payment.succeeded}
+   * @param payloadJson the JSON body to send, at most {@link #MAX_PAYLOAD_BYTES} in UTF-8
+   * @return the message id, which is also its {@code webhook-id}
+   * @throws IllegalArgumentException for a malformed event type or an oversized payload (a bug)
+   */
+  public String enqueue(String clientId, String eventType, String payloadJson) {
+    if (clientId == null || clientId.isEmpty() || clientId.length() > 128) {
+      throw new IllegalArgumentException("client id must be 1 to 128 characters");
+    }
+    if (eventType == null || !EVENT_TYPE.matcher(eventType).matches()) {
+      throw new IllegalArgumentException("event type must match " + EVENT_TYPE.pattern());
+    }
+    if (payloadJson == null
+        || payloadJson.getBytes(StandardCharsets.UTF_8).length > MAX_PAYLOAD_BYTES) {
+      throw new IllegalArgumentException("payload must be present and at most 64 KiB");
+    }
+    String id = newId();
+    em.persist(
+        new CallbackMessage(id, clientId, eventType, cipher.encrypt(PAYLOAD, payloadJson), now()));
+    return id;
+  }
+
+  private String newId() {
+    byte[] bytes = new byte[16];
+    random.nextBytes(bytes);
+    return "msg_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+
+  /**
+   * Leases up to {@code max} due messages to {@code owner} for {@code lease}, counting the attempt
+   * each is leased for. Each message is taken by a conditional update that succeeds only while the
+   * message is open and its lease free, so two dispatchers never hold the same message. Call it in
+   * a transaction of its own, and send outside any transaction.
+   *
+   * @param owner this dispatcher, unique per broker instance (at most 64 characters)
+   * @param max 1 to 100
+   * @return the leased messages, payloads decrypted, earliest due first; possibly fewer than due
+   *     when another dispatcher took some
+   */
+  public List<LeasedMessage> claimDue(String owner, int max, Duration lease) {
+    if (owner == null || owner.isEmpty() || owner.length() > 64) {
+      throw new IllegalArgumentException("owner must be 1 to 64 characters");
+    }
+    if (max < 1 || max > 100) {
+      throw new IllegalArgumentException("max must be 1 to 100");
+    }
+    if (lease.isNegative() || lease.isZero()) {
+      throw new IllegalArgumentException("lease must be positive");
+    }
+    OffsetDateTime now = now();
+    List<String> candidates =
+        em.createQuery(
+                "SELECT m.id FROM CallbackMessage m WHERE "
+                    + OPEN
+                    + " AND m.nextAttemptAt <= :now AND "
+                    + LEASE_FREE
+                    + " ORDER BY m.nextAttemptAt, m.id",
+                String.class)
+            .setParameter("now", now)
+            .setMaxResults(max)
+            .getResultList();
+    // Take row locks in one global order (the immutable id), so concurrent claimers cannot
+    // deadlock on each other.
+    List<String> sorted = new ArrayList<>(candidates);
+    sorted.sort(null);
+    List<String> claimed = new ArrayList<>();
+    for (String id : sorted) {
+      int updated =
+          em.createQuery(
+                  "UPDATE CallbackMessage m SET m.status = 'delivering', m.leaseOwner = :owner,"
+                      + " m.leaseUntil = :until, m.attempts = m.attempts + 1"
+                      + " WHERE m.id = :id AND "
+                      + OPEN
+                      + " AND m.nextAttemptAt <= :now AND "
+                      + LEASE_FREE)
+              .setParameter("owner", owner)
+              .setParameter("until", now.plus(lease))
+              .setParameter("id", id)
+              .setParameter("now", now)
+              .executeUpdate();
+      if (updated == 1) {
+        claimed.add(id);
+      }
+    }
+    if (claimed.isEmpty()) {
+      return List.of();
+    }
+    List<LeasedMessage> leased = new ArrayList<>();
+    for (CallbackMessage m :
+        em.createQuery(
+                "SELECT m FROM CallbackMessage m WHERE m.id IN :ids AND m.leaseOwner = :owner"
+                    + " ORDER BY m.nextAttemptAt, m.id",
+                CallbackMessage.class)
+            .setParameter("ids", claimed)
+            .setParameter("owner", owner)
+            .setHint("jakarta.persistence.cache.retrieveMode", "BYPASS")
+            .setHint("eclipselink.refresh", "true")
+            .getResultList()) {
+      leased.add(
+          new LeasedMessage(
+              m.id(),
+              m.clientId(),
+              m.eventType(),
+              cipher.decrypt(PAYLOAD, m.payloadCiphertext()),
+              m.attempts(),
+              m.createdAt().toInstant(),
+              owner,
+              m.leaseUntil().toInstant()));
+    }
+    return leased;
+  }
+
+  /**
+   * Records that the CRM took message {@code id}.
+   *
+   * @return false when {@code owner} no longer holds its lease (another dispatcher took it over
+   *     after the lease ran out; the CRM then sees the message twice, with the same id)
+   */
+  public boolean markDelivered(String id, String owner, int statusCode) {
+    OffsetDateTime now = now();
+    return em.createQuery(
+                "UPDATE CallbackMessage m SET m.status = 'delivered', m.deliveredAt = :now,"
+                    + " m.leaseOwner = NULL, m.leaseUntil = NULL, m.lastStatusCode = :code,"
+                    + " m.lastError = NULL"
+                    + " WHERE m.id = :id AND m.leaseOwner = :owner AND m.status = 'delivering'")
+            .setParameter("now", now)
+            .setParameter("code", statusCode)
+            .setParameter("id", id)
+            .setParameter("owner", owner)
+            .executeUpdate()
+        == 1;
+  }
+
+  /**
+   * Records a failed attempt: {@link DeliveryOutcome.GiveUp} sends the message to the dead letter;
+   * {@link DeliveryOutcome.Retry} schedules the next attempt on the {@link RetrySchedule}, or the
+   * dead letter once the message's window (3 days from creation or replay) has closed.
+   *
+   * @return the message's new status; empty when {@code owner} no longer holds its lease
+   */
+  public Optional<CallbackStatus> markFailed(
+      String id, String owner, DeliveryOutcome.Failure failure) {
+    CallbackMessage m = em.find(CallbackMessage.class, id);
+    if (m == null) {
+      return Optional.empty();
+    }
+    em.refresh(m);
+    if (!owner.equals(m.leaseOwner()) || m.status() != CallbackStatus.DELIVERING) {
+      return Optional.empty();
+    }
+    OffsetDateTime now = now();
+    Optional<Instant> next = Optional.empty();
+    if (failure instanceof DeliveryOutcome.Retry) {
+      OffsetDateTime windowStart = m.replayedAt() != null ? m.replayedAt() : m.createdAt();
+      next = schedule.next(m.attempts(), windowStart.toInstant(), now.toInstant(), jitter());
+    }
+    CallbackStatus status = next.isPresent() ? CallbackStatus.PENDING : CallbackStatus.DEAD;
+    int updated =
+        em.createQuery(
+                "UPDATE CallbackMessage m SET m.status = :status, m.nextAttemptAt = :next,"
+                    + " m.leaseOwner = NULL, m.leaseUntil = NULL, m.lastStatusCode = :code,"
+                    + " m.lastError = :error"
+                    + " WHERE m.id = :id AND m.leaseOwner = :owner AND m.status = 'delivering'")
+            .setParameter("status", status.column())
+            .setParameter("next", next.map(t -> t.atOffset(ZoneOffset.UTC)).orElse(now))
+            .setParameter("code", failure.statusCode())
+            .setParameter("error", shorten(failure.error()))
+            .setParameter("id", id)
+            .setParameter("owner", owner)
+            .executeUpdate();
+    return updated == 1 ? Optional.of(status) : Optional.empty();
+  }
+
+  private static String shorten(String error) {
+    if (error == null) {
+      return null;
+    }
+    return error.length() <= MAX_ERROR_CHARS ? error : error.substring(0, MAX_ERROR_CHARS);
+  }
+
+  /**
+   * Puts a dead or delivered message back in the queue, due now, with a fresh 3-day window. Its id
+   * (the {@code webhook-id}) and attempt count are kept.
+   *
+   * @return false when there is no such message or it is still pending or being delivered
+   */
+  public boolean replay(String id) {
+    OffsetDateTime now = now();
+    return em.createQuery(
+                "UPDATE CallbackMessage m SET m.status = 'pending', m.nextAttemptAt = :now,"
+                    + " m.replayedAt = :now, m.leaseOwner = NULL, m.leaseUntil = NULL"
+                    + " WHERE m.id = :id AND m.status IN ('dead', 'delivered')")
+            .setParameter("now", now)
+            .setParameter("id", id)
+            .executeUpdate()
+        == 1;
+  }
+
+  /** One message's state, without its payload; empty when unknown. */
+  public Optional<OutboxEntry> find(String id) {
+    CallbackMessage m = em.find(CallbackMessage.class, id);
+    if (m == null) {
+      return Optional.empty();
+    }
+    em.refresh(m);
+    return Optional.of(entry(m));
+  }
+
+  /** Messages matching {@code filter}, newest first, without payloads. */
+  public List<OutboxEntry> list(OutboxFilter filter) {
+    StringBuilder jpql = new StringBuilder("SELECT m FROM CallbackMessage m WHERE 1 = 1");
+    if (filter.clientId() != null) {
+      jpql.append(" AND m.clientId = :client");
+    }
+    if (filter.status() != null) {
+      jpql.append(" AND m.status = :status");
+    }
+    jpql.append(" ORDER BY m.createdAt DESC, m.id");
+    TypedQuery<CallbackMessage> query =
+        em.createQuery(jpql.toString(), CallbackMessage.class)
+            .setHint("jakarta.persistence.cache.retrieveMode", "BYPASS")
+            .setHint("eclipselink.refresh", "true")
+            .setMaxResults(filter.limit());
+    if (filter.clientId() != null) {
+      query.setParameter("client", filter.clientId());
+    }
+    if (filter.status() != null) {
+      query.setParameter("status", filter.status().column());
+    }
+    return query.getResultList().stream().map(CallbackOutbox::entry).toList();
+  }
+
+  private static OutboxEntry entry(CallbackMessage m) {
+    return new OutboxEntry(
+        m.id(),
+        m.clientId(),
+        m.eventType(),
+        m.status(),
+        m.attempts(),
+        m.nextAttemptAt().toInstant(),
+        m.lastStatusCode(),
+        m.lastError(),
+        m.createdAt().toInstant(),
+        m.deliveredAt() == null ? null : m.deliveredAt().toInstant());
+  }
+}
