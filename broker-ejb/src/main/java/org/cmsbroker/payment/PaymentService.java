@@ -147,7 +147,7 @@ public class PaymentService {
    * @throws PaymentRejectedException unless the key is 1 to {@value #MAX_IDEMPOTENCY_KEY} printable
    *     ASCII characters
    */
-  static void checkIdempotencyKey(String key) throws PaymentRejectedException {
+  public static void checkIdempotencyKey(String key) throws PaymentRejectedException {
     if (key == null || key.isEmpty() || key.length() > MAX_IDEMPOTENCY_KEY) {
       throw new PaymentRejectedException(Reason.INVALID_IDEMPOTENCY_KEY);
     }
