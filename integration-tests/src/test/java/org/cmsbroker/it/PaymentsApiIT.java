@@ -1,6 +1,7 @@
 package org.cmsbroker.it;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.matching;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
@@ -11,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.oauth2.sdk.ClientCredentialsGrant;
@@ -336,6 +338,45 @@ class PaymentsApiIT {
     assertEquals(json(first).getString("id"), json(second).getString("id"));
     assertEquals(json(first).getString("checkout_url"), json(second).getString("checkout_url"));
     assertEquals(1, stripeRequestsWithKey("broker-" + json(first).getString("id")).size());
+  }
+
+  @Test
+  void stripeRefusalAnswers502AndARepeatWithTheSameKeyCreatesTheSession() throws Exception {
+    // Stripe refuses the first session for this amount, then accepts it.
+    stripe.stubFor(
+        post(urlEqualTo(SESSIONS))
+            .atPriority(1)
+            .withRequestBody(matching("(?s).*unit_amount(%5D|\\])=4321.*"))
+            .inScenario("refused once")
+            .whenScenarioStateIs(Scenario.STARTED)
+            .willSetStateTo("accepting")
+            .willReturn(
+                aResponse()
+                    .withStatus(400)
+                    .withHeader("Content-Type", "application/json")
+                    .withHeader("Request-Id", "req_refused")
+                    .withBody(
+                        """
+                        {"error": {"type": "invalid_request_error", "code": "parameter_invalid",
+                          "message": "Invalid request (fake)."}}
+                        """)));
+    String key = key();
+    String json = body(4321, "Gift", "contrib-retry");
+
+    HttpResponse<String> refused = create(configured, cmsToken, key, json);
+    assertEquals(502, refused.statusCode(), refused.body());
+    assertEquals("temporarily_unavailable", json(refused).getString("error"));
+    assertFalse(refused.body().contains("fake"), refused.body());
+
+    HttpResponse<String> repeated = create(configured, cmsToken, key, json);
+    assertEquals(201, repeated.statusCode(), repeated.body());
+    String id = json(repeated).getString("id");
+    assertTrue(json(repeated).getString("checkout_url").startsWith("https://checkout.stripe.com/"));
+    // Both attempts carried the same Stripe idempotency key; one payment exists.
+    assertEquals(2, stripeRequestsWithKey("broker-" + id).size());
+    HttpResponse<String> found =
+        get(configured, cmsToken, "/api/v1/payments?reference=contrib-retry");
+    assertEquals(1, json(found).payments().size());
   }
 
   @Test
