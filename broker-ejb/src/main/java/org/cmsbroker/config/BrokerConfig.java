@@ -48,6 +48,10 @@ public class BrokerConfig {
   private boolean passwordLettersAndNumbers;
   private Optional<SmtpSettings> smtp;
   private List<String> trustedProxies;
+  private Optional<String> stripeSecretKey = Optional.empty();
+  private List<String> stripeWebhookSecrets = List.of();
+  private Optional<URI> stripeApiBase = Optional.empty();
+  private List<String> paymentCurrencies = csv(SettingNames.DEFAULT_PAYMENT_CURRENCIES);
 
   /** For CDI proxies. */
   protected BrokerConfig() {}
@@ -132,6 +136,41 @@ public class BrokerConfig {
         string(SettingNames.TRUSTED_PROXIES)
             .map(v -> List.of(v.split("\\s*,\\s*")))
             .orElse(List.of());
+    stripeSecretKey = string(SettingNames.STRIPE_SECRET_KEY);
+    stripeWebhookSecrets =
+        string(SettingNames.STRIPE_WEBHOOK_SECRET).map(BrokerConfig::csv).orElse(List.of());
+    stripeApiBase = string(SettingNames.STRIPE_API_BASE).map(BrokerConfig::stripeApiBase);
+    paymentCurrencies =
+        csv(string(SettingNames.PAYMENT_CURRENCIES).orElse(SettingNames.DEFAULT_PAYMENT_CURRENCIES))
+            .stream()
+            .map(c -> c.toLowerCase(Locale.ROOT))
+            .distinct()
+            .toList();
+    if (paymentCurrencies.isEmpty()) {
+      throw new IllegalStateException(SettingNames.PAYMENT_CURRENCIES + " must name a currency");
+    }
+  }
+
+  private static List<String> csv(String value) {
+    return java.util.Arrays.stream(value.split(","))
+        .map(String::trim)
+        .filter(v -> !v.isEmpty())
+        .toList();
+  }
+
+  private static URI stripeApiBase(String value) {
+    URI uri;
+    try {
+      uri = new URI(stripTrailingSlash(value));
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalStateException(SettingNames.STRIPE_API_BASE + " is not a URL");
+    }
+    if (uri.getHost() == null
+        || !("https".equalsIgnoreCase(uri.getScheme())
+            || "http".equalsIgnoreCase(uri.getScheme()))) {
+      throw new IllegalStateException(SettingNames.STRIPE_API_BASE + " must be an http(s) URL");
+    }
+    return uri;
   }
 
   private Optional<String> string(String name) {
@@ -249,5 +288,28 @@ public class BrokerConfig {
   /** Addresses of reverse proxies whose {@code X-Forwarded-For} is believed. */
   public List<String> trustedProxies() {
     return trustedProxies;
+  }
+
+  /** Stripe's secret API key ({@code sk_...} or {@code rk_...}), when payments are configured. */
+  public Optional<String> stripeSecretKey() {
+    return stripeSecretKey;
+  }
+
+  /**
+   * Stripe webhook endpoint secrets ({@code whsec_...}); several during a rotation; empty when not
+   * configured.
+   */
+  public List<String> stripeWebhookSecrets() {
+    return stripeWebhookSecrets;
+  }
+
+  /** Where the Stripe SDK sends API calls instead of {@code https://api.stripe.com}; tests only. */
+  public Optional<URI> stripeApiBase() {
+    return stripeApiBase;
+  }
+
+  /** Accepted payment currencies, lower-case ISO 4217 codes, in configured order, not empty. */
+  public List<String> paymentCurrencies() {
+    return paymentCurrencies;
   }
 }

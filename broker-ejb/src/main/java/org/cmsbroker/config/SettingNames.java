@@ -34,6 +34,13 @@ public final class SettingNames {
   public static final String SMTP_FROM = "broker.smtp.from";
   public static final String SMTP_SECURITY = "broker.smtp.security";
   public static final String TRUSTED_PROXIES = "broker.trusted.proxies";
+  public static final String STRIPE_SECRET_KEY = "broker.stripe.secret.key";
+  public static final String STRIPE_WEBHOOK_SECRET = "broker.stripe.webhook.secret";
+  public static final String STRIPE_API_BASE = "broker.stripe.api.base";
+  public static final String PAYMENT_CURRENCIES = "broker.payment.currencies";
+
+  /** Default of {@link #PAYMENT_CURRENCIES}. */
+  public static final String DEFAULT_PAYMENT_CURRENCIES = "eur,usd,gbp,chf";
 
   /**
    * Set by the launcher, never by an operator: the PEM file of the certificate chain actually

@@ -52,7 +52,10 @@ public class PaymentRejectedException extends Exception {
         "The cancel URL must use https (http only on localhost, 127.0.0.1 or [::1])."),
     CANCEL_URL_FOREIGN_ORIGIN(
         "cancel_url_foreign_origin",
-        "The cancel URL's origin is not one of the client's registered web origins.");
+        "The cancel URL's origin is not one of the client's registered web origins."),
+    INVALID_IDEMPOTENCY_KEY(
+        "invalid_idempotency_key",
+        "An Idempotency-Key header of 1 to 255 printable ASCII characters is required.");
 
     private final String code;
     private final String message;

@@ -1,5 +1,7 @@
 /**
  * Payments without card data: validation of payment requests, detection of card-number-looking
- * text, and the payment state machine driven by (possibly out-of-order) Stripe events.
+ * text, the payment state machine driven by (possibly out-of-order) Stripe events, and {@link
+ * org.cmsbroker.payment.PaymentService}, which stores payments and has Stripe create their Checkout
+ * Sessions.
  */
 package org.cmsbroker.payment;

@@ -47,6 +47,10 @@ public final class SettingsLoader {
   static final String SIGNING_KEY_ROTATION_DAYS = "broker.signing.key.rotation.days";
   static final String ACCESS_TOKEN_LIFETIME = "broker.token.access.lifetime.seconds";
   static final String ID_TOKEN_LIFETIME = "broker.token.id.lifetime.seconds";
+  static final String STRIPE_SECRET_KEY = "broker.stripe.secret.key";
+  static final String STRIPE_WEBHOOK_SECRET = "broker.stripe.webhook.secret";
+  static final String STRIPE_API_BASE = "broker.stripe.api.base";
+  static final String PAYMENT_CURRENCIES = "broker.payment.currencies";
 
   static final long MIN_BODY_BYTES = 4 * 1024;
   static final long MAX_BODY_LIMIT = 64L * 1024 * 1024;
@@ -171,12 +175,70 @@ public final class SettingsLoader {
         && !List.of("starttls", "tls", "none").contains(security.get().toLowerCase(Locale.ROOT))) {
       throw new ConfigException(env(SMTP_SECURITY), "must be starttls, tls or none");
     }
+    checkPaymentSettings();
     if (raw(SESSION_IDLE_MINUTES).isPresent() || raw(SESSION_ABSOLUTE_HOURS).isPresent()) {
       long idle = Long.parseLong(raw(SESSION_IDLE_MINUTES).orElse("30"));
       long absolute = Long.parseLong(raw(SESSION_ABSOLUTE_HOURS).orElse("12"));
       if (idle > absolute * 60) {
         throw new ConfigException(
             env(SESSION_IDLE_MINUTES), "must not be longer than " + env(SESSION_ABSOLUTE_HOURS));
+      }
+    }
+  }
+
+  private void checkPaymentSettings() throws ConfigException {
+    Optional<String> secretKey = raw(STRIPE_SECRET_KEY);
+    // Never echo a secret: only say what shape it must have.
+    if (secretKey.isPresent()
+        && !(secretKey.get().startsWith("sk_") || secretKey.get().startsWith("rk_"))) {
+      throw new ConfigException(
+          env(STRIPE_SECRET_KEY), "must be a Stripe secret or restricted key (sk_... or rk_...)");
+    }
+    Optional<String> webhookSecrets = raw(STRIPE_WEBHOOK_SECRET);
+    if (webhookSecrets.isPresent()) {
+      for (String secret : webhookSecrets.get().split(",")) {
+        if (!secret.trim().startsWith("whsec_")) {
+          throw new ConfigException(
+              env(STRIPE_WEBHOOK_SECRET),
+              "must be one or more comma-separated Stripe webhook secrets (whsec_...)");
+        }
+      }
+    }
+    Optional<String> apiBase = raw(STRIPE_API_BASE);
+    if (apiBase.isPresent()) {
+      URI uri;
+      try {
+        uri = new URI(apiBase.get());
+      } catch (java.net.URISyntaxException e) {
+        uri = null;
+      }
+      if (uri == null
+          || uri.getHost() == null
+          || !("https".equalsIgnoreCase(uri.getScheme())
+              || "http".equalsIgnoreCase(uri.getScheme()))) {
+        throw new ConfigException(
+            env(STRIPE_API_BASE), "\"" + printable(apiBase.get()) + "\" is not an http(s) URL");
+      }
+    }
+    Optional<String> currencies = raw(PAYMENT_CURRENCIES);
+    if (currencies.isPresent()) {
+      boolean any = false;
+      for (String currency : currencies.get().split(",")) {
+        String code = currency.trim();
+        if (code.isEmpty()) {
+          continue;
+        }
+        any = true;
+        if (!code.matches("[A-Za-z]{3}")) {
+          throw new ConfigException(
+              env(PAYMENT_CURRENCIES),
+              "\""
+                  + printable(code)
+                  + "\" is not a three-letter ISO 4217 code (for example eur,usd,gbp,chf)");
+        }
+      }
+      if (!any) {
+        throw new ConfigException(env(PAYMENT_CURRENCIES), "must name at least one currency");
       }
     }
   }

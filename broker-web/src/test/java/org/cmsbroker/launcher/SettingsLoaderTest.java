@@ -431,4 +431,36 @@ class SettingsLoaderTest {
         "BROKER_SMTP_SECURITY: must be starttls, tls or none",
         refused("broker.smtp.security", "ssl3").getMessage());
   }
+
+  @Test
+  void stripeSecretKeyThatIsNotASecretKeyIsRefusedWithoutEchoingIt() {
+    ConfigException e = refused("broker.stripe.secret.key", "pk_test_publishable");
+    assertEquals(
+        "BROKER_STRIPE_SECRET_KEY: must be a Stripe secret or restricted key (sk_... or rk_...)",
+        e.getMessage());
+  }
+
+  @Test
+  void stripeWebhookSecretsAcceptARotationList() throws ConfigException {
+    load("broker.stripe.webhook.secret", "whsec_old, whsec_new");
+    assertEquals(
+        "BROKER_STRIPE_WEBHOOK_SECRET: must be one or more comma-separated Stripe webhook secrets"
+            + " (whsec_...)",
+        refused("broker.stripe.webhook.secret", "whsec_old,plain").getMessage());
+  }
+
+  @Test
+  void stripeApiBaseMustBeAnHttpUrl() {
+    assertEquals(
+        "BROKER_STRIPE_API_BASE: \"ftp://x\" is not an http(s) URL",
+        refused("broker.stripe.api.base", "ftp://x").getMessage());
+  }
+
+  @Test
+  void paymentCurrencyThatIsNotAnIsoCodeIsRefused() {
+    assertEquals(
+        "BROKER_PAYMENT_CURRENCIES: \"euro\" is not a three-letter ISO 4217 code (for example"
+            + " eur,usd,gbp,chf)",
+        refused("broker.payment.currencies", "usd,euro").getMessage());
+  }
 }

@@ -9,6 +9,6 @@ import java.util.Set;
 public class ApiApplication extends Application {
   @Override
   public Set<Class<?>> getClasses() {
-    return Set.of(ApiErrorMapper.class);
+    return Set.of(ApiErrorMapper.class, PaymentsResource.class);
   }
 }

@@ -1,0 +1,70 @@
+package org.cmsbroker.payment;
+
+import jakarta.ejb.LocalBean;
+import jakarta.ejb.Stateless;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Optional;
+
+/** Payments in the database. Each call is its own transaction. */
+@Stateless
+@LocalBean
+public class JpaPaymentStore {
+  @PersistenceContext(unitName = "broker")
+  EntityManager em;
+
+  /**
+   * Stores a new payment and flushes, so that a second payment with the same client and idempotency
+   * key fails here.
+   */
+  public void insert(Payment payment) {
+    em.persist(payment);
+    em.flush();
+  }
+
+  /** The payment {@code id} if it belongs to {@code clientId}. */
+  public Optional<Payment> find(String clientId, String id) {
+    Payment payment = em.find(Payment.class, id);
+    return payment != null && payment.clientId().equals(clientId)
+        ? Optional.of(payment)
+        : Optional.empty();
+  }
+
+  /** The client's payment made with {@code idempotencyKey}, if any. */
+  public Optional<Payment> findByIdempotencyKey(String clientId, String idempotencyKey) {
+    return em
+        .createQuery(
+            "SELECT p FROM Payment p WHERE p.clientId = :client AND p.idempotencyKey = :key",
+            Payment.class)
+        .setParameter("client", clientId)
+        .setParameter("key", idempotencyKey)
+        .getResultList()
+        .stream()
+        .findFirst();
+  }
+
+  /** The client's payments with {@code reference}, newest first. */
+  public List<Payment> findByReference(String clientId, String reference) {
+    return em.createQuery(
+            "SELECT p FROM Payment p WHERE p.clientId = :client AND p.reference = :reference"
+                + " ORDER BY p.createdAt DESC, p.id",
+            Payment.class)
+        .setParameter("client", clientId)
+        .setParameter("reference", reference)
+        .setMaxResults(100)
+        .getResultList();
+  }
+
+  /** Records the Checkout Session Stripe created for the payment; returns the updated payment. */
+  public Payment attachCheckoutSession(
+      String id, String sessionId, String url, OffsetDateTime expiresAt, OffsetDateTime now) {
+    Payment payment = em.find(Payment.class, id);
+    if (payment == null) {
+      throw new IllegalStateException("payment " + id + " vanished");
+    }
+    payment.attachCheckoutSession(sessionId, url, expiresAt, now);
+    return payment;
+  }
+}

@@ -1,0 +1,93 @@
+package org.cmsbroker.payment;
+
+import com.stripe.StripeClient;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.Startup;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Inject;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.logging.Logger;
+import org.cmsbroker.config.BrokerConfig;
+import org.cmsbroker.config.SettingNames;
+
+/**
+ * Produces the payment rules (the configured currencies) and the {@link StripeClient}, built once
+ * from the configured secret key; the static {@code Stripe.apiKey} is never set. Without a secret
+ * key payments are off: {@link #configured()} is false, start-up logs once what to set, and asking
+ * for the client is a bug ({@link PaymentsNotConfiguredException}).
+ */
+@ApplicationScoped
+public class PaymentBeans {
+  private static final Logger LOG = Logger.getLogger(PaymentBeans.class.getName());
+
+  /** Smallest accepted amount in minor units (Stripe's minimum for EUR, USD, CHF is 0.50). */
+  static final long DEFAULT_MIN_AMOUNT = 50;
+
+  static final int CONNECT_TIMEOUT_MS = 10_000;
+  static final int READ_TIMEOUT_MS = 30_000;
+  static final int NETWORK_RETRIES = 2;
+
+  @Inject BrokerConfig config;
+
+  private PaymentRules rules;
+  private Optional<StripeClient> stripe;
+
+  @PostConstruct
+  void build() {
+    Map<String, AmountBounds> bounds = new LinkedHashMap<>();
+    for (String currency : config.paymentCurrencies()) {
+      try {
+        bounds.put(currency, new AmountBounds(DEFAULT_MIN_AMOUNT, AmountBounds.STRIPE_MAX));
+        PaymentRules.minorUnitDigits(currency);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalStateException(
+            SettingNames.environmentName(SettingNames.PAYMENT_CURRENCIES) + ": " + e.getMessage());
+      }
+    }
+    rules = new PaymentRules(bounds);
+    stripe = config.stripeSecretKey().map(this::stripeClient);
+  }
+
+  private StripeClient stripeClient(String secretKey) {
+    StripeClient.StripeClientBuilder builder =
+        StripeClient.builder()
+            .setApiKey(secretKey)
+            .setConnectTimeout(CONNECT_TIMEOUT_MS)
+            .setReadTimeout(READ_TIMEOUT_MS)
+            // Safe: every POST carries an idempotency key.
+            .setMaxNetworkRetries(NETWORK_RETRIES);
+    config.stripeApiBase().ifPresent(base -> builder.setApiBase(base.toString()));
+    return builder.build();
+  }
+
+  void announce(@Observes Startup startup) {
+    if (!configured()) {
+      LOG.warning(PaymentsNotConfiguredException.MESSAGE);
+    }
+  }
+
+  /** Whether a Stripe secret key is configured, so payments can be made. */
+  public boolean configured() {
+    return stripe.isPresent();
+  }
+
+  @Produces
+  public PaymentRules paymentRules() {
+    return rules;
+  }
+
+  /**
+   * The Stripe client.
+   *
+   * @throws PaymentsNotConfiguredException if no secret key is configured; check {@link
+   *     #configured()} first
+   */
+  @Produces
+  public StripeClient stripeClient() {
+    return stripe.orElseThrow(PaymentsNotConfiguredException::new);
+  }
+}

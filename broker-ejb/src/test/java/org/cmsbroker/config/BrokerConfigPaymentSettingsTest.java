@@ -1,0 +1,59 @@
+package org.cmsbroker.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.net.URI;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class BrokerConfigPaymentSettingsTest {
+
+  private static BrokerConfig read(Map<String, String> settings) {
+    Map<String, String> all = new HashMap<>(settings);
+    all.putIfAbsent(SettingNames.PUBLIC_URL, "https://broker.example.org/");
+    BrokerConfig config = new BrokerConfig();
+    config.config = new MapConfig(all);
+    config.read();
+    return config;
+  }
+
+  @Test
+  void withoutStripeSettingsPaymentsAreOffAndTheDefaultCurrenciesApply() {
+    BrokerConfig config = read(Map.of());
+
+    assertEquals(Optional.empty(), config.stripeSecretKey());
+    assertEquals(List.of(), config.stripeWebhookSecrets());
+    assertEquals(Optional.empty(), config.stripeApiBase());
+    assertEquals(List.of("eur", "usd", "gbp", "chf"), config.paymentCurrencies());
+  }
+
+  @Test
+  void stripeSettingsAreRead() {
+    BrokerConfig config =
+        read(
+            Map.of(
+                SettingNames.STRIPE_SECRET_KEY, " sk_test_abc ",
+                SettingNames.STRIPE_WEBHOOK_SECRET, "whsec_old, whsec_new,",
+                SettingNames.STRIPE_API_BASE, "http://127.0.0.1:9999/",
+                SettingNames.PAYMENT_CURRENCIES, "EUR, jpy,eur"));
+
+    assertEquals(Optional.of("sk_test_abc"), config.stripeSecretKey());
+    assertEquals(List.of("whsec_old", "whsec_new"), config.stripeWebhookSecrets());
+    assertEquals(Optional.of(URI.create("http://127.0.0.1:9999")), config.stripeApiBase());
+    assertEquals(List.of("eur", "jpy"), config.paymentCurrencies());
+  }
+
+  @Test
+  void stripeApiBaseThatIsNotAnHttpUrlStopsStartUpNamingTheSetting() {
+    assertEquals(
+        "broker.stripe.api.base must be an http(s) URL",
+        assertThrows(
+                IllegalStateException.class,
+                () -> read(Map.of(SettingNames.STRIPE_API_BASE, "file:///etc/passwd")))
+            .getMessage());
+  }
+}
