@@ -5,6 +5,7 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 
 /**
  * A payment at rest (table {@code payment}). The donor's email address is AES-256-GCM ciphertext
@@ -113,6 +114,20 @@ public class Payment {
     this.checkoutUrl = url;
     this.expiresAt = expiresAt;
     this.updatedAt = now;
+  }
+
+  /** Stores the state a Stripe event led to. */
+  void applyState(PaymentState state, OffsetDateTime now) {
+    this.status = state.status().code();
+    this.amountRefunded = state.amountRefunded();
+    this.disputed = state.disputed();
+    this.lastEventAt =
+        state.lastEventAt() == null ? null : state.lastEventAt().atOffset(ZoneOffset.UTC);
+    this.updatedAt = now;
+  }
+
+  OffsetDateTime lastEventAt() {
+    return lastEventAt;
   }
 
   String id() {

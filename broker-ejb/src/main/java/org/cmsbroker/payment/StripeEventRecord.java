@@ -1,0 +1,43 @@
+package org.cmsbroker.payment;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.OffsetDateTime;
+
+/** One Stripe webhook event the broker has handled (table {@code stripe_event}); no payload. */
+@Entity
+@Table(name = "stripe_event")
+public class StripeEventRecord {
+  @Id
+  @Column(name = "event_id", length = 255)
+  private String eventId;
+
+  @Column(nullable = false, length = 100)
+  private String type;
+
+  @Column(name = "received_at", nullable = false)
+  private OffsetDateTime receivedAt;
+
+  @Column(name = "payment_id", length = 40)
+  private String paymentId;
+
+  @Column(nullable = false, length = 32)
+  private String outcome;
+
+  protected StripeEventRecord() {}
+
+  StripeEventRecord(
+      String eventId, String type, OffsetDateTime receivedAt, String paymentId, String outcome) {
+    this.eventId = eventId;
+    this.type = type;
+    this.receivedAt = receivedAt;
+    this.paymentId = paymentId;
+    this.outcome = outcome;
+  }
+
+  String outcome() {
+    return outcome;
+  }
+}

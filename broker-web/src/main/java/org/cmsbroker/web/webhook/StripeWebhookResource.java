@@ -1,0 +1,114 @@
+package org.cmsbroker.web.webhook;
+
+import jakarta.ejb.EJBException;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.cmsbroker.config.BrokerConfig;
+import org.cmsbroker.config.SettingNames;
+import org.cmsbroker.payment.StripeWebhookService;
+import org.cmsbroker.webhook.StripeSignatureException;
+import org.cmsbroker.webhook.StripeSignatureVerifier;
+import org.cmsbroker.webhook.StripeWebhookEvent;
+
+/**
+ * {@code POST /webhooks/stripe}: Stripe's event notifications. The raw body (at most {@value
+ * StripeSignatureVerifier#DEFAULT_MAX_BODY_BYTES} bytes) is verified against {@code
+ * Stripe-Signature} with the configured endpoint secrets before anything is parsed; a refused or
+ * malformed event answers 400 and stores nothing. A verified event is handled once by {@link
+ * StripeWebhookService} and answered 200, also when it is a repeat or ignored. Without a secret
+ * configured the endpoint answers 503 saying what to set. The payload is never logged.
+ */
+@Path("/stripe")
+@Produces(MediaType.APPLICATION_JSON)
+@RequestScoped
+public class StripeWebhookResource {
+  private static final Logger LOG = Logger.getLogger(StripeWebhookResource.class.getName());
+
+  static final int MAX_BODY = StripeSignatureVerifier.DEFAULT_MAX_BODY_BYTES;
+
+  @Inject BrokerConfig config;
+  @Inject StripeWebhookService service;
+
+  @POST
+  public Response receive(@HeaderParam("Stripe-Signature") String signature, InputStream in)
+      throws IOException {
+    List<String> secrets = config.stripeWebhookSecrets();
+    if (secrets.isEmpty()) {
+      return error(
+          503,
+          "temporarily_unavailable",
+          "Stripe webhooks are not configured: set "
+              + SettingNames.environmentName(SettingNames.STRIPE_WEBHOOK_SECRET)
+              + " to the endpoint's signing secret (whsec_...).");
+    }
+    StripeSignatureVerifier verifier;
+    try {
+      verifier = new StripeSignatureVerifier(secrets, Clock.systemUTC());
+    } catch (IllegalArgumentException e) {
+      return error(
+          503,
+          "temporarily_unavailable",
+          SettingNames.environmentName(SettingNames.STRIPE_WEBHOOK_SECRET)
+              + ": "
+              + StripeSignatureVerifier.WEAK_SECRET_MESSAGE);
+    }
+    byte[] body = in == null ? new byte[0] : in.readNBytes(MAX_BODY + 1);
+    if (body.length > MAX_BODY) {
+      return error(413, "invalid_request", "The body is larger than " + MAX_BODY + " bytes.");
+    }
+    try {
+      verifier.verify(body, signature);
+    } catch (StripeSignatureException e) {
+      LOG.log(Level.INFO, "Stripe webhook refused: {0}", e.getMessage());
+      return error(400, "invalid_signature", "The Stripe-Signature header does not verify.");
+    }
+    StripeWebhookEvent event;
+    try {
+      event = StripeWebhookEvent.parse(body);
+    } catch (StripeWebhookEvent.MalformedEventException e) {
+      LOG.log(Level.INFO, "Stripe webhook refused: {0}", e.getMessage());
+      return error(400, "invalid_request", e.getMessage());
+    }
+    StripeWebhookService.Result result;
+    try {
+      result = service.handle(event);
+    } catch (EJBException e) {
+      if (service.recorded(event.id())) {
+        // A concurrent delivery of the same event committed first.
+        result = new StripeWebhookService.Result(true, "duplicate", null);
+      } else {
+        throw e;
+      }
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("received", true);
+    out.put("duplicate", result.duplicate());
+    out.put("outcome", result.outcome());
+    return Response.ok(out).header("Cache-Control", "no-store").build();
+  }
+
+  private static Response error(int status, String code, String description) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("error", code);
+    out.put("error_description", description);
+    return Response.status(status)
+        .type(MediaType.APPLICATION_JSON_TYPE.withCharset("UTF-8"))
+        .header("Cache-Control", "no-store")
+        .entity(out)
+        .build();
+  }
+}
