@@ -103,6 +103,20 @@ public class AccountService {
     return entity(AccountRules.usernameKey(username)).map(this::view);
   }
 
+  /**
+   * The id of the account with this username, without decrypting anything: for security events on
+   * the login path, where only the id is recorded.
+   */
+  public Optional<String> findIdByUsername(String username) {
+    if (username == null || username.isBlank()) {
+      return Optional.empty();
+    }
+    return em.createQuery("SELECT a.id FROM Account a WHERE a.usernameKey = :k", String.class)
+        .setParameter("k", AccountRules.usernameKey(username))
+        .getResultStream()
+        .findFirst();
+  }
+
   /** The account with this id. */
   public Optional<AccountView> findById(String id) {
     return Optional.ofNullable(id == null ? null : em.find(Account.class, id)).map(this::view);

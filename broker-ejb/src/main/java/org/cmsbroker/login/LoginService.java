@@ -73,7 +73,7 @@ public class LoginService {
     String accountKey = AccountService.usernameKey(username);
     String address = remoteIp == null ? "unknown" : remoteIp;
     ThrottleDecision decision = login.throttle().check(accountKey, address);
-    Optional<String> knownId = accounts.findByUsername(username).map(AccountView::id);
+    Optional<String> knownId = accounts.findIdByUsername(username);
     if (!decision.allowed()) {
       events.record(
           "login",
