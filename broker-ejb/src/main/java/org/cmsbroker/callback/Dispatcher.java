@@ -66,7 +66,7 @@ public final class Dispatcher {
   }
 
   /** The outcome of an HTTP answer {@code status} to the {@code attempts}-th attempt. */
-  static DeliveryOutcome judge(int status, int attempts) {
+  public static DeliveryOutcome judge(int status, int attempts) {
     if (status >= 200 && status < 300) {
       return new DeliveryOutcome.Delivered(status);
     }
