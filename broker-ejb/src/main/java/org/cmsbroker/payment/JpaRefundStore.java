@@ -8,6 +8,7 @@ import jakarta.persistence.PersistenceContext;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.cmsbroker.payment.PaymentConflictException.Reason;
 import org.cmsbroker.webhook.StripeWebhookEvent;
 
@@ -34,8 +35,10 @@ public class JpaRefundStore {
   /**
    * Stores a new refund of the client's payment, checked against the payment under a row lock so
    * that two concurrent refunds cannot together exceed it: the payment must have succeeded (or be
-   * partially refunded), and the amount (null: all that is left) must fit what is refundable, the
-   * amount less what Stripe has refunded and less the broker's refunds still open.
+   * partially refunded), and the amount (null: all that is left) must fit what is refundable: the
+   * amount, less what is refunded (Stripe's {@code amount_refunded}, or the broker's succeeded
+   * refunds when their events are still on the way), less the broker's refunds still open. Stripe
+   * itself refuses anything beyond the charge.
    *
    * @throws UnknownPaymentException if the payment is not the client's
    * @throws PaymentConflictException if the payment cannot be refunded or nothing is left
@@ -58,7 +61,9 @@ public class JpaRefundStore {
     if (status != PaymentStatus.SUCCEEDED && status != PaymentStatus.PARTIALLY_REFUNDED) {
       throw new PaymentConflictException(Reason.NOT_REFUNDABLE, status, null);
     }
-    long refundable = payment.amount() - payment.amountRefunded() - openRefunds(paymentId);
+    // Stripe's events may not have reported the broker's own succeeded refunds yet.
+    long refunded = Math.max(payment.amountRefunded(), sum(paymentId, PaymentRefund.SUCCEEDED));
+    long refundable = payment.amount() - refunded - sum(paymentId, PaymentRefund.OPEN);
     if (refundable <= 0) {
       throw new PaymentConflictException(Reason.NOTHING_REFUNDABLE, status, null);
     }
@@ -75,14 +80,14 @@ public class JpaRefundStore {
     return refund;
   }
 
-  private long openRefunds(String paymentId) {
+  private long sum(String paymentId, Set<String> statuses) {
     Long sum =
         em.createQuery(
                 "SELECT SUM(r.amount) FROM PaymentRefund r WHERE r.paymentId = :payment"
-                    + " AND r.status IN :open",
+                    + " AND r.status IN :statuses",
                 Long.class)
             .setParameter("payment", paymentId)
-            .setParameter("open", PaymentRefund.OPEN)
+            .setParameter("statuses", statuses)
             .getSingleResult();
     return sum == null ? 0 : sum;
   }

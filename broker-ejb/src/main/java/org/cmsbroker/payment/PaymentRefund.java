@@ -21,6 +21,9 @@ public class PaymentRefund {
   /** Statuses of a refund whose money may still leave: counted against what is refundable. */
   static final Set<String> OPEN = Set.of("pending", "requires_action");
 
+  /** The status of a refund whose money has left. */
+  static final Set<String> SUCCEEDED = Set.of("succeeded");
+
   @Id
   @Column(length = 40)
   private String id;
