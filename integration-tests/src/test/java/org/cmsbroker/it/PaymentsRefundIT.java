@@ -592,6 +592,47 @@ class PaymentsRefundIT {
   }
 
   @Test
+  void refundStatusFollowsStripesRefundEvents() throws Exception {
+    String id = createPayment(1250, "contrib-refund-pending-at-stripe");
+    String paymentIntent = pi();
+    succeed(id, paymentIntent);
+    stripe.stubFor(
+        post(urlEqualTo("/v1/refunds"))
+            .atPriority(1)
+            .withRequestBody(matching("(?s).*amount=333.*"))
+            .willReturn(
+                json(
+                    """
+                    {"id": "re_pendingAtStripe333", "object": "refund", "amount": 333,
+                     "currency": "eur", "status": "pending"}
+                    """)));
+    HttpResponse<String> created = refund(id, key(), "{\"amount\": 333}");
+    assertEquals(201, created.statusCode(), created.body());
+    assertEquals("pending", json(created).get("status"));
+    String refundId = (String) json(created).get("id");
+    long before = outbox();
+
+    String refund =
+        """
+        {"id": "re_pendingAtStripe333", "object": "refund", "amount": 333, "currency": "eur",
+         "metadata": {"broker_refund_id": "%s", "broker_payment_id": "%s"},
+         "payment_intent": "%s", "status": "succeeded"}
+        """
+            .formatted(refundId, id, paymentIntent);
+    String eventId = eventId();
+    HttpResponse<String> answer = deliver(event(eventId, "refund.updated", refund));
+    assertEquals(200, answer.statusCode(), answer.body());
+    assertEquals("ignore_no_change", outcome(eventId), "the payment waits for charge.refunded");
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> refunds =
+        (List<Map<String, Object>>)
+            json(read(token, "/api/v1/payments/" + id + "/refunds")).get("refunds");
+    assertEquals("succeeded", refunds.get(0).get("status"));
+    assertEquals("succeeded", payment(id).get("status"));
+    assertEquals(before, outbox());
+  }
+
+  @Test
   void refundOfAPendingPaymentIsAConflict() throws Exception {
     String id = createPayment(1250, "contrib-refund-pending");
     HttpResponse<String> answer = refund(id, key(), "{\"amount\": 100}");
