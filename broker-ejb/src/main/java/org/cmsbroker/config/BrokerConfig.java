@@ -52,6 +52,11 @@ public class BrokerConfig {
   private List<String> stripeWebhookSecrets = List.of();
   private Optional<URI> stripeApiBase = Optional.empty();
   private List<String> paymentCurrencies = csv(SettingNames.DEFAULT_PAYMENT_CURRENCIES);
+  private long paymentAmountMin = SettingNames.DEFAULT_PAYMENT_AMOUNT_MIN;
+  private long paymentAmountMax = SettingNames.DEFAULT_PAYMENT_AMOUNT_MAX;
+  private int paymentRateClientPerMinute = SettingNames.DEFAULT_PAYMENT_RATE_CLIENT_PER_MINUTE;
+  private int paymentRateIpPerMinute = SettingNames.DEFAULT_PAYMENT_RATE_IP_PER_MINUTE;
+  private int payPageRateIpPerMinute = SettingNames.DEFAULT_PAY_PAGE_RATE_IP_PER_MINUTE;
 
   /** For CDI proxies. */
   protected BrokerConfig() {}
@@ -149,6 +154,46 @@ public class BrokerConfig {
     if (paymentCurrencies.isEmpty()) {
       throw new IllegalStateException(SettingNames.PAYMENT_CURRENCIES + " must name a currency");
     }
+    paymentAmountMin =
+        within(
+            SettingNames.PAYMENT_AMOUNT_MIN,
+            SettingNames.DEFAULT_PAYMENT_AMOUNT_MIN,
+            1,
+            SettingNames.DEFAULT_PAYMENT_AMOUNT_MAX);
+    paymentAmountMax =
+        within(
+            SettingNames.PAYMENT_AMOUNT_MAX,
+            SettingNames.DEFAULT_PAYMENT_AMOUNT_MAX,
+            1,
+            SettingNames.DEFAULT_PAYMENT_AMOUNT_MAX);
+    if (paymentAmountMin > paymentAmountMax) {
+      throw new IllegalStateException(
+          SettingNames.PAYMENT_AMOUNT_MIN + " must not exceed " + SettingNames.PAYMENT_AMOUNT_MAX);
+    }
+    paymentRateClientPerMinute =
+        rate(
+            SettingNames.PAYMENT_RATE_CLIENT_PER_MINUTE,
+            SettingNames.DEFAULT_PAYMENT_RATE_CLIENT_PER_MINUTE);
+    paymentRateIpPerMinute =
+        rate(
+            SettingNames.PAYMENT_RATE_IP_PER_MINUTE,
+            SettingNames.DEFAULT_PAYMENT_RATE_IP_PER_MINUTE);
+    payPageRateIpPerMinute =
+        rate(
+            SettingNames.PAY_PAGE_RATE_IP_PER_MINUTE,
+            SettingNames.DEFAULT_PAY_PAGE_RATE_IP_PER_MINUTE);
+  }
+
+  private long within(String name, long fallback, long min, long max) {
+    long value = config.getOptionalValue(name, Long.class).orElse(fallback);
+    if (value < min || value > max) {
+      throw new IllegalStateException(name + " must be between " + min + " and " + max);
+    }
+    return value;
+  }
+
+  private int rate(String name, int fallback) {
+    return (int) within(name, fallback, 1, SettingNames.MAX_RATE_PER_MINUTE);
   }
 
   private static List<String> csv(String value) {
@@ -311,5 +356,30 @@ public class BrokerConfig {
   /** Accepted payment currencies, lower-case ISO 4217 codes, in configured order, not empty. */
   public List<String> paymentCurrencies() {
     return paymentCurrencies;
+  }
+
+  /** The smallest accepted payment amount in minor units, for every currency (default 50). */
+  public long paymentAmountMin() {
+    return paymentAmountMin;
+  }
+
+  /** The largest accepted payment amount in minor units, for every currency (default 99999999). */
+  public long paymentAmountMax() {
+    return paymentAmountMax;
+  }
+
+  /** Payment creations a client may make per minute (default 60). */
+  public int paymentRateClientPerMinute() {
+    return paymentRateClientPerMinute;
+  }
+
+  /** Payment creations per minute from one remote address (default 120). */
+  public int paymentRateIpPerMinute() {
+    return paymentRateIpPerMinute;
+  }
+
+  /** Embedded payment page loads per minute from one remote address (default 30). */
+  public int payPageRateIpPerMinute() {
+    return payPageRateIpPerMinute;
   }
 }

@@ -38,9 +38,36 @@ public final class SettingNames {
   public static final String STRIPE_WEBHOOK_SECRET = "broker.stripe.webhook.secret";
   public static final String STRIPE_API_BASE = "broker.stripe.api.base";
   public static final String PAYMENT_CURRENCIES = "broker.payment.currencies";
+  public static final String PAYMENT_AMOUNT_MIN = "broker.payment.amount.min";
+  public static final String PAYMENT_AMOUNT_MAX = "broker.payment.amount.max";
+  public static final String PAYMENT_RATE_CLIENT_PER_MINUTE =
+      "broker.payment.rate.client.per.minute";
+  public static final String PAYMENT_RATE_IP_PER_MINUTE = "broker.payment.rate.ip.per.minute";
+  public static final String PAY_PAGE_RATE_IP_PER_MINUTE = "broker.pay.page.rate.ip.per.minute";
 
   /** Default of {@link #PAYMENT_CURRENCIES}. */
   public static final String DEFAULT_PAYMENT_CURRENCIES = "eur,usd,gbp,chf";
+
+  /**
+   * Default of {@link #PAYMENT_AMOUNT_MIN}, in minor units: Stripe's minimum for EUR, USD and CHF
+   * (0.50).
+   */
+  public static final long DEFAULT_PAYMENT_AMOUNT_MIN = 50;
+
+  /** Default of {@link #PAYMENT_AMOUNT_MAX}, in minor units: Stripe's largest amount. */
+  public static final long DEFAULT_PAYMENT_AMOUNT_MAX = 99_999_999L;
+
+  /** Default of {@link #PAYMENT_RATE_CLIENT_PER_MINUTE}. */
+  public static final int DEFAULT_PAYMENT_RATE_CLIENT_PER_MINUTE = 60;
+
+  /** Default of {@link #PAYMENT_RATE_IP_PER_MINUTE}. */
+  public static final int DEFAULT_PAYMENT_RATE_IP_PER_MINUTE = 120;
+
+  /** Default of {@link #PAY_PAGE_RATE_IP_PER_MINUTE}. */
+  public static final int DEFAULT_PAY_PAGE_RATE_IP_PER_MINUTE = 30;
+
+  /** Largest value of a rate setting (requests per minute). */
+  public static final int MAX_RATE_PER_MINUTE = 100_000;
 
   /**
    * Set by the launcher, never by an operator: the PEM file of the certificate chain actually

@@ -61,6 +61,9 @@ public class Payment {
   @Column(name = "stripe_checkout_session_id", length = 255)
   private String stripeCheckoutSessionId;
 
+  @Column(name = "stripe_payment_intent_id", length = 255)
+  private String stripePaymentIntentId;
+
   @Column(name = "checkout_url", length = 2048)
   private String checkoutUrl;
 
@@ -114,6 +117,13 @@ public class Payment {
     this.checkoutUrl = url;
     this.expiresAt = expiresAt;
     this.updatedAt = now;
+  }
+
+  /** Records the PaymentIntent Stripe named for this payment, the first time it is named. */
+  void attachPaymentIntent(String paymentIntentId) {
+    if (stripePaymentIntentId == null && paymentIntentId != null) {
+      stripePaymentIntentId = paymentIntentId;
+    }
   }
 
   /** Stores the state a Stripe event led to. */
@@ -184,6 +194,20 @@ public class Payment {
 
   String stripeCheckoutSessionId() {
     return stripeCheckoutSessionId;
+  }
+
+  String stripePaymentIntentId() {
+    return stripePaymentIntentId;
+  }
+
+  /** What the state machine knows about this payment. */
+  PaymentState state() {
+    return new PaymentState(
+        PaymentService.status(status),
+        amount,
+        amountRefunded,
+        disputed,
+        lastEventAt == null ? null : lastEventAt.toInstant());
   }
 
   String checkoutUrl() {

@@ -15,17 +15,14 @@ import org.cmsbroker.config.BrokerConfig;
 import org.cmsbroker.config.SettingNames;
 
 /**
- * Produces the payment rules (the configured currencies) and the {@link StripeClient}, built once
- * from the configured secret key; the static {@code Stripe.apiKey} is never set. Without a secret
- * key payments are off: {@link #configured()} is false, start-up logs once what to set, and asking
- * for the client is a bug ({@link PaymentsNotConfiguredException}).
+ * Produces the payment rules (the configured currencies and amount bounds) and the {@link
+ * StripeClient}, built once from the configured secret key; the static {@code Stripe.apiKey} is
+ * never set. Without a secret key payments are off: {@link #configured()} is false, start-up logs
+ * once what to set, and asking for the client is a bug ({@link PaymentsNotConfiguredException}).
  */
 @ApplicationScoped
 public class PaymentBeans {
   private static final Logger LOG = Logger.getLogger(PaymentBeans.class.getName());
-
-  /** Smallest accepted amount in minor units (Stripe's minimum for EUR, USD, CHF is 0.50). */
-  static final long DEFAULT_MIN_AMOUNT = 50;
 
   static final int CONNECT_TIMEOUT_MS = 10_000;
   static final int READ_TIMEOUT_MS = 30_000;
@@ -41,7 +38,8 @@ public class PaymentBeans {
     Map<String, AmountBounds> bounds = new LinkedHashMap<>();
     for (String currency : config.paymentCurrencies()) {
       try {
-        bounds.put(currency, new AmountBounds(DEFAULT_MIN_AMOUNT, AmountBounds.STRIPE_MAX));
+        bounds.put(
+            currency, new AmountBounds(config.paymentAmountMin(), config.paymentAmountMax()));
         PaymentRules.minorUnitDigits(currency);
       } catch (IllegalArgumentException e) {
         throw new IllegalStateException(

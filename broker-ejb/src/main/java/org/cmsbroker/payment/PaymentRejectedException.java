@@ -53,6 +53,17 @@ public class PaymentRejectedException extends Exception {
     CANCEL_URL_FOREIGN_ORIGIN(
         "cancel_url_foreign_origin",
         "The cancel URL's origin is not one of the client's registered web origins."),
+    INVALID_REFUND_AMOUNT(
+        "invalid_refund_amount",
+        "The refund amount is a positive whole number of minor units, or absent for all that is"
+            + " left."),
+    AMOUNT_EXCEEDS_REFUNDABLE(
+        "amount_exceeds_refundable",
+        "The refund amount is more than is left to refund (the amount less what was refunded and"
+            + " less refunds still pending)."),
+    INVALID_REFUND_REASON(
+        "invalid_refund_reason",
+        "The refund reason is duplicate, fraudulent or requested_by_customer."),
     INVALID_IDEMPOTENCY_KEY(
         "invalid_idempotency_key",
         "An Idempotency-Key header of 1 to 255 printable ASCII characters is required.");
@@ -77,13 +88,25 @@ public class PaymentRejectedException extends Exception {
   }
 
   private final Reason reason;
+  private final Long refundable;
 
   public PaymentRejectedException(Reason reason) {
+    this(reason, null);
+  }
+
+  /** A refusal that says how much is refundable ({@link Reason#AMOUNT_EXCEEDS_REFUNDABLE}). */
+  public PaymentRejectedException(Reason reason, Long refundable) {
     super(Objects.requireNonNull(reason, "reason").message(), null, false, false);
     this.reason = reason;
+    this.refundable = refundable;
   }
 
   public Reason reason() {
     return reason;
+  }
+
+  /** How much is left to refund, in minor units, when the refusal is about that; else null. */
+  public Long refundable() {
+    return refundable;
   }
 }

@@ -50,6 +50,7 @@ public class PaymentService {
   @Inject PaymentRules rules;
   @Inject JpaPaymentStore store;
   @Inject StripeCheckout checkout;
+  @Inject StripeWebhookService updates;
   @Inject FieldCipher cipher;
   @Inject SecureRandom random;
 
@@ -135,6 +136,57 @@ public class PaymentService {
     return store.find(clientId, id).map(this::view);
   }
 
+  /**
+   * Cancels the client's pending payment {@code id}: Stripe expires its Checkout Session, and the
+   * payment becomes {@code expired} with one outbox message. An already expired payment is answered
+   * as it is. When Stripe says the session is no longer open (the donor just paid), Stripe's
+   * current state is applied and the cancel refused.
+   *
+   * @throws UnknownPaymentException if the payment is not the client's
+   * @throws PaymentConflictException if the payment is (or turns out to be) no longer pending
+   * @throws PaymentGatewayException if Stripe did not answer; nothing changed
+   * @throws PaymentsNotConfiguredException if no Stripe secret key is configured
+   */
+  public PaymentView cancel(String clientId, String id)
+      throws UnknownPaymentException, PaymentConflictException, PaymentGatewayException {
+    if (!configured()) {
+      throw new PaymentsNotConfiguredException();
+    }
+    if (clientId == null || id == null) {
+      throw new UnknownPaymentException();
+    }
+    Payment payment = store.find(clientId, id).orElseThrow(UnknownPaymentException::new);
+    PaymentStatus status = status(payment.status());
+    if (status == PaymentStatus.EXPIRED) {
+      return view(payment);
+    }
+    if (status != PaymentStatus.PENDING) {
+      throw new PaymentConflictException(
+          PaymentConflictException.Reason.NOT_CANCELLABLE, status, null);
+    }
+    StripeSnapshot snapshot;
+    if (payment.stripeCheckoutSessionId() == null) {
+      // Stripe never made a session for it: nothing to expire there.
+      snapshot = new StripeSnapshot("expired", null, null, null, false, false, null, null, null);
+    } else {
+      try {
+        snapshot = checkout.expire(id, payment.stripeCheckoutSessionId(), "broker-cancel-" + id);
+      } catch (StripeCheckout.SessionNotOpenException e) {
+        snapshot =
+            checkout.fetch(id, payment.stripeCheckoutSessionId(), payment.stripePaymentIntentId());
+      }
+    }
+    updates.applyFetched(id, snapshot, clock.instant());
+    Payment after = store.find(clientId, id).orElseThrow(UnknownPaymentException::new);
+    PaymentStatus now = status(after.status());
+    if (now != PaymentStatus.EXPIRED) {
+      throw new PaymentConflictException(
+          PaymentConflictException.Reason.NOT_CANCELLABLE, now, null);
+    }
+    LOG.log(Level.INFO, "Payment {0} for client {1}: cancelled", new Object[] {id, clientId});
+    return view(after);
+  }
+
   /** The client's payments with {@code reference}, newest first, at most 100. */
   public List<PaymentView> findByReference(String clientId, String reference) {
     if (clientId == null || reference == null) {
@@ -218,6 +270,7 @@ public class PaymentService {
         p.amountRefunded(),
         p.disputed(),
         p.stripeCheckoutSessionId(),
+        p.stripePaymentIntentId(),
         p.checkoutUrl() == null ? null : URI.create(p.checkoutUrl()),
         instant(p.expiresAt()),
         instant(p.createdAt()),

@@ -25,7 +25,10 @@ import org.cmsbroker.payment.PaymentTransition.Decision;
  *   <li>{@code charge.refunded} leads to {@link PaymentStatus#REFUNDED} when its {@code
  *       amount_refunded} equals its {@code amount}, else to {@link
  *       PaymentStatus#PARTIALLY_REFUNDED};
- *   <li>{@code charge.dispute.created} sets {@link PaymentState#disputed()}, status unchanged;
+ *   <li>{@code charge.dispute.created} (and any other {@code charge.dispute.*}) sets {@link
+ *       PaymentState#disputed()}, status unchanged;
+ *   <li>{@code refund.failed} needs a fetch (the charge's {@code amount_refunded} went down); other
+ *       {@code refund.*} events change nothing here ({@code charge.refunded} carries the amounts);
  *   <li>any other type is ignored as {@link Decision#IGNORE_UNKNOWN_TYPE}.
  * </ul>
  *
@@ -66,8 +69,80 @@ public final class PaymentStateMachine {
           toward(current, event, PaymentStatus.EXPIRED);
       case StripePaymentEvent.CHARGE_REFUNDED -> refunded(current, event);
       case StripePaymentEvent.CHARGE_DISPUTE_CREATED -> disputed(current, event);
-      default -> unchanged(IGNORE_UNKNOWN_TYPE, current);
+      case StripePaymentEvent.REFUND_FAILED -> unchanged(NEEDS_FETCH, current);
+      default -> {
+        if (event.type().startsWith(StripePaymentEvent.CHARGE_DISPUTE_PREFIX)) {
+          yield disputed(current, event);
+        }
+        if (event.type().startsWith(StripePaymentEvent.REFUND_PREFIX)) {
+          yield unchanged(IGNORE_NO_CHANGE, current);
+        }
+        yield unchanged(IGNORE_UNKNOWN_TYPE, current);
+      }
     };
+  }
+
+  /**
+   * What Stripe's current objects ({@code fetched}, read at {@code at}) do to a payment in state
+   * {@code current}; used when an event left doubt ({@link Decision#NEEDS_FETCH}) and when an
+   * expire call answered the session.
+   *
+   * <p>Once Stripe has taken the money, its latest charge is the truth about refunds and disputes:
+   * the status follows the charge's {@code amount_refunded} (which goes down only when a refund
+   * fails), and the dispute flag, once set, stays. Before that, the fetched status only moves the
+   * payment forward as events do: {@code expired} for an expired session, {@code failed} for a
+   * failed attempt, else {@code pending}; a fetched {@code pending} does not undo a {@code failed}.
+   *
+   * @return {@link Decision#APPLY} with the new state, {@link Decision#IGNORE_NO_CHANGE} when
+   *     Stripe agrees with {@code current}, or {@link Decision#NEEDS_FETCH} when the charge's
+   *     amounts do not fit the payment (left for an operator; the payment is not touched)
+   */
+  public static PaymentTransition reconcile(
+      PaymentState current, StripeSnapshot fetched, Instant at) {
+    Objects.requireNonNull(current, "current");
+    Objects.requireNonNull(fetched, "fetched");
+    Objects.requireNonNull(at, "at");
+    PaymentStatus status;
+    long refunded = current.amountRefunded();
+    boolean disputed = current.disputed() || Boolean.TRUE.equals(fetched.chargeDisputed());
+    if (fetched.moneyTaken()) {
+      Long chargeAmount = fetched.chargeAmount();
+      Long chargeRefunded = fetched.chargeAmountRefunded();
+      if (chargeAmount != null) {
+        long r = chargeRefunded == null ? 0 : chargeRefunded;
+        if (chargeAmount != current.amount() || r < 0 || r > chargeAmount) {
+          return unchanged(NEEDS_FETCH, current);
+        }
+        refunded = r;
+      }
+      status =
+          refunded == 0
+              ? PaymentStatus.SUCCEEDED
+              : refunded == current.amount()
+                  ? PaymentStatus.REFUNDED
+                  : PaymentStatus.PARTIALLY_REFUNDED;
+    } else {
+      PaymentStatus seen =
+          "expired".equals(fetched.sessionStatus())
+              ? PaymentStatus.EXPIRED
+              : fetched.paymentFailed() || "canceled".equals(fetched.paymentIntentStatus())
+                  ? PaymentStatus.FAILED
+                  : PaymentStatus.PENDING;
+      // Stripe has not taken the money: a status of higher rank here came from an event Stripe's
+      // objects do not show yet, so keep it.
+      status = seen.rank() >= current.status().rank() ? seen : current.status();
+    }
+    if (status == current.status()
+        && refunded == current.amountRefunded()
+        && disputed == current.disputed()) {
+      return unchanged(IGNORE_NO_CHANGE, current);
+    }
+    Instant last =
+        current.lastEventAt() == null || at.isAfter(current.lastEventAt())
+            ? at
+            : current.lastEventAt();
+    return new PaymentTransition(
+        APPLY, new PaymentState(status, current.amount(), refunded, disputed, last));
   }
 
   private static PaymentTransition completed(PaymentState current, StripePaymentEvent event) {

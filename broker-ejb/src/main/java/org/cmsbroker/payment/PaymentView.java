@@ -21,6 +21,7 @@ import java.util.Objects;
  * @param amountRefunded the total refunded so far, in minor units
  * @param disputed whether a dispute was opened
  * @param checkoutSessionId Stripe's Checkout Session id, or null while none was created
+ * @param paymentIntentId Stripe's PaymentIntent id (the transaction id), or null while unknown
  * @param checkoutUrl Stripe's hosted Checkout page (redirect mode), or null
  * @param expiresAt when the Checkout Session expires, or null while none was created
  * @param createdAt when the client asked for it
@@ -41,6 +42,7 @@ public record PaymentView(
     long amountRefunded,
     boolean disputed,
     String checkoutSessionId,
+    String paymentIntentId,
     URI checkoutUrl,
     Instant expiresAt,
     Instant createdAt,

@@ -30,6 +30,9 @@ public record StripePaymentEvent(
   public static final String PAYMENT_INTENT_PAYMENT_FAILED = "payment_intent.payment_failed";
   public static final String CHARGE_REFUNDED = "charge.refunded";
   public static final String CHARGE_DISPUTE_CREATED = "charge.dispute.created";
+  public static final String CHARGE_DISPUTE_PREFIX = "charge.dispute.";
+  public static final String REFUND_FAILED = "refund.failed";
+  public static final String REFUND_PREFIX = "refund.";
 
   public StripePaymentEvent {
     Objects.requireNonNull(type, "type");

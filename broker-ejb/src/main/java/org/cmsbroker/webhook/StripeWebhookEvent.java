@@ -21,8 +21,9 @@ import java.util.Objects;
 /**
  * The parts of a verified Stripe event the broker reads: the event's {@code id}, {@code type} and
  * {@code created}, and from {@code data.object} its id, {@code metadata.broker_payment_id}, {@code
- * client_reference_id}, {@code payment_status}, {@code amount} and {@code amount_refunded}. Nothing
- * else (no card data, no email) is kept. Immutable.
+ * client_reference_id}, {@code payment_status}, {@code amount}, {@code amount_refunded}, {@code
+ * status} and the PaymentIntent it belongs to. Nothing else (no card data, no email) is kept.
+ * Immutable.
  *
  * @param objectId {@code data.object.id}, or null
  * @param objectType {@code data.object.object}, for example {@code checkout.session}, or null
@@ -31,6 +32,12 @@ import java.util.Objects;
  * @param paymentStatus {@code data.object.payment_status}, or null
  * @param amount {@code data.object.amount}, or 0
  * @param amountRefunded {@code data.object.amount_refunded}, or 0
+ * @param paymentIntentId the PaymentIntent the object is or belongs to: {@code data.object.id} of a
+ *     {@code payment_intent}, else {@code data.object.payment_intent} (Checkout Sessions, charges,
+ *     refunds, disputes), or null
+ * @param status {@code data.object.status} (for example a refund's {@code succeeded}), or null
+ * @param brokerRefundId {@code data.object.metadata.broker_refund_id} (refunds the broker made), or
+ *     null
  */
 public record StripeWebhookEvent(
     String id,
@@ -42,7 +49,10 @@ public record StripeWebhookEvent(
     String clientReferenceId,
     String paymentStatus,
     long amount,
-    long amountRefunded) {
+    long amountRefunded,
+    String paymentIntentId,
+    String status,
+    String brokerRefundId) {
 
   /** The longest accepted event id and type. */
   static final int MAX_ID = 255;
@@ -51,6 +61,9 @@ public record StripeWebhookEvent(
 
   /** The metadata key naming the broker's payment. */
   public static final String PAYMENT_ID_METADATA = "broker_payment_id";
+
+  /** The metadata key naming the broker's refund. */
+  public static final String REFUND_ID_METADATA = "broker_refund_id";
 
   public StripeWebhookEvent {
     Objects.requireNonNull(id, "id");
@@ -103,21 +116,27 @@ public record StripeWebhookEvent(
     }
     JsonObject o = object.getAsJsonObject();
     JsonElement metadata = o.get("metadata");
-    String brokerPaymentId =
-        metadata != null && metadata.isJsonObject()
-            ? string(metadata.getAsJsonObject(), PAYMENT_ID_METADATA)
-            : null;
+    JsonObject meta =
+        metadata != null && metadata.isJsonObject() ? metadata.getAsJsonObject() : null;
+    String brokerPaymentId = meta == null ? null : string(meta, PAYMENT_ID_METADATA);
+    String brokerRefundId = meta == null ? null : string(meta, REFUND_ID_METADATA);
+    String objectType = string(o, "object");
+    String paymentIntentId =
+        "payment_intent".equals(objectType) ? string(o, "id") : string(o, "payment_intent");
     return new StripeWebhookEvent(
         id,
         type,
         createdAt,
         string(o, "id"),
-        string(o, "object"),
+        objectType,
         brokerPaymentId,
         string(o, "client_reference_id"),
         string(o, "payment_status"),
         amount(o, "amount"),
-        amount(o, "amount_refunded"));
+        amount(o, "amount_refunded"),
+        paymentIntentId,
+        string(o, "status"),
+        brokerRefundId);
   }
 
   private static final TypeAdapter<JsonElement> ELEMENTS = new Gson().getAdapter(JsonElement.class);

@@ -56,4 +56,55 @@ class BrokerConfigPaymentSettingsTest {
                 () -> read(Map.of(SettingNames.STRIPE_API_BASE, "file:///etc/passwd")))
             .getMessage());
   }
+
+  @Test
+  void amountBoundsAndRateLimitsHaveDefaults() {
+    BrokerConfig config = read(Map.of());
+    assertEquals(50, config.paymentAmountMin());
+    assertEquals(99_999_999L, config.paymentAmountMax());
+    assertEquals(60, config.paymentRateClientPerMinute());
+    assertEquals(120, config.paymentRateIpPerMinute());
+    assertEquals(30, config.payPageRateIpPerMinute());
+  }
+
+  @Test
+  void amountBoundsAndRateLimitsAreRead() {
+    BrokerConfig config =
+        read(
+            Map.of(
+                SettingNames.PAYMENT_AMOUNT_MIN, "100",
+                SettingNames.PAYMENT_AMOUNT_MAX, "250000",
+                SettingNames.PAYMENT_RATE_CLIENT_PER_MINUTE, "5",
+                SettingNames.PAYMENT_RATE_IP_PER_MINUTE, "7",
+                SettingNames.PAY_PAGE_RATE_IP_PER_MINUTE, "9"));
+    assertEquals(100, config.paymentAmountMin());
+    assertEquals(250_000, config.paymentAmountMax());
+    assertEquals(5, config.paymentRateClientPerMinute());
+    assertEquals(7, config.paymentRateIpPerMinute());
+    assertEquals(9, config.payPageRateIpPerMinute());
+  }
+
+  @Test
+  void amountMinimumAboveTheMaximumStopsStartUp() {
+    assertEquals(
+        "broker.payment.amount.min must not exceed broker.payment.amount.max",
+        assertThrows(
+                IllegalStateException.class,
+                () ->
+                    read(
+                        Map.of(
+                            SettingNames.PAYMENT_AMOUNT_MIN, "600",
+                            SettingNames.PAYMENT_AMOUNT_MAX, "500")))
+            .getMessage());
+  }
+
+  @Test
+  void rateOfZeroStopsStartUp() {
+    assertEquals(
+        "broker.payment.rate.ip.per.minute must be between 1 and 100000",
+        assertThrows(
+                IllegalStateException.class,
+                () -> read(Map.of(SettingNames.PAYMENT_RATE_IP_PER_MINUTE, "0")))
+            .getMessage());
+  }
 }

@@ -200,6 +200,32 @@ class PaymentStateMachineTest {
   }
 
   @Test
+  void everyDisputeEventSetsTheFlag() {
+    for (String type :
+        new String[] {
+          "charge.dispute.updated", "charge.dispute.closed", "charge.dispute.funds_withdrawn"
+        }) {
+      PaymentTransition t = PaymentStateMachine.decide(at(SUCCEEDED), event(type));
+      assertEquals(APPLY, t.decision(), type);
+      assertTrue(t.state().disputed(), type);
+      assertEquals(
+          NEEDS_FETCH, PaymentStateMachine.decide(at(PENDING), event(type)).decision(), type);
+    }
+  }
+
+  @Test
+  void failedRefundNeedsFetchOtherRefundEventsChangeNothing() {
+    assertEquals(
+        NEEDS_FETCH, PaymentStateMachine.decide(at(REFUNDED), event("refund.failed")).decision());
+    for (String type : new String[] {"refund.created", "refund.updated"}) {
+      assertEquals(
+          IGNORE_NO_CHANGE,
+          PaymentStateMachine.decide(at(PARTIALLY_REFUNDED), event(type)).decision(),
+          type);
+    }
+  }
+
+  @Test
   void refundBeforeSuccessNeedsFetchThenApplies() {
     PaymentState pending = PaymentState.pending(AMOUNT);
     assertEquals(NEEDS_FETCH, PaymentStateMachine.decide(pending, refunded(AMOUNT)).decision());

@@ -47,6 +47,41 @@ class StripeWebhookEventTest {
     assertEquals(1250, e.amount());
     assertEquals(250, e.amountRefunded());
     assertNull(e.brokerPaymentId());
+    assertNull(e.paymentIntentId());
+  }
+
+  @Test
+  void readsThePaymentIntentOfSessionsChargesRefundsAndDisputes() throws Exception {
+    for (String object :
+        new String[] {
+          "{\"id\":\"cs_1\",\"object\":\"checkout.session\",\"payment_intent\":\"pi_1\"}",
+          "{\"id\":\"ch_1\",\"object\":\"charge\",\"payment_intent\":\"pi_1\"}",
+          "{\"id\":\"re_1\",\"object\":\"refund\",\"payment_intent\":\"pi_1\"}",
+          "{\"id\":\"dp_1\",\"object\":\"dispute\",\"payment_intent\":\"pi_1\"}",
+          "{\"id\":\"pi_1\",\"object\":\"payment_intent\"}"
+        }) {
+      StripeWebhookEvent e =
+          parse(
+              "{\"id\":\"evt_3\",\"type\":\"x\",\"created\":1,\"data\":{\"object\":"
+                  + object
+                  + "}}");
+      assertEquals("pi_1", e.paymentIntentId(), object);
+    }
+  }
+
+  @Test
+  void readsTheObjectsStatus() throws Exception {
+    StripeWebhookEvent e =
+        parse(
+            """
+            {"id":"evt_4","type":"refund.updated","created":1,
+             "data":{"object":{"id":"re_1","object":"refund","amount":500,"status":"succeeded",
+               "payment_intent":"pi_9","metadata":{"broker_refund_id":"rfd_1"}}}}
+            """);
+    assertEquals("succeeded", e.status());
+    assertEquals("re_1", e.objectId());
+    assertEquals("pi_9", e.paymentIntentId());
+    assertEquals("rfd_1", e.brokerRefundId());
   }
 
   @Test

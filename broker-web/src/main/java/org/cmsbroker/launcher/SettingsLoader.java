@@ -51,6 +51,16 @@ public final class SettingsLoader {
   static final String STRIPE_WEBHOOK_SECRET = "broker.stripe.webhook.secret";
   static final String STRIPE_API_BASE = "broker.stripe.api.base";
   static final String PAYMENT_CURRENCIES = "broker.payment.currencies";
+  static final String PAYMENT_AMOUNT_MIN = "broker.payment.amount.min";
+  static final String PAYMENT_AMOUNT_MAX = "broker.payment.amount.max";
+  static final String PAYMENT_RATE_CLIENT = "broker.payment.rate.client.per.minute";
+  static final String PAYMENT_RATE_IP = "broker.payment.rate.ip.per.minute";
+  static final String PAY_PAGE_RATE_IP = "broker.pay.page.rate.ip.per.minute";
+
+  /** Stripe's largest amount in minor units, the default of the amount maximum. */
+  static final long STRIPE_MAX_AMOUNT = 99_999_999L;
+
+  static final long MAX_RATE_PER_MINUTE = 100_000;
 
   static final long MIN_BODY_BYTES = 4 * 1024;
   static final long MAX_BODY_LIMIT = 64L * 1024 * 1024;
@@ -240,6 +250,17 @@ public final class SettingsLoader {
       if (!any) {
         throw new ConfigException(env(PAYMENT_CURRENCIES), "must name at least one currency");
       }
+    }
+    range(PAYMENT_AMOUNT_MIN, 1, STRIPE_MAX_AMOUNT);
+    range(PAYMENT_AMOUNT_MAX, 1, STRIPE_MAX_AMOUNT);
+    long min = Long.parseLong(raw(PAYMENT_AMOUNT_MIN).orElse("50"));
+    long max = Long.parseLong(raw(PAYMENT_AMOUNT_MAX).orElse(Long.toString(STRIPE_MAX_AMOUNT)));
+    if (min > max) {
+      throw new ConfigException(
+          env(PAYMENT_AMOUNT_MIN), "must not be larger than " + env(PAYMENT_AMOUNT_MAX));
+    }
+    for (String rate : List.of(PAYMENT_RATE_CLIENT, PAYMENT_RATE_IP, PAY_PAGE_RATE_IP)) {
+      range(rate, 1, MAX_RATE_PER_MINUTE);
     }
   }
 

@@ -463,4 +463,45 @@ class SettingsLoaderTest {
             + " eur,usd,gbp,chf)",
         refused("broker.payment.currencies", "usd,euro").getMessage());
   }
+
+  @Test
+  void paymentAmountBoundsAreWholeNumbersWithinStripesRange() throws ConfigException {
+    load("broker.payment.amount.min", "100", "broker.payment.amount.max", "500000");
+    assertEquals(
+        "BROKER_PAYMENT_AMOUNT_MIN: \"ten\" is not a whole number",
+        refused("broker.payment.amount.min", "ten").getMessage());
+    assertEquals(
+        "BROKER_PAYMENT_AMOUNT_MIN: must be between 1 and 99999999",
+        refused("broker.payment.amount.min", "0").getMessage());
+    assertEquals(
+        "BROKER_PAYMENT_AMOUNT_MAX: must be between 1 and 99999999",
+        refused("broker.payment.amount.max", "100000000").getMessage());
+  }
+
+  @Test
+  void paymentAmountMinimumAboveTheMaximumIsRefused() {
+    assertEquals(
+        "BROKER_PAYMENT_AMOUNT_MIN: must not be larger than BROKER_PAYMENT_AMOUNT_MAX",
+        refused("broker.payment.amount.min", "5000", "broker.payment.amount.max", "4999")
+            .getMessage());
+    assertEquals(
+        "BROKER_PAYMENT_AMOUNT_MIN: must not be larger than BROKER_PAYMENT_AMOUNT_MAX",
+        refused("broker.payment.amount.max", "49").getMessage());
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "broker.payment.rate.client.per.minute",
+        "broker.payment.rate.ip.per.minute",
+        "broker.pay.page.rate.ip.per.minute"
+      })
+  void rateLimitsArePositiveAndBounded(String name) throws ConfigException {
+    load(name, "1");
+    load(name, "100000");
+    String env = SettingsLoader.env(name);
+    assertEquals(env + ": must be between 1 and 100000", refused(name, "0").getMessage());
+    assertEquals(env + ": must be between 1 and 100000", refused(name, "100001").getMessage());
+    assertEquals(env + ": \"lots\" is not a whole number", refused(name, "lots").getMessage());
+  }
 }

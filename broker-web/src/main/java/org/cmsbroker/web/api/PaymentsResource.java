@@ -8,6 +8,7 @@ import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -15,6 +16,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -29,6 +31,7 @@ import org.cmsbroker.client.ClientService;
 import org.cmsbroker.client.RegisteredClient;
 import org.cmsbroker.config.BrokerConfig;
 import org.cmsbroker.payment.IdempotencyConflictException;
+import org.cmsbroker.payment.PaymentConflictException;
 import org.cmsbroker.payment.PaymentGatewayException;
 import org.cmsbroker.payment.PaymentMode;
 import org.cmsbroker.payment.PaymentRejectedException;
@@ -36,15 +39,24 @@ import org.cmsbroker.payment.PaymentRequest;
 import org.cmsbroker.payment.PaymentService;
 import org.cmsbroker.payment.PaymentView;
 import org.cmsbroker.payment.PaymentsNotConfiguredException;
+import org.cmsbroker.payment.RefundRequest;
+import org.cmsbroker.payment.RefundService;
+import org.cmsbroker.payment.RefundView;
+import org.cmsbroker.payment.UnknownPaymentException;
+import org.cmsbroker.ratelimit.RateLimiter;
+import org.cmsbroker.ratelimit.RateLimits;
 import org.cmsbroker.token.VerifiedAccessToken;
+import org.cmsbroker.web.http.ClientAddress;
 import org.cmsbroker.web.oidc.AccessTokenChecks;
 
 /**
- * The payments API for CMS servers: {@code POST /api/v1/payments} (with an {@code
- * Idempotency-Key}), {@code GET /api/v1/payments/{id}} and {@code GET
- * /api/v1/payments?reference=...}. Every call needs a bearer access token from the {@code
+ * The payments API for CMS servers: {@code POST /api/v1/payments} (with an {@code Idempotency-Key},
+ * rate-limited per client and per remote address), {@code GET /api/v1/payments/{id}}, {@code GET
+ * /api/v1/payments?reference=...}, {@code POST /api/v1/payments/{id}/cancel}, and {@code POST|GET
+ * /api/v1/payments/{id}/refunds}. Every call needs a bearer access token from the {@code
  * client_credentials} grant with scope {@code payments} (RFC 6750 errors otherwise); a client sees
- * only its own payments. Without Stripe configured, every call answers 503 saying what to set.
+ * only its own payments (another client's id answers 404 like an unknown one). Without Stripe
+ * configured, every call answers 503 saying what to set.
  */
 @Path("/v1/payments")
 @Produces(MediaType.APPLICATION_JSON)
@@ -64,21 +76,40 @@ public class PaymentsResource {
           "cancel_url",
           "mode");
 
-  @Inject PaymentService payments;
   @Inject AccessTokenChecks tokens;
   @Inject ClientService clients;
+  private static final Set<String> REFUND_FIELDS = Set.of("amount", "reason");
+
+  @Inject PaymentService payments;
+  @Inject RefundService refunds;
+  @Inject RateLimits limits;
   @Inject BrokerConfig config;
+  @Context HttpServletRequest request;
 
   @POST
   public Response create(
       @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
       @HeaderParam("Idempotency-Key") String idempotencyKey,
       String body) {
+    if (payments.configured()) {
+      // Before the token is checked: floods from one address stop here, whoever they claim to be.
+      Response limited =
+          limit(
+              limits.paymentCreationPerAddress(),
+              ClientAddress.of(request, config.trustedProxies()));
+      if (limited != null) {
+        return limited;
+      }
+    }
     Caller caller = authorize(authorization);
     if (caller.refusal() != null) {
       return caller.refusal();
     }
     String clientId = caller.clientId();
+    Response limited = limit(limits.paymentCreationPerClient(), clientId);
+    if (limited != null) {
+      return limited;
+    }
     Optional<RegisteredClient> client = clients.find(clientId);
     if (client.isEmpty()) {
       return bearerError(401, "invalid_token", "The access token is not active.");
@@ -92,11 +123,7 @@ public class PaymentsResource {
           .location(URI.create(config.publicUrl() + "/api/v1/payments/" + payment.id()))
           .build();
     } catch (PaymentRejectedException e) {
-      Map<String, Object> error = new LinkedHashMap<>();
-      error.put("error", "invalid_request");
-      error.put("error_description", e.getMessage());
-      error.put("reason", e.reason().code());
-      return json(400, error).build();
+      return rejected(e);
     } catch (MalformedBodyException e) {
       return error(400, "invalid_request", e.getMessage());
     } catch (IdempotencyConflictException e) {
@@ -104,6 +131,115 @@ public class PaymentsResource {
     } catch (PaymentGatewayException e) {
       return error(502, "temporarily_unavailable", e.getMessage());
     }
+  }
+
+  /**
+   * Cancels a pending payment (Stripe expires its Checkout Session): 200 with the payment, now
+   * {@code expired}, also when it already was; 409 when it is no longer pending.
+   */
+  @POST
+  @Path("{id}/cancel")
+  public Response cancel(
+      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @PathParam("id") String id) {
+    Caller caller = authorize(authorization);
+    if (caller.refusal() != null) {
+      return caller.refusal();
+    }
+    try {
+      return json(200, view(payments.cancel(caller.clientId(), id))).build();
+    } catch (UnknownPaymentException e) {
+      return error(404, "not_found", e.getMessage());
+    } catch (PaymentConflictException e) {
+      return conflict(e);
+    } catch (PaymentGatewayException e) {
+      return error(502, "temporarily_unavailable", e.getMessage());
+    }
+  }
+
+  /**
+   * Refunds a succeeded payment in full or in part, with an {@code Idempotency-Key}: 201 with the
+   * refund (also for a repeat with the same key and body).
+   */
+  @POST
+  @Path("{id}/refunds")
+  public Response refund(
+      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+      @HeaderParam("Idempotency-Key") String idempotencyKey,
+      @PathParam("id") String id,
+      String body) {
+    Caller caller = authorize(authorization);
+    if (caller.refusal() != null) {
+      return caller.refusal();
+    }
+    try {
+      PaymentService.checkIdempotencyKey(idempotencyKey);
+      RefundView refund = refunds.create(caller.clientId(), id, parseRefund(body), idempotencyKey);
+      return json(201, view(refund)).build();
+    } catch (PaymentRejectedException e) {
+      return rejected(e);
+    } catch (MalformedBodyException e) {
+      return error(400, "invalid_request", e.getMessage());
+    } catch (UnknownPaymentException e) {
+      return error(404, "not_found", e.getMessage());
+    } catch (IdempotencyConflictException e) {
+      return error(409, "idempotency_key_reused", e.getMessage());
+    } catch (PaymentConflictException e) {
+      return conflict(e);
+    } catch (PaymentGatewayException e) {
+      return error(502, "temporarily_unavailable", e.getMessage());
+    }
+  }
+
+  /** The payment's refunds made through this API, oldest first. */
+  @GET
+  @Path("{id}/refunds")
+  public Response refunds(
+      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @PathParam("id") String id) {
+    Caller caller = authorize(authorization);
+    if (caller.refusal() != null) {
+      return caller.refusal();
+    }
+    try {
+      List<Map<String, Object>> found =
+          refunds.list(caller.clientId(), id).stream().map(PaymentsResource::view).toList();
+      return json(200, Map.of("refunds", found)).build();
+    } catch (UnknownPaymentException e) {
+      return error(404, "not_found", e.getMessage());
+    }
+  }
+
+  /**
+   * 429 with {@code Retry-After} when {@code key} has no token left in {@code limiter}, else null.
+   */
+  private static Response limit(RateLimiter limiter, String key) {
+    RateLimiter.Decision decision = limiter.tryAcquire(key);
+    if (decision.allowed()) {
+      return null;
+    }
+    long seconds = decision.retryAfterSeconds();
+    return json(
+            429,
+            error(
+                "rate_limited", "Too many payment requests; retry after " + seconds + " seconds."))
+        .header("Retry-After", Long.toString(seconds))
+        .build();
+  }
+
+  private static Response rejected(PaymentRejectedException e) {
+    Map<String, Object> error = new LinkedHashMap<>();
+    error.put("error", "invalid_request");
+    error.put("error_description", e.getMessage());
+    error.put("reason", e.reason().code());
+    if (e.refundable() != null) {
+      error.put("refundable", e.refundable());
+    }
+    return json(400, error).build();
+  }
+
+  private static Response conflict(PaymentConflictException e) {
+    Map<String, Object> error = error(e.reason().code(), e.getMessage());
+    error.put("status", e.status().code());
+    return json(409, error).build();
   }
 
   @GET
@@ -231,6 +367,42 @@ public class PaymentsResource {
   }
 
   /**
+   * The body as a refund request: a JSON object with the optional {@code amount} (a whole number)
+   * and {@code reason} (a string); an empty body means a full refund without a reason.
+   */
+  static RefundRequest parseRefund(String body)
+      throws MalformedBodyException, PaymentRejectedException {
+    if (body == null || body.isBlank()) {
+      return new RefundRequest(null, null);
+    }
+    JsonObject json;
+    try (var reader = Json.createReader(new StringReader(body))) {
+      json = reader.readObject();
+    } catch (JsonException | IllegalStateException e) {
+      throw new MalformedBodyException("The body must be a JSON object.");
+    }
+    for (String name : json.keySet()) {
+      if (!REFUND_FIELDS.contains(name)) {
+        throw new MalformedBodyException(
+            "The body has a field this API does not know; the fields are amount, reason.");
+      }
+    }
+    JsonValue amount = json.get("amount");
+    Long value = null;
+    if (amount != null && amount.getValueType() != JsonValue.ValueType.NULL) {
+      if (!(amount instanceof JsonNumber number) || !number.isIntegral()) {
+        throw new PaymentRejectedException(PaymentRejectedException.Reason.INVALID_REFUND_AMOUNT);
+      }
+      try {
+        value = number.longValueExact();
+      } catch (ArithmeticException e) {
+        throw new PaymentRejectedException(PaymentRejectedException.Reason.INVALID_REFUND_AMOUNT);
+      }
+    }
+    return new RefundRequest(value, string(json, "reason"));
+  }
+
+  /**
    * The amount, or 0 (refused later as not positive) when it is missing or not a whole number;
    * {@link Long#MAX_VALUE} (refused as too large) when it does not fit.
    */
@@ -273,6 +445,9 @@ public class PaymentsResource {
     if (p.expiresAt() != null) {
       out.put("expires_at", p.expiresAt().toString());
     }
+    if (p.paymentIntentId() != null) {
+      out.put("transaction_id", p.paymentIntentId());
+    }
     if (p.amountRefunded() > 0) {
       out.put("amount_refunded", p.amountRefunded());
     }
@@ -281,6 +456,19 @@ public class PaymentsResource {
     }
     out.put("created_at", p.createdAt().toString());
     out.put("updated_at", p.updatedAt().toString());
+    return out;
+  }
+
+  private static Map<String, Object> view(RefundView r) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("id", r.id());
+    out.put("payment_id", r.paymentId());
+    out.put("amount", r.amount());
+    if (r.reason() != null) {
+      out.put("reason", r.reason());
+    }
+    out.put("status", r.status());
+    out.put("created", r.createdAt().toString());
     return out;
   }
 

@@ -19,6 +19,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.cmsbroker.config.BrokerConfig;
 import org.cmsbroker.config.SettingNames;
+import org.cmsbroker.payment.PaymentGatewayException;
+import org.cmsbroker.payment.StripeEventReceiver;
 import org.cmsbroker.payment.StripeWebhookService;
 import org.cmsbroker.webhook.StripeSignatureException;
 import org.cmsbroker.webhook.StripeSignatureVerifier;
@@ -29,8 +31,10 @@ import org.cmsbroker.webhook.StripeWebhookEvent;
  * StripeSignatureVerifier#DEFAULT_MAX_BODY_BYTES} bytes) is verified against {@code
  * Stripe-Signature} with the configured endpoint secrets before anything is parsed; a refused or
  * malformed event answers 400 and stores nothing. A verified event is handled once by {@link
- * StripeWebhookService} and answered 200, also when it is a repeat or ignored. Without a secret
- * configured the endpoint answers 503 saying what to set. The payload is never logged.
+ * StripeEventReceiver} and answered 200, also when it is a repeat or ignored; when the event needs
+ * Stripe's current objects and Stripe cannot be reached, 503 and nothing recorded, so that Stripe
+ * delivers it again. Without a secret configured the endpoint answers 503 saying what to set. The
+ * payload is never logged.
  */
 @Path("/stripe")
 @Produces(MediaType.APPLICATION_JSON)
@@ -42,6 +46,7 @@ public class StripeWebhookResource {
 
   @Inject BrokerConfig config;
   @Inject StripeWebhookService service;
+  @Inject StripeEventReceiver receiver;
 
   @POST
   public Response receive(@HeaderParam("Stripe-Signature") String signature, InputStream in)
@@ -85,11 +90,17 @@ public class StripeWebhookResource {
     }
     StripeWebhookService.Result result;
     try {
-      result = service.handle(event);
+      result = receiver.receive(event);
+    } catch (PaymentGatewayException e) {
+      // Nothing was recorded: Stripe delivers the event again later.
+      return error(
+          503,
+          "temporarily_unavailable",
+          "Stripe could not be asked about this event; nothing was recorded. Deliver it again.");
     } catch (EJBException e) {
       if (service.recorded(event.id())) {
         // A concurrent delivery of the same event committed first.
-        result = new StripeWebhookService.Result(true, "duplicate", null);
+        result = new StripeWebhookService.Result(true, "duplicate", null, null);
       } else {
         throw e;
       }
