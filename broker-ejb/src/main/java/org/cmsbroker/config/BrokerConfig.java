@@ -52,6 +52,9 @@ public class BrokerConfig {
   private List<String> stripeWebhookSecrets = List.of();
   private Optional<URI> stripeApiBase = Optional.empty();
   private List<String> paymentCurrencies = csv(SettingNames.DEFAULT_PAYMENT_CURRENCIES);
+  private Duration callbackPollInterval =
+      Duration.ofSeconds(SettingNames.DEFAULT_CALLBACK_POLL_INTERVAL);
+  private Duration callbackRetryBase = Duration.ofSeconds(SettingNames.DEFAULT_CALLBACK_RETRY_BASE);
 
   /** For CDI proxies. */
   protected BrokerConfig() {}
@@ -149,6 +152,23 @@ public class BrokerConfig {
     if (paymentCurrencies.isEmpty()) {
       throw new IllegalStateException(SettingNames.PAYMENT_CURRENCIES + " must name a currency");
     }
+    callbackPollInterval =
+        Duration.ofSeconds(
+            callbackSeconds(
+                SettingNames.CALLBACK_POLL_INTERVAL, SettingNames.DEFAULT_CALLBACK_POLL_INTERVAL));
+    callbackRetryBase =
+        Duration.ofSeconds(
+            callbackSeconds(
+                SettingNames.CALLBACK_RETRY_BASE, SettingNames.DEFAULT_CALLBACK_RETRY_BASE));
+  }
+
+  private long callbackSeconds(String name, long fallback) {
+    long value = config.getOptionalValue(name, Long.class).orElse(fallback);
+    if (value < 1 || value > SettingNames.MAX_CALLBACK_SECONDS) {
+      throw new IllegalStateException(
+          name + " must be between 1 and " + SettingNames.MAX_CALLBACK_SECONDS + " seconds");
+    }
+    return value;
   }
 
   private static List<String> csv(String value) {
@@ -311,5 +331,15 @@ public class BrokerConfig {
   /** Accepted payment currencies, lower-case ISO 4217 codes, in configured order, not empty. */
   public List<String> paymentCurrencies() {
     return paymentCurrencies;
+  }
+
+  /** How often the callback outbox is swept for due messages. */
+  public Duration callbackPollInterval() {
+    return callbackPollInterval;
+  }
+
+  /** The first retry ceiling of a failed callback; it doubles with each attempt up to 6 h. */
+  public Duration callbackRetryBase() {
+    return callbackRetryBase;
   }
 }
