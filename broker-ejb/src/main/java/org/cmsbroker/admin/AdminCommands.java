@@ -19,7 +19,9 @@ import org.cmsbroker.account.NewAccount;
  *
  * <p>Commands: {@code user.add}, {@code user.list}, {@code user.disable}, {@code user.enable},
  * {@code user.unlock}, {@code user.set_password}; {@code client.add}, {@code client.list}, {@code
- * client.update}, {@code client.rotate_secret}, {@code client.remove}.
+ * client.update}, {@code client.rotate_secret}, {@code client.rotate_callback_secret}, {@code
+ * client.set_civicrm_credentials}, {@code client.remove}; {@code keys.list}, {@code keys.rotate};
+ * {@code callbacks.list}, {@code callbacks.replay} (through {@link CallbackCommands}).
  */
 public final class AdminCommands {
   static final String USERNAME = "username";
@@ -39,6 +41,7 @@ public final class AdminCommands {
   private final AccountAdministration accounts;
   private final ClientCommands clients;
   private final KeyAdministration keys;
+  private final CallbackCommands callbacks;
 
   public AdminCommands(AccountAdministration accounts, ClientAdministration clients) {
     this(accounts, clients, null);
@@ -46,9 +49,26 @@ public final class AdminCommands {
 
   public AdminCommands(
       AccountAdministration accounts, ClientAdministration clients, KeyAdministration keys) {
+    this(accounts, clients, keys, null);
+  }
+
+  public AdminCommands(
+      AccountAdministration accounts,
+      ClientAdministration clients,
+      KeyAdministration keys,
+      CallbackAdministration callbacks) {
     this.accounts = Objects.requireNonNull(accounts, "accounts");
     this.clients = new ClientCommands(Objects.requireNonNull(clients, "clients"));
     this.keys = keys;
+    this.callbacks = callbacks == null ? null : new CallbackCommands(callbacks);
+  }
+
+  private CallbackCommands callbacks() throws AdminProtocolException {
+    if (callbacks == null) {
+      throw new AdminProtocolException(
+          AdminProtocolException.UNKNOWN_COMMAND, "callbacks are not managed here");
+    }
+    return callbacks;
   }
 
   /** Runs one request. */
@@ -65,8 +85,11 @@ public final class AdminCommands {
                 "client.list",
                 "client.update",
                 "client.rotate_secret",
+                "client.rotate_callback_secret",
+                "client.set_civicrm_credentials",
                 "client.remove" ->
             clients.execute(request);
+        case "callbacks.list", "callbacks.replay" -> callbacks().execute(request);
         case "keys.list" -> keysList();
         case "keys.rotate" -> keysRotate(request);
         default ->

@@ -34,6 +34,7 @@ public class AdminSocketServer {
   @Inject AccountAdministration accounts;
   @Inject ClientAdministration clients;
   @Inject KeyAdministration keys;
+  @Inject CallbackAdministration callbacks;
   @Resource ManagedThreadFactory threads;
 
   private AdminSocketListener listener;
@@ -43,7 +44,8 @@ public class AdminSocketServer {
     Path socket = config.dataDir().resolve(RUN_DIR).resolve(SOCKET_FILE);
     try {
       listener =
-          AdminSocketListener.open(socket, new AdminCommands(accounts, clients, keys)::execute);
+          AdminSocketListener.open(
+              socket, new AdminCommands(accounts, clients, keys, callbacks)::execute);
       threads.newThread(listener::serve).start();
       LOG.info(() -> "Admin socket listening at " + socket);
     } catch (IOException | RuntimeException e) {

@@ -26,6 +26,12 @@ public interface ClientAdministration {
   /** Gives a confidential client a new secret; the old one stops working. */
   String rotateSecret(String clientId) throws ClientException;
 
+  /** Gives a client a new Standard Webhooks callback secret ({@code whsec_}), returned once. */
+  String rotateCallbackSecret(String clientId) throws ClientException;
+
+  /** Stores the CiviCRM API key and optional site key (null for none) of a civicrm client. */
+  void setCiviCrmCredentials(String clientId, String apiKey, String siteKey) throws ClientException;
+
   /** Removes a client. */
   void remove(String clientId) throws ClientException;
 }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.cmsbroker.client.ClientCallback;
 import org.cmsbroker.client.ClientException;
 import org.cmsbroker.client.ClientRegistration;
 import org.cmsbroker.client.ClientType;
@@ -15,9 +16,11 @@ import org.cmsbroker.client.RegisteredClient;
 
 /**
  * The {@code client.*} admin commands: {@code client.add}, {@code client.list}, {@code
- * client.update}, {@code client.rotate_secret}, {@code client.remove}. A secret appears in the
- * answer of {@code client.add} and {@code client.rotate_secret} only, once; never in a list, a
- * refusal or a log. Repeatable parameters ({@code redirect_uri}, {@code post_logout_redirect_uri},
+ * client.update}, {@code client.rotate_secret}, {@code client.rotate_callback_secret}, {@code
+ * client.set_civicrm_credentials}, {@code client.remove}. A secret appears in the answer of {@code
+ * client.add}, {@code client.rotate_secret} and {@code client.rotate_callback_secret} only, once;
+ * never in a list, a refusal or a log. CiviCRM keys come in ({@code api_key}, {@code site_key}) and
+ * are never shown. Repeatable parameters ({@code redirect_uri}, {@code post_logout_redirect_uri},
  * {@code web_origin}, {@code grant_type}) replace the whole list on update; sent once with an empty
  * value they clear it. Thread-safe if the administration is.
  */
@@ -37,6 +40,13 @@ final class ClientCommands {
   private static final String BACKCHANNEL_LOGOUT_URI = "backchannel_logout_uri";
   private static final String ROLES_CLAIM = "roles_claim";
   private static final String ENABLED = "enabled";
+  private static final String CALLBACK_URL = "callback_url";
+  private static final String CALLBACK_FORMAT = "callback_format";
+  static final String API_KEY = "api_key";
+  static final String SITE_KEY = "site_key";
+  static final String CALLBACK_NOT_SHOWN_AGAIN =
+      "The callback secret is shown only this once. Configure it in the receiver now (it verifies"
+          + " webhook-signature with it); callbacks are signed with it from now on.";
 
   private static final Set<String> SETTINGS =
       Set.of(
@@ -49,7 +59,8 @@ final class ClientCommands {
           BACKCHANNEL_LOGOUT_URI,
           ROLES_CLAIM);
   private static final Set<String> ADD = union(SETTINGS, Set.of(CLIENT_ID, PUBLIC));
-  private static final Set<String> UPDATE = union(SETTINGS, Set.of(CLIENT_ID, ENABLED));
+  private static final Set<String> UPDATE =
+      union(SETTINGS, Set.of(CLIENT_ID, ENABLED, CALLBACK_URL, CALLBACK_FORMAT));
 
   static final List<String> COLUMNS =
       List.of(
@@ -64,7 +75,10 @@ final class ClientCommands {
           "REDIRECT URIS",
           "POST-LOGOUT REDIRECT URIS",
           "WEB ORIGINS",
-          "BACK-CHANNEL LOGOUT URI");
+          "BACK-CHANNEL LOGOUT URI",
+          "CALLBACK URL",
+          "CALLBACK FORMAT",
+          "CALLBACK CREDENTIALS");
 
   private final ClientAdministration clients;
 
@@ -80,6 +94,8 @@ final class ClientCommands {
         case "client.list" -> list(request);
         case "client.update" -> update(request);
         case "client.rotate_secret" -> rotateSecret(request);
+        case "client.rotate_callback_secret" -> rotateCallbackSecret(request);
+        case "client.set_civicrm_credentials" -> setCiviCrmCredentials(request);
         case "client.remove" -> remove(request);
         default ->
             throw new AdminProtocolException(
@@ -137,7 +153,9 @@ final class ClientCommands {
             request.single(ID_TOKEN_ALG).orElse(null),
             request.single(BACKCHANNEL_LOGOUT_URI).orElse(null),
             request.single(ROLES_CLAIM).orElse(null),
-            request.single(ENABLED).isPresent() ? AdminCommands.flag(request, ENABLED) : null);
+            request.single(ENABLED).isPresent() ? AdminCommands.flag(request, ENABLED) : null,
+            request.single(CALLBACK_URL).orElse(null),
+            request.single(CALLBACK_FORMAT).orElse(null));
     RegisteredClient updated = clients.update(clientId, update);
     return AdminResponse.ok(
         "updated client " + updated.clientId() + (updated.enabled() ? "" : " (disabled)"));
@@ -153,6 +171,31 @@ final class ClientCommands {
             "new secret for client " + clientId + "; the old one no longer works",
             "client secret: " + secret,
             NOT_SHOWN_AGAIN));
+  }
+
+  private AdminResponse rotateCallbackSecret(AdminRequest request)
+      throws AdminProtocolException, ClientException {
+    request.allowOnly(Set.of(CLIENT_ID));
+    String clientId = request.required(CLIENT_ID);
+    String secret = clients.rotateCallbackSecret(clientId);
+    return AdminResponse.ok(
+        List.of(
+            "new callback secret for client " + clientId + "; the old one no longer signs",
+            "callback secret: " + secret,
+            CALLBACK_NOT_SHOWN_AGAIN));
+  }
+
+  private AdminResponse setCiviCrmCredentials(AdminRequest request)
+      throws AdminProtocolException, ClientException {
+    request.allowOnly(Set.of(CLIENT_ID, API_KEY, SITE_KEY));
+    String clientId = request.required(CLIENT_ID);
+    String apiKey = request.required(API_KEY);
+    String siteKey = request.single(SITE_KEY).filter(v -> !v.isEmpty()).orElse(null);
+    clients.setCiviCrmCredentials(clientId, apiKey, siteKey);
+    return AdminResponse.ok(
+        "CiviCRM credentials stored for client "
+            + clientId
+            + (siteKey == null ? " (API key; no site key)" : " (API key and site key)"));
   }
 
   private AdminResponse remove(AdminRequest request)
@@ -191,9 +234,22 @@ final class ClientCommands {
               AdminTable.cell(joinUris(c.postLogoutRedirectUris())),
               AdminTable.cell(String.join(",", c.webOrigins())),
               AdminTable.cell(
-                  c.backchannelLogoutUri() == null ? null : c.backchannelLogoutUri().toString())));
+                  c.backchannelLogoutUri() == null ? null : c.backchannelLogoutUri().toString()),
+              AdminTable.cell(c.callback().url() == null ? null : c.callback().url().toString()),
+              c.callback().format().code(),
+              credentials(c.callback())));
     }
     return AdminTable.render(COLUMNS, rows);
+  }
+
+  /** Whether the callback credentials are set and since when; never the credentials. */
+  private static String credentials(ClientCallback callback) {
+    if (!callback.credentialsSet()) {
+      return "none";
+    }
+    return callback.credentialsChangedAt() == null
+        ? "set"
+        : "set " + AdminTable.time(callback.credentialsChangedAt());
   }
 
   private static String joinUris(List<URI> uris) {

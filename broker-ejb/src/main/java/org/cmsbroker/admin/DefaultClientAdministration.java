@@ -36,6 +36,17 @@ public class DefaultClientAdministration implements ClientAdministration {
   }
 
   @Override
+  public String rotateCallbackSecret(String clientId) throws ClientException {
+    return clients.rotateCallbackSecret(clientId);
+  }
+
+  @Override
+  public void setCiviCrmCredentials(String clientId, String apiKey, String siteKey)
+      throws ClientException {
+    clients.setCiviCrmCredentials(clientId, apiKey, siteKey);
+  }
+
+  @Override
   public void remove(String clientId) throws ClientException {
     clients.remove(clientId);
   }

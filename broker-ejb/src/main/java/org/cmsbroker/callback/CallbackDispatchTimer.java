@@ -1,27 +1,43 @@
 package org.cmsbroker.callback;
 
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.Resource;
 import jakarta.ejb.ConcurrencyManagement;
 import jakarta.ejb.ConcurrencyManagementType;
 import jakarta.ejb.DependsOn;
 import jakarta.ejb.EJB;
-import jakarta.ejb.Schedule;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
+import jakarta.ejb.Timeout;
+import jakarta.ejb.Timer;
+import jakarta.ejb.TimerConfig;
+import jakarta.ejb.TimerService;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
+import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
-import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.cmsbroker.audit.SecurityEvents;
+import org.cmsbroker.config.BrokerConfig;
+import org.cmsbroker.config.SettingNames;
 
 /**
- * Every 20 seconds, leases due callback messages for this broker instance and delivers them, one
- * short transaction per step and no transaction while sending. Does nothing until a {@link
- * CallbackTargets} bean exists.
+ * Leases due callback messages for this broker instance and delivers them, one short transaction
+ * per step and no transaction while sending: at once when {@link CallbackDispatchTrigger} asks (a
+ * commit enqueued a message), and every {@link SettingNames#CALLBACK_POLL_INTERVAL} seconds as a
+ * sweep for retries and for messages the trigger missed (for example those queued before a
+ * restart). Does nothing until a {@link CallbackTargets} bean exists.
+ *
+ * <p>Each message goes to the {@link CallbackDelivery} bean of its client's {@link CallbackFormat}.
+ * One run at a time per instance: a request that arrives during a run makes that run go round once
+ * more, so nothing committed meanwhile waits for the sweep. A message that goes dead is recorded as
+ * the security event {@code callback.dead}.
  */
 @Startup
 @Singleton
@@ -31,44 +47,106 @@ public class CallbackDispatchTimer {
   private static final Logger LOG = Logger.getLogger(CallbackDispatchTimer.class.getName());
 
   static final int BATCH = 10;
-  static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
-  static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
 
-  /** Long enough for a whole batch to time out, so a live lease is never taken over. */
+  /** Batches per run at most, so one run cannot go on forever on messages that fail at once. */
+  static final int MAX_BATCHES = 20;
+
+  /**
+   * Long enough for a whole batch to time out, so a live lease is never taken over. Deliveries keep
+   * each attempt within {@link StandardWebhooksDelivery#CONNECT_TIMEOUT} plus {@link
+   * StandardWebhooksDelivery#REQUEST_TIMEOUT}.
+   */
   static final Duration LEASE =
-      CONNECT_TIMEOUT.plus(REQUEST_TIMEOUT).multipliedBy(BATCH).plusSeconds(30);
+      StandardWebhooksDelivery.CONNECT_TIMEOUT
+          .plus(StandardWebhooksDelivery.REQUEST_TIMEOUT)
+          .multipliedBy(BATCH)
+          .plusSeconds(30);
 
   @EJB CallbackOutbox outbox;
   @Inject Instance<CallbackTargets> targets;
+  @Inject @Any Instance<CallbackDelivery> deliveries;
+  @Inject BrokerConfig config;
+  @Inject SecurityEvents events;
+  @Resource TimerService timers;
 
   private final String owner = "broker-" + UUID.randomUUID();
   private final AtomicBoolean running = new AtomicBoolean();
-  private final HttpSender sender = new JdkHttpSender(CONNECT_TIMEOUT, REQUEST_TIMEOUT);
+  private final AtomicBoolean wanted = new AtomicBoolean();
 
-  @Schedule(hour = "*", minute = "*", second = "*/20", persistent = false)
+  @PostConstruct
+  void schedule() {
+    long interval = config.callbackPollInterval().toMillis();
+    timers.createIntervalTimer(interval, interval, new TimerConfig("callback-sweep", false));
+  }
+
+  @Timeout
+  @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+  void sweep(Timer timer) {
+    dispatchDue();
+  }
+
+  /**
+   * Delivers every due message, or, while a run is going on, makes that run go round once more.
+   * Never throws: a failed run is logged and the next one retries.
+   */
   @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
   public void dispatchDue() {
-    if (!targets.isResolvable() || !running.compareAndSet(false, true)) {
+    if (!targets.isResolvable()) {
       return;
     }
-    try {
-      Dispatcher dispatcher = new Dispatcher(targets.get(), sender, Clock.systemUTC());
-      for (LeasedMessage message : outbox.claimDue(owner, BATCH, LEASE)) {
-        DeliveryOutcome outcome = dispatcher.deliver(message);
-        if (outcome instanceof DeliveryOutcome.Delivered delivered) {
-          outbox.markDelivered(message.id(), owner, delivered.statusCode());
-        } else if (outcome instanceof DeliveryOutcome.Failure failure) {
+    wanted.set(true);
+    while (wanted.get() && running.compareAndSet(false, true)) {
+      try {
+        wanted.set(false);
+        run();
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "callback dispatch failed; the next run retries", e);
+      } finally {
+        running.set(false);
+      }
+    }
+  }
+
+  private void run() {
+    Dispatcher dispatcher = new Dispatcher(targets.get(), deliveries);
+    for (int batch = 0; batch < MAX_BATCHES; batch++) {
+      List<LeasedMessage> leased = outbox.claimDue(owner, BATCH, LEASE);
+      for (LeasedMessage message : leased) {
+        settle(message, dispatcher.deliver(message));
+      }
+      if (leased.size() < BATCH) {
+        return;
+      }
+    }
+  }
+
+  private void settle(LeasedMessage message, DeliveryOutcome outcome) {
+    if (outcome instanceof DeliveryOutcome.Delivered delivered) {
+      outbox.markDelivered(message.id(), owner, delivered.statusCode());
+    } else if (outcome instanceof DeliveryOutcome.Failure failure) {
+      boolean dead =
           outbox
               .markFailed(message.id(), owner, failure)
               .filter(s -> s == CallbackStatus.DEAD)
-              .ifPresent(
-                  s -> LOG.warning("callback " + message.id() + " is dead: " + failure.error()));
-        }
+              .isPresent();
+      if (dead) {
+        LOG.warning(
+            "callback "
+                + message.id()
+                + " for client "
+                + message.clientId()
+                + " is dead after "
+                + message.attempts()
+                + " attempts: "
+                + failure.error());
+        events.record(
+            "callback.dead",
+            SecurityEvents.Outcome.FAILURE,
+            null,
+            message.clientId(),
+            null,
+            "message=" + message.id() + " attempts=" + message.attempts() + " " + failure.error());
       }
-    } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "callback dispatch failed; the next run retries", e);
-    } finally {
-      running.set(false);
     }
   }
 }

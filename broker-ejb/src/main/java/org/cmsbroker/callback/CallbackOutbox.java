@@ -1,6 +1,8 @@
 package org.cmsbroker.callback;
 
+import jakarta.annotation.PostConstruct;
 import jakarta.ejb.Stateless;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
@@ -18,6 +20,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.random.RandomGenerator;
 import java.util.regex.Pattern;
+import org.cmsbroker.config.BrokerConfig;
 import org.cmsbroker.crypto.FieldCipher;
 
 /**
@@ -30,6 +33,11 @@ import org.cmsbroker.crypto.FieldCipher;
  * Delivery is at least once; the message id is the {@code webhook-id} the CRM uses to drop repeats.
  * Lease times compare against this instance's clock: keep the instances' clocks in sync (NTP) well
  * within the lease duration.
+ *
+ * <p>Each message made or replayed fires a {@link CallbackEnqueued} event, which a transactional
+ * observer turns into a prompt delivery once the transaction has committed; the periodic sweep
+ * delivers whatever that misses. Retries follow {@link RetrySchedule#withBase} with the configured
+ * base.
  *
  * <p>Payloads are encrypted at rest with {@link FieldCipher}. Arguments must not be null unless
  * said otherwise.
@@ -51,12 +59,27 @@ public class CallbackOutbox {
 
   @Inject FieldCipher cipher;
   @Inject SecureRandom random;
+  @Inject BrokerConfig config;
+  @Inject Event<CallbackEnqueued> enqueued;
 
   /** Tests replace these to move time and fix the jitter. */
   Clock clock = Clock.systemUTC();
 
   RandomGenerator jitter;
   RetrySchedule schedule = RetrySchedule.DEFAULT;
+
+  @PostConstruct
+  void configure() {
+    schedule = RetrySchedule.withBase(config.callbackRetryBase());
+  }
+
+  /** Tells the observers, once the transaction commits, that a message is due now. */
+  private void announce(String id) {
+    // Null only in tests that build the outbox by hand.
+    if (enqueued != null) {
+      enqueued.fire(new CallbackEnqueued(id));
+    }
+  }
 
   private OffsetDateTime now() {
     return OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
@@ -88,6 +111,7 @@ public class CallbackOutbox {
     String id = newId();
     em.persist(
         new CallbackMessage(id, clientId, eventType, cipher.encrypt(PAYLOAD, payloadJson), now()));
+    announce(id);
     return id;
   }
 
@@ -257,14 +281,41 @@ public class CallbackOutbox {
    */
   public boolean replay(String id) {
     OffsetDateTime now = now();
-    return em.createQuery(
-                "UPDATE CallbackMessage m SET m.status = 'pending', m.nextAttemptAt = :now,"
-                    + " m.replayedAt = :now, m.leaseOwner = NULL, m.leaseUntil = NULL"
-                    + " WHERE m.id = :id AND m.status IN ('dead', 'delivered')")
-            .setParameter("now", now)
-            .setParameter("id", id)
-            .executeUpdate()
-        == 1;
+    boolean replayed =
+        em.createQuery(
+                    "UPDATE CallbackMessage m SET m.status = 'pending', m.nextAttemptAt = :now,"
+                        + " m.replayedAt = :now, m.leaseOwner = NULL, m.leaseUntil = NULL"
+                        + " WHERE m.id = :id AND m.status IN ('dead', 'delivered')")
+                .setParameter("now", now)
+                .setParameter("id", id)
+                .executeUpdate()
+            == 1;
+    if (replayed) {
+      announce(id);
+    }
+    return replayed;
+  }
+
+  /**
+   * {@link #replay Replays} every dead message of {@code clientId}, oldest first.
+   *
+   * @return the ids of the messages put back in the queue
+   */
+  public List<String> replayDead(String clientId) {
+    List<String> dead =
+        em.createQuery(
+                "SELECT m.id FROM CallbackMessage m WHERE m.clientId = :client"
+                    + " AND m.status = 'dead' ORDER BY m.createdAt, m.id",
+                String.class)
+            .setParameter("client", clientId)
+            .getResultList();
+    List<String> replayed = new ArrayList<>();
+    for (String id : dead) {
+      if (replay(id)) {
+        replayed.add(id);
+      }
+    }
+    return replayed;
   }
 
   /** One message's state, without its payload; empty when unknown. */

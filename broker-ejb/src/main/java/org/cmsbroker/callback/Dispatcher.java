@@ -1,13 +1,15 @@
 package org.cmsbroker.callback;
 
-import java.io.IOException;
-import java.time.Clock;
-import java.util.HashMap;
+import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
- * Delivers one leased callback message to its client's CRM and judges the answer:
+ * Delivers one leased callback message to its client's receiver through the {@link
+ * CallbackDelivery} of the client's {@link CallbackFormat}, and judges HTTP answers the same way
+ * for every format:
  *
  * <ul>
  *   <li>2xx: delivered.
@@ -19,50 +21,66 @@ import java.util.Optional;
  *       receiver (wrong secret, URL, route not deployed yet), which an operator may fix within
  *       minutes; retrying for three days would only hide it, so the message goes to the dead letter
  *       early and can be replayed once the receiver is fixed.
- *   <li>No target configured for the client, or an unusable secret: retry (the registry may be
- *       completed); the 3-day window still applies.
+ *   <li>No target configured for the client, no delivery for its format, unusable credentials, or a
+ *       delivery that failed unexpectedly: retry (the registry may be completed, the broker
+ *       upgraded); the 3-day window still applies.
  * </ul>
  *
- * <p>Every attempt carries the message id as {@code webhook-id}, a fresh {@code webhook-timestamp},
- * and its signature. Stateless apart from its collaborators; thread-safe when they are.
+ * <p>Immutable; thread-safe when its collaborators are.
  */
 public final class Dispatcher {
   /** Attempts after which a non-retryable 4xx (other than 410) sends a message to dead. */
   public static final int CLIENT_ERROR_ATTEMPTS = 5;
 
-  private final CallbackTargets targets;
-  private final HttpSender sender;
-  private final Clock clock;
+  private static final Logger LOG = Logger.getLogger(Dispatcher.class.getName());
 
-  public Dispatcher(CallbackTargets targets, HttpSender sender, Clock clock) {
+  private final CallbackTargets targets;
+  private final Map<CallbackFormat, CallbackDelivery> deliveries;
+
+  /**
+   * @param deliveries the deliveries available, at most one per format (a second of the same format
+   *     is a deployment bug)
+   * @throws IllegalStateException when two deliveries speak the same format
+   */
+  public Dispatcher(CallbackTargets targets, Iterable<? extends CallbackDelivery> deliveries) {
     this.targets = targets;
-    this.sender = sender;
-    this.clock = clock;
+    Map<CallbackFormat, CallbackDelivery> byFormat = new EnumMap<>(CallbackFormat.class);
+    for (CallbackDelivery delivery : deliveries) {
+      CallbackDelivery earlier = byFormat.putIfAbsent(delivery.format(), delivery);
+      if (earlier != null) {
+        throw new IllegalStateException(
+            "two callback deliveries for format " + delivery.format().code());
+      }
+    }
+    this.deliveries = Map.copyOf(byFormat);
   }
 
   /** Sends {@code message} once and says what came of it; never throws for a failed delivery. */
   public DeliveryOutcome deliver(LeasedMessage message) {
-    Optional<CallbackTarget> target = targets.find(message.clientId());
+    Optional<CallbackTarget> target;
+    try {
+      target = targets.find(message.clientId());
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "callback " + message.id() + ": its target could not be read", e);
+      return new DeliveryOutcome.Retry(
+          null, "callback target could not be read: " + e.getClass().getSimpleName());
+    }
     if (target.isEmpty()) {
-      return new DeliveryOutcome.Retry(null, "no callback target configured for the client");
+      return new DeliveryOutcome.Retry(
+          null, "no callback target (URL and credentials) configured for the client");
     }
-    StandardWebhookSigner signer;
+    CallbackDelivery delivery = deliveries.get(target.get().format());
+    if (delivery == null) {
+      return new DeliveryOutcome.Retry(
+          null, "no delivery for callback format " + target.get().format().code());
+    }
     try {
-      signer = new StandardWebhookSigner(target.get().secret());
-    } catch (IllegalArgumentException e) {
-      return new DeliveryOutcome.Retry(null, "callback secret unusable: " + e.getMessage());
+      return delivery.deliver(target.get(), message);
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "callback " + message.id() + ": delivery failed unexpectedly", e);
+      return new DeliveryOutcome.Retry(
+          null, "callback delivery failed: " + e.getClass().getSimpleName());
     }
-    Map<String, String> headers =
-        new HashMap<>(signer.headers(message.id(), clock.instant(), message.payload()));
-    headers.put("Content-Type", "application/json");
-    int status;
-    try {
-      status = sender.send(target.get().url(), headers, message.payload());
-    } catch (IOException e) {
-      // The exception's class says enough; its message may carry addresses or TLS details.
-      return new DeliveryOutcome.Retry(null, "no answer: " + e.getClass().getSimpleName());
-    }
-    return judge(status, message.attempts());
   }
 
   /** The outcome of an HTTP answer {@code status} to the {@code attempts}-th attempt. */

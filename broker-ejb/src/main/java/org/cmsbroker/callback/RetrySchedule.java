@@ -17,6 +17,11 @@ public final class RetrySchedule {
   public static final RetrySchedule DEFAULT =
       new RetrySchedule(Duration.ofSeconds(30), Duration.ofHours(6), Duration.ofDays(3));
 
+  /** {@link #DEFAULT} with another first ceiling {@code base} (at most the 6 h cap). */
+  public static RetrySchedule withBase(Duration base) {
+    return new RetrySchedule(base, DEFAULT.cap, DEFAULT.window);
+  }
+
   private final Duration base;
   private final Duration cap;
   private final Duration window;

@@ -33,7 +33,13 @@ public final class ClientException extends Exception {
     BACKCHANNEL_LOGOUT_URI_NOT_HTTPS("backchannel_logout_uri_not_https"),
     INVALID_ROLES_CLAIM("invalid_roles_claim"),
     PUBLIC_CLIENT_HAS_NO_SECRET("public_client_has_no_secret"),
-    NOTHING_TO_CHANGE("nothing_to_change");
+    NOTHING_TO_CHANGE("nothing_to_change"),
+    INVALID_CALLBACK_URL("invalid_callback_url"),
+    CALLBACK_URL_NOT_HTTPS("callback_url_not_https"),
+    INVALID_CALLBACK_FORMAT("invalid_callback_format"),
+    CALLBACK_FORMAT_MISMATCH("callback_format_mismatch"),
+    INVALID_CIVICRM_API_KEY("invalid_civicrm_api_key"),
+    INVALID_CIVICRM_SITE_KEY("invalid_civicrm_site_key");
 
     private final String code;
 

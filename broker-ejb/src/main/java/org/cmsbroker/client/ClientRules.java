@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.cmsbroker.callback.CallbackFormat;
 import org.cmsbroker.client.ClientException.Reason;
 
 /** Validation and normalisation of client registration fields. Stateless. */
@@ -23,10 +24,13 @@ final class ClientRules {
   static final String ES256 = "ES256";
   static final String RS256 = "RS256";
   static final String DEFAULT_ROLES_CLAIM = "roles";
+  static final int MAX_CALLBACK_URL_LENGTH = 2048;
+  static final int MAX_CIVICRM_KEY_LENGTH = 512;
 
   private static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9._-]{3,64}");
   private static final Pattern ROLES_CLAIM = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
   private static final Pattern CONTROL = Pattern.compile("[\\p{Cntrl}\\p{Cf}\\p{Zl}\\p{Zp}]");
+  private static final Pattern CIVICRM_KEY = Pattern.compile("[\\x21-\\x7E]+");
   private static final Set<String> LOOPBACK = Set.of("localhost", "127.0.0.1", "[::1]");
 
   /** A kind of registered URI: its rules are the same, its refusals its own. */
@@ -240,6 +244,73 @@ final class ClientRules {
       throw new ClientException(
           Reason.INVALID_ROLES_CLAIM,
           "A roles claim name is a letter or '_' then up to 63 letters, digits or '_'.");
+    }
+    return value;
+  }
+
+  /**
+   * The callback URL, or null when none (null or empty) is given: absolute with a host, no user
+   * information, no fragment, at most {@link #MAX_CALLBACK_URL_LENGTH} characters; https, or http
+   * on a loopback host. Each refusal says which rule failed.
+   */
+  static URI callbackUrl(String value) throws ClientException {
+    if (value == null || value.isEmpty()) {
+      return null;
+    }
+    Reason invalid = Reason.INVALID_CALLBACK_URL;
+    if (value.length() > MAX_CALLBACK_URL_LENGTH) {
+      throw new ClientException(
+          invalid, "The callback URL must be at most " + MAX_CALLBACK_URL_LENGTH + " characters.");
+    }
+    if (CONTROL.matcher(value).find() || value.indexOf(' ') >= 0) {
+      throw new ClientException(
+          invalid, "The callback URL must not contain spaces or control characters.");
+    }
+    URI uri;
+    try {
+      uri = new URI(value);
+    } catch (URISyntaxException e) {
+      throw new ClientException(invalid, "The callback URL is not a valid URI.");
+    }
+    if (!uri.isAbsolute() || uri.isOpaque() || uri.getHost() == null || uri.getHost().isEmpty()) {
+      throw new ClientException(invalid, "The callback URL must be an absolute URL with a host.");
+    }
+    if (uri.getRawUserInfo() != null) {
+      throw new ClientException(
+          invalid, "The callback URL must not contain user information (user:password@).");
+    }
+    if (uri.getRawFragment() != null || value.indexOf('#') >= 0) {
+      throw new ClientException(invalid, "The callback URL must not have a fragment (#...).");
+    }
+    requireHttps(uri, Reason.CALLBACK_URL_NOT_HTTPS, "The callback URL");
+    return uri;
+  }
+
+  /** The callback format named {@code value}. */
+  static CallbackFormat callbackFormat(String value) throws ClientException {
+    try {
+      return CallbackFormat.fromCode(value);
+    } catch (IllegalArgumentException e) {
+      throw new ClientException(
+          Reason.INVALID_CALLBACK_FORMAT, "The callback format is standard-webhooks or civicrm.");
+    }
+  }
+
+  /**
+   * A CiviCRM API key or site key: 1 to {@link #MAX_CIVICRM_KEY_LENGTH} printable ASCII characters
+   * without spaces. The message never repeats the value.
+   */
+  static String civicrmKey(String value, Reason reason, String label) throws ClientException {
+    if (value == null
+        || value.isEmpty()
+        || value.length() > MAX_CIVICRM_KEY_LENGTH
+        || !CIVICRM_KEY.matcher(value).matches()) {
+      throw new ClientException(
+          reason,
+          label
+              + " must be 1 to "
+              + MAX_CIVICRM_KEY_LENGTH
+              + " printable ASCII characters without spaces.");
     }
     return value;
   }

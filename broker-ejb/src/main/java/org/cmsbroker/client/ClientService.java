@@ -15,22 +15,36 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.cmsbroker.audit.SecurityEvents;
 import org.cmsbroker.audit.SecurityEvents.Outcome;
+import org.cmsbroker.callback.CallbackFormat;
+import org.cmsbroker.callback.CallbackTarget;
+import org.cmsbroker.callback.WebhookSecrets;
 import org.cmsbroker.client.ClientException.Reason;
 import org.cmsbroker.client.ClientRules.UriKind;
+import org.cmsbroker.crypto.FieldCipher;
 
 /**
  * The client registry: register, find, list, update, rotate secrets, remove, and authenticate a
  * confidential client by its secret in constant time. Each change is one transaction and records a
  * security event ({@code client.registered}, {@code client.updated}, {@code client.secret_rotated},
- * {@code client.removed}) that holds no secret. Secrets are returned once and stored only as a
- * SHA-256 hash.
+ * {@code client.removed}, {@code client.callback_secret_rotated}, {@code
+ * client.civicrm_credentials_set}) that holds no secret. Client secrets are returned once and
+ * stored only as a SHA-256 hash. Callback credentials must be recovered to sign callbacks or log in
+ * to the CRM, so they are encrypted at rest ({@link FieldCipher}, bound to the column and the
+ * client id, so a value copied to another row or column does not decrypt).
  */
 @Stateless
 public class ClientService {
   @Inject ClientStore store;
   @Inject SecurityEvents events;
+  @Inject FieldCipher cipher;
 
   Clock clock = Clock.systemUTC();
+
+  static final String CALLBACK_SECRET = "oauth_client.callback_secret/";
+  static final String CIVICRM_API_KEY = "oauth_client.civicrm_api_key/";
+  static final String CIVICRM_SITE_KEY = "oauth_client.civicrm_site_key/";
+
+  private final SecureRandom random = new SecureRandom();
 
   private final ClientSecrets secrets = new ClientSecrets(new SecureRandom());
 
@@ -145,6 +159,16 @@ public class ClientService {
         update.rolesClaim() == null
             ? client.rolesClaim()
             : ClientRules.rolesClaim(update.rolesClaim());
+    String callbackUrl =
+        update.callbackUrl() == null
+            ? client.callbackUrl()
+            : Optional.ofNullable(ClientRules.callbackUrl(update.callbackUrl()))
+                .map(URI::toString)
+                .orElse(null);
+    String callbackFormat =
+        update.callbackFormat() == null
+            ? client.callbackFormat()
+            : ClientRules.callbackFormat(update.callbackFormat()).code();
 
     client.setDisplayName(name);
     client.setRedirectUris(joinUris(redirects));
@@ -154,6 +178,8 @@ public class ClientService {
     client.setIdTokenSignedResponseAlg(alg);
     client.setBackchannelLogoutUri(backchannel);
     client.setRolesClaim(rolesClaim);
+    client.setCallbackUrl(callbackUrl);
+    client.setCallbackFormat(callbackFormat);
     if (update.enabled() != null) {
       client.setEnabled(update.enabled());
     }
@@ -180,6 +206,99 @@ public class ClientService {
     client.touch(now);
     record("client.secret_rotated", clientId, null);
     return secret;
+  }
+
+  /**
+   * Gives a client a new Standard Webhooks callback secret ({@code whsec_}, 256 random bits); the
+   * old one stops signing at once. The new secret is returned here once, for the receiver's
+   * configuration, and stored only encrypted.
+   *
+   * @throws ClientException if there is no such client, or its callbacks are in another format
+   */
+  public String rotateCallbackSecret(String clientId) throws ClientException {
+    OAuthClient client = require(clientId);
+    if (format(client) != CallbackFormat.STANDARD_WEBHOOKS) {
+      throw new ClientException(
+          Reason.CALLBACK_FORMAT_MISMATCH,
+          "The client's callback format is "
+              + format(client).code()
+              + ": a signing secret is for standard-webhooks (use set-civicrm-credentials).");
+    }
+    OffsetDateTime now = now();
+    String secret = WebhookSecrets.generate(random);
+    client.setCallbackSecret(cipher.encrypt(CALLBACK_SECRET + clientId, secret), now);
+    client.touch(now);
+    record("client.callback_secret_rotated", clientId, null);
+    return secret;
+  }
+
+  /**
+   * Stores the API key (and, if not null, the site key) the broker logs in to the client's CiviCRM
+   * with, encrypted; both replace what was stored (a null site key removes a stored one).
+   *
+   * @throws ClientException if there is no such client, its callbacks are not in the civicrm
+   *     format, or a key is malformed (the message never repeats it)
+   */
+  public void setCiviCrmCredentials(String clientId, String apiKey, String siteKey)
+      throws ClientException {
+    OAuthClient client = require(clientId);
+    if (format(client) != CallbackFormat.CIVICRM) {
+      throw new ClientException(
+          Reason.CALLBACK_FORMAT_MISMATCH,
+          "The client's callback format is "
+              + format(client).code()
+              + ": CiviCRM credentials need --callback-format civicrm first.");
+    }
+    String key = ClientRules.civicrmKey(apiKey, Reason.INVALID_CIVICRM_API_KEY, "The API key");
+    String site =
+        siteKey == null
+            ? null
+            : ClientRules.civicrmKey(siteKey, Reason.INVALID_CIVICRM_SITE_KEY, "The site key");
+    OffsetDateTime now = now();
+    client.setCiviCrmCredentials(
+        cipher.encrypt(CIVICRM_API_KEY + clientId, key),
+        site == null ? null : cipher.encrypt(CIVICRM_SITE_KEY + clientId, site),
+        now);
+    client.touch(now);
+    record(
+        "client.civicrm_credentials_set", clientId, site == null ? "api_key" : "api_key,site_key");
+  }
+
+  /**
+   * Where {@code clientId}'s callbacks go, with its credentials decrypted: empty for an unknown or
+   * disabled client, or one without a callback URL or without the credentials its format needs.
+   *
+   * @throws IllegalStateException when stored credentials cannot be decrypted (altered, or another
+   *     master key); the message holds no secret
+   */
+  public Optional<CallbackTarget> callbackTarget(String clientId) {
+    Optional<OAuthClient> found =
+        clientId == null || clientId.isEmpty() || clientId.length() > 64
+            ? Optional.empty()
+            : store.find(clientId);
+    if (found.isEmpty() || !found.get().enabled() || found.get().callbackUrl() == null) {
+      return Optional.empty();
+    }
+    OAuthClient client = found.get();
+    URI url = URI.create(client.callbackUrl());
+    return switch (format(client)) {
+      case STANDARD_WEBHOOKS ->
+          Optional.ofNullable(client.callbackSecret())
+              .map(c -> new CallbackTarget(url, cipher.decrypt(CALLBACK_SECRET + clientId, c)));
+      case CIVICRM ->
+          Optional.ofNullable(client.civicrmApiKey())
+              .map(
+                  c ->
+                      new CallbackTarget(
+                          url,
+                          CallbackFormat.CIVICRM,
+                          cipher.decrypt(CIVICRM_API_KEY + clientId, c),
+                          cipher.decrypt(CIVICRM_SITE_KEY + clientId, client.civicrmSiteKey())));
+    };
+  }
+
+  private static CallbackFormat format(OAuthClient client) {
+    return CallbackFormat.fromCode(client.callbackFormat());
   }
 
   /**
@@ -238,6 +357,8 @@ public class ClientService {
     add(fields, u.backchannelLogoutUri(), "backchannel_logout_uri");
     add(fields, u.rolesClaim(), "roles_claim");
     add(fields, u.enabled(), "enabled");
+    add(fields, u.callbackUrl(), "callback_url");
+    add(fields, u.callbackFormat(), "callback_format");
     return String.join(",", fields);
   }
 
@@ -277,6 +398,20 @@ public class ClientService {
         c.enabled(),
         c.createdAt().toInstant(),
         c.updatedAt().toInstant(),
-        c.secretRotatedAt() == null ? null : c.secretRotatedAt().toInstant());
+        c.secretRotatedAt() == null ? null : c.secretRotatedAt().toInstant(),
+        callback(c));
+  }
+
+  private static ClientCallback callback(OAuthClient c) {
+    CallbackFormat format = format(c);
+    boolean set =
+        format == CallbackFormat.STANDARD_WEBHOOKS
+            ? c.callbackSecret() != null
+            : c.civicrmApiKey() != null;
+    return new ClientCallback(
+        c.callbackUrl() == null ? null : URI.create(c.callbackUrl()),
+        format,
+        set,
+        c.callbackSecretRotatedAt() == null ? null : c.callbackSecretRotatedAt().toInstant());
   }
 }

@@ -16,6 +16,8 @@ import java.util.List;
  * @param backchannelLogoutUri new back-channel logout URI, the empty string to remove it, or null
  * @param rolesClaim new roles claim name, or null
  * @param enabled whether the client may be used, or null
+ * @param callbackUrl new callback URL, the empty string to remove it, or null
+ * @param callbackFormat {@code standard-webhooks} or {@code civicrm}, or null
  */
 public record ClientUpdate(
     String displayName,
@@ -26,7 +28,34 @@ public record ClientUpdate(
     String idTokenSignedResponseAlg,
     String backchannelLogoutUri,
     String rolesClaim,
-    Boolean enabled) {
+    Boolean enabled,
+    String callbackUrl,
+    String callbackFormat) {
+
+  /** An update that leaves the callback settings as they are. */
+  public ClientUpdate(
+      String displayName,
+      List<String> redirectUris,
+      List<String> postLogoutRedirectUris,
+      List<String> webOrigins,
+      List<String> grantTypes,
+      String idTokenSignedResponseAlg,
+      String backchannelLogoutUri,
+      String rolesClaim,
+      Boolean enabled) {
+    this(
+        displayName,
+        redirectUris,
+        postLogoutRedirectUris,
+        webOrigins,
+        grantTypes,
+        idTokenSignedResponseAlg,
+        backchannelLogoutUri,
+        rolesClaim,
+        enabled,
+        null,
+        null);
+  }
 
   public ClientUpdate {
     redirectUris = redirectUris == null ? null : List.copyOf(redirectUris);
@@ -46,6 +75,8 @@ public record ClientUpdate(
         && idTokenSignedResponseAlg == null
         && backchannelLogoutUri == null
         && rolesClaim == null
-        && enabled == null;
+        && enabled == null
+        && callbackUrl == null
+        && callbackFormat == null;
   }
 }

@@ -10,6 +10,7 @@ import java.time.OffsetDateTime;
 /**
  * A registered client (table {@code oauth_client}). Lists are stored newline-separated, grant types
  * space-separated; {@link ClientService} converts them. Holds a secret's hash, never the secret.
+ * The callback credentials are {@link org.cmsbroker.crypto.FieldCipher} ciphertext.
  */
 @Entity
 @Table(name = "oauth_client")
@@ -59,6 +60,24 @@ public class OAuthClient {
 
   @Column(name = "secret_rotated_at")
   private OffsetDateTime secretRotatedAt;
+
+  @Column(name = "callback_url", length = 2048)
+  private String callbackUrl;
+
+  @Column(name = "callback_format", nullable = false, length = 32)
+  private String callbackFormat = "standard-webhooks";
+
+  @Column(name = "callback_secret", length = 1024)
+  private String callbackSecret;
+
+  @Column(name = "civicrm_api_key", length = 2048)
+  private String civicrmApiKey;
+
+  @Column(name = "civicrm_site_key", length = 2048)
+  private String civicrmSiteKey;
+
+  @Column(name = "callback_secret_rotated_at")
+  private OffsetDateTime callbackSecretRotatedAt;
 
   @Version private long version;
 
@@ -175,5 +194,50 @@ public class OAuthClient {
 
   void touch(OffsetDateTime now) {
     this.updatedAt = now;
+  }
+
+  String callbackUrl() {
+    return callbackUrl;
+  }
+
+  void setCallbackUrl(String callbackUrl) {
+    this.callbackUrl = callbackUrl;
+  }
+
+  String callbackFormat() {
+    return callbackFormat;
+  }
+
+  void setCallbackFormat(String callbackFormat) {
+    this.callbackFormat = callbackFormat;
+  }
+
+  String callbackSecret() {
+    return callbackSecret;
+  }
+
+  String civicrmApiKey() {
+    return civicrmApiKey;
+  }
+
+  String civicrmSiteKey() {
+    return civicrmSiteKey;
+  }
+
+  OffsetDateTime callbackSecretRotatedAt() {
+    return callbackSecretRotatedAt;
+  }
+
+  /** Replaces the Standard Webhooks secret (ciphertext). */
+  void setCallbackSecret(String ciphertext, OffsetDateTime when) {
+    this.callbackSecret = ciphertext;
+    this.callbackSecretRotatedAt = when;
+  }
+
+  /** Replaces the CiviCRM API key and site key (ciphertexts; the site key may be null). */
+  void setCiviCrmCredentials(String apiKey, String siteKey, OffsetDateTime when) {
+    this.civicrmApiKey = apiKey;
+    this.civicrmSiteKey = siteKey;
+    this.callbackSecretRotatedAt = when;
   }
 }

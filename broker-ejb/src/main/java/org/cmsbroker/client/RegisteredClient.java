@@ -26,6 +26,8 @@ import java.util.Set;
  * @param createdAt when it was registered
  * @param updatedAt when it was last changed
  * @param secretRotatedAt when its secret was last replaced, or null (never, or a public client)
+ * @param callback where its callbacks go and whether their credentials are set (never the
+ *     credentials)
  */
 public record RegisteredClient(
     String clientId,
@@ -41,13 +43,49 @@ public record RegisteredClient(
     boolean enabled,
     Instant createdAt,
     Instant updatedAt,
-    Instant secretRotatedAt) {
+    Instant secretRotatedAt,
+    ClientCallback callback) {
 
   public RegisteredClient {
+    callback = callback == null ? ClientCallback.NONE : callback;
     redirectUris = List.copyOf(redirectUris);
     postLogoutRedirectUris = List.copyOf(postLogoutRedirectUris);
     webOrigins = Collections.unmodifiableSet(new LinkedHashSet<>(webOrigins));
     grantTypes = Collections.unmodifiableSet(new LinkedHashSet<>(grantTypes));
+  }
+
+  /** A client without callback settings. */
+  public RegisteredClient(
+      String clientId,
+      String displayName,
+      ClientType type,
+      List<URI> redirectUris,
+      List<URI> postLogoutRedirectUris,
+      Set<String> webOrigins,
+      Set<String> grantTypes,
+      String idTokenSignedResponseAlg,
+      URI backchannelLogoutUri,
+      String rolesClaim,
+      boolean enabled,
+      Instant createdAt,
+      Instant updatedAt,
+      Instant secretRotatedAt) {
+    this(
+        clientId,
+        displayName,
+        type,
+        redirectUris,
+        postLogoutRedirectUris,
+        webOrigins,
+        grantTypes,
+        idTokenSignedResponseAlg,
+        backchannelLogoutUri,
+        rolesClaim,
+        enabled,
+        createdAt,
+        updatedAt,
+        secretRotatedAt,
+        ClientCallback.NONE);
   }
 
   /** Whether the client is public (has no secret and must use PKCE). */

@@ -57,6 +57,9 @@ public class BrokerConfig {
   private int paymentRateClientPerMinute = SettingNames.DEFAULT_PAYMENT_RATE_CLIENT_PER_MINUTE;
   private int paymentRateIpPerMinute = SettingNames.DEFAULT_PAYMENT_RATE_IP_PER_MINUTE;
   private int payPageRateIpPerMinute = SettingNames.DEFAULT_PAY_PAGE_RATE_IP_PER_MINUTE;
+  private Duration callbackPollInterval =
+      Duration.ofSeconds(SettingNames.DEFAULT_CALLBACK_POLL_INTERVAL);
+  private Duration callbackRetryBase = Duration.ofSeconds(SettingNames.DEFAULT_CALLBACK_RETRY_BASE);
 
   /** For CDI proxies. */
   protected BrokerConfig() {}
@@ -182,6 +185,14 @@ public class BrokerConfig {
         rate(
             SettingNames.PAY_PAGE_RATE_IP_PER_MINUTE,
             SettingNames.DEFAULT_PAY_PAGE_RATE_IP_PER_MINUTE);
+    callbackPollInterval =
+        Duration.ofSeconds(
+            callbackSeconds(
+                SettingNames.CALLBACK_POLL_INTERVAL, SettingNames.DEFAULT_CALLBACK_POLL_INTERVAL));
+    callbackRetryBase =
+        Duration.ofSeconds(
+            callbackSeconds(
+                SettingNames.CALLBACK_RETRY_BASE, SettingNames.DEFAULT_CALLBACK_RETRY_BASE));
   }
 
   private long within(String name, long fallback, long min, long max) {
@@ -194,6 +205,15 @@ public class BrokerConfig {
 
   private int rate(String name, int fallback) {
     return (int) within(name, fallback, 1, SettingNames.MAX_RATE_PER_MINUTE);
+  }
+
+  private long callbackSeconds(String name, long fallback) {
+    long value = config.getOptionalValue(name, Long.class).orElse(fallback);
+    if (value < 1 || value > SettingNames.MAX_CALLBACK_SECONDS) {
+      throw new IllegalStateException(
+          name + " must be between 1 and " + SettingNames.MAX_CALLBACK_SECONDS + " seconds");
+    }
+    return value;
   }
 
   private static List<String> csv(String value) {
@@ -381,5 +401,15 @@ public class BrokerConfig {
   /** Embedded payment page loads per minute from one remote address (default 30). */
   public int payPageRateIpPerMinute() {
     return payPageRateIpPerMinute;
+  }
+
+  /** How often the callback outbox is swept for due messages. */
+  public Duration callbackPollInterval() {
+    return callbackPollInterval;
+  }
+
+  /** The first retry ceiling of a failed callback; it doubles with each attempt up to 6 h. */
+  public Duration callbackRetryBase() {
+    return callbackRetryBase;
   }
 }

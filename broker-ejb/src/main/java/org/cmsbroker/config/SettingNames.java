@@ -45,6 +45,18 @@ public final class SettingNames {
   public static final String PAYMENT_RATE_IP_PER_MINUTE = "broker.payment.rate.ip.per.minute";
   public static final String PAY_PAGE_RATE_IP_PER_MINUTE = "broker.pay.page.rate.ip.per.minute";
 
+  /** Seconds between sweeps of the callback outbox (1 to 3600, default 20). */
+  public static final String CALLBACK_POLL_INTERVAL = "broker.callback.poll.interval";
+
+  /**
+   * Seconds: the first retry ceiling of a failed callback, doubling to 6 h (1 to 3600, default 30).
+   */
+  public static final String CALLBACK_RETRY_BASE = "broker.callback.retry.base";
+
+  public static final long DEFAULT_CALLBACK_POLL_INTERVAL = 20;
+  public static final long DEFAULT_CALLBACK_RETRY_BASE = 30;
+  public static final long MAX_CALLBACK_SECONDS = 3600;
+
   /** Default of {@link #PAYMENT_CURRENCIES}. */
   public static final String DEFAULT_PAYMENT_CURRENCIES = "eur,usd,gbp,chf";
 

@@ -13,6 +13,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.cmsbroker.callback.CallbackFormat;
+import org.cmsbroker.client.ClientCallback;
 import org.cmsbroker.client.ClientException;
 import org.cmsbroker.client.ClientRegistration;
 import org.cmsbroker.client.ClientType;
@@ -24,6 +26,7 @@ import org.junit.jupiter.api.Test;
 /** The {@code client.*} commands, dispatched through {@link AdminCommands}. */
 class ClientCommandsTest {
   static final String SECRET = "s3cr3t-Zm9vYmFyYmF6cXV4cXV1eHF1dXhxdXV4cXV1eA";
+  static final String CALLBACK_SECRET = "whsec_" + "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3I=";
 
   /** Records the calls; refuses what a test tells it to. */
   static final class FakeClients implements ClientAdministration {
@@ -68,6 +71,20 @@ class ClientCommandsTest {
       calls.add("rotateSecret " + clientId);
       maybeRefuse();
       return SECRET;
+    }
+
+    @Override
+    public String rotateCallbackSecret(String clientId) throws ClientException {
+      calls.add("rotateCallbackSecret " + clientId);
+      maybeRefuse();
+      return CALLBACK_SECRET;
+    }
+
+    @Override
+    public void setCiviCrmCredentials(String clientId, String apiKey, String siteKey)
+        throws ClientException {
+      calls.add("setCiviCrmCredentials " + clientId + " " + apiKey + " " + siteKey);
+      maybeRefuse();
     }
 
     @Override
@@ -320,7 +337,12 @@ class ClientCommandsTest {
             false,
             Instant.parse("2025-01-01T00:00:00Z"),
             Instant.parse("2025-01-02T00:00:00Z"),
-            Instant.parse("2025-01-03T04:05:06.789Z")));
+            Instant.parse("2025-01-03T04:05:06.789Z"),
+            new ClientCallback(
+                URI.create("https://crm.a.example/hook"),
+                CallbackFormat.STANDARD_WEBHOOKS,
+                true,
+                Instant.parse("2025-02-03T04:05:06Z"))));
     clients.clients.add(client("spa", ClientType.PUBLIC));
 
     List<String> lines = commands.execute(request("client.list")).lines();
@@ -340,8 +362,12 @@ class ClientCommandsTest {
             "https://a.example/cb,https://b.example/cb",
             "https://a.example/",
             "https://a.example",
-            "https://a.example/bc"),
+            "https://a.example/bc",
+            "https://crm.a.example/hook",
+            "standard-webhooks",
+            "set 2025-02-03T04:05:06Z"),
         Arrays.asList(lines.get(1).split("\\s{2,}")));
+    assertTrue(lines.get(2).matches(".* -\\s+standard-webhooks\\s+none"), lines.get(2));
     assertTrue(lines.get(2).startsWith("spa "));
     assertTrue(lines.get(2).contains(" public "));
     assertFalse(String.join("\n", lines).contains("secret:"));
@@ -361,7 +387,7 @@ class ClientCommandsTest {
   }
 
   /** Account administration that no client command may touch. */
-  private static final class NoAccounts implements AccountAdministration {
+  static final class NoAccounts implements AccountAdministration {
     @Override
     public org.cmsbroker.account.AccountView create(
         org.cmsbroker.account.NewAccount account, char[] password) {
@@ -392,5 +418,91 @@ class ClientCommandsTest {
     public Changed setPassword(String username, char[] password) {
       throw new AssertionError();
     }
+  }
+
+  @Test
+  void updateSetsTheCallbackUrlAndFormat() {
+    AdminResponse response =
+        commands.execute(
+            request(
+                "client.update",
+                "client_id",
+                "civi",
+                "callback_url",
+                "https://crm.example.org/",
+                "callback_format",
+                "civicrm"));
+
+    assertTrue(response.isOk(), response.lines().toString());
+    assertEquals("https://crm.example.org/", clients.updated.callbackUrl());
+    assertEquals("civicrm", clients.updated.callbackFormat());
+    assertNull(clients.updated.redirectUris());
+  }
+
+  @Test
+  void rotateCallbackSecretShowsTheNewSecretOnce() {
+    AdminResponse response =
+        commands.execute(request("client.rotate_callback_secret", "client_id", "typo3"));
+
+    assertEquals(
+        List.of(
+            "new callback secret for client typo3; the old one no longer signs",
+            "callback secret: " + CALLBACK_SECRET,
+            ClientCommands.CALLBACK_NOT_SHOWN_AGAIN),
+        response.lines());
+    assertEquals(List.of("rotateCallbackSecret typo3"), clients.calls);
+  }
+
+  @Test
+  void rotateCallbackSecretOfACiviCrmClientIsRefusedWithTheServicesMessage() {
+    clients.refusal =
+        new ClientException(ClientException.Reason.CALLBACK_FORMAT_MISMATCH, "Wrong format.");
+
+    AdminResponse response =
+        commands.execute(request("client.rotate_callback_secret", "client_id", "civi"));
+
+    assertEquals("callback_format_mismatch", response.errorCode());
+    assertEquals(List.of("Wrong format."), response.lines());
+  }
+
+  @Test
+  void setCiviCrmCredentialsNeverShowsTheKeys() {
+    AdminResponse response =
+        commands.execute(
+            request(
+                "client.set_civicrm_credentials",
+                "client_id",
+                "civi",
+                "api_key",
+                "apiKey123",
+                "site_key",
+                "siteKey456"));
+
+    assertEquals(
+        List.of("CiviCRM credentials stored for client civi (API key and site key)"),
+        response.lines());
+    assertEquals(List.of("setCiviCrmCredentials civi apiKey123 siteKey456"), clients.calls);
+  }
+
+  @Test
+  void setCiviCrmCredentialsWithoutSiteKeyStoresNone() {
+    AdminResponse response =
+        commands.execute(
+            request("client.set_civicrm_credentials", "client_id", "civi", "api_key", "apiKey123"));
+
+    assertEquals(
+        List.of("CiviCRM credentials stored for client civi (API key; no site key)"),
+        response.lines());
+    assertEquals(List.of("setCiviCrmCredentials civi apiKey123 null"), clients.calls);
+  }
+
+  @Test
+  void setCiviCrmCredentialsNeedsTheApiKey() {
+    AdminResponse response =
+        commands.execute(request("client.set_civicrm_credentials", "client_id", "civi"));
+
+    assertEquals("bad_request", response.errorCode());
+    assertEquals(List.of("\"api_key\" is missing"), response.lines());
+    assertTrue(clients.calls.isEmpty());
   }
 }

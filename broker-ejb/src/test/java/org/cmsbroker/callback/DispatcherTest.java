@@ -52,9 +52,12 @@ class DispatcherTest {
         clock.instant().plusSeconds(180));
   }
 
+  private Dispatcher dispatcher(HttpSender sender) {
+    return new Dispatcher(targets, List.of(new StandardWebhooksDelivery(sender, clock)));
+  }
+
   private DeliveryOutcome answer(int status, int attempts) {
-    return new Dispatcher(targets, (url, headers, body) -> status, clock)
-        .deliver(message(attempts));
+    return dispatcher((url, headers, body) -> status).deliver(message(attempts));
   }
 
   @Test
@@ -72,12 +75,10 @@ class DispatcherTest {
   @Test
   void noAnswerIsRetriedWithoutTheExceptionMessage() {
     DeliveryOutcome outcome =
-        new Dispatcher(
-                targets,
+        dispatcher(
                 (url, headers, body) -> {
                   throw new ConnectException("Connection refused: crm.example.org/10.0.0.7:443");
-                },
-                clock)
+                })
             .deliver(message(1));
 
     assertEquals(new DeliveryOutcome.Retry(null, "no answer: ConnectException"), outcome);
@@ -104,22 +105,21 @@ class DispatcherTest {
             "msg_x", "other", "payment.succeeded", "{}", 1, clock.instant(), "a", clock.instant());
 
     assertEquals(
-        new DeliveryOutcome.Retry(null, "no callback target configured for the client"),
-        new Dispatcher(targets, (u, h, b) -> 200, clock).deliver(unknown));
+        new DeliveryOutcome.Retry(
+            null, "no callback target (URL and credentials) configured for the client"),
+        dispatcher((u, h, b) -> 200).deliver(unknown));
   }
 
   @Test
   void theRequestIsSignedSoTheReferenceLibraryVerifiesIt() throws Exception {
     List<String> bodies = new ArrayList<>();
-    new Dispatcher(
-            targets,
+    dispatcher(
             (url, headers, body) -> {
               assertEquals(CRM, url);
               sentHeaders.add(headers);
               bodies.add(body);
               return 200;
-            },
-            clock)
+            })
         .deliver(message(1));
 
     Map<String, String> h = sentHeaders.get(0);
@@ -160,7 +160,7 @@ class DispatcherTest {
           accepted.add(headers.get("webhook-id"));
           return 200;
         };
-    Dispatcher dispatcher = new Dispatcher(targets, crm, clock);
+    Dispatcher dispatcher = dispatcher(crm);
 
     for (int tick = 0; tick < 10_000 && accepted.isEmpty(); tick++) {
       for (LeasedMessage m : outbox.call(o -> o.claimDue("broker-a", 10, Duration.ofMinutes(3)))) {
@@ -186,5 +186,117 @@ class DispatcherTest {
     assertEquals(CallbackStatus.DELIVERED, entry.status());
     assertEquals(7, entry.attempts());
     assertEquals(200, entry.lastStatusCode());
+  }
+
+  /** A delivery of {@code format} that answers {@code outcome} and counts its calls. */
+  private static CallbackDelivery fixed(
+      CallbackFormat format, DeliveryOutcome outcome, int[] calls) {
+    return new CallbackDelivery() {
+      @Override
+      public CallbackFormat format() {
+        return format;
+      }
+
+      @Override
+      public DeliveryOutcome deliver(CallbackTarget target, LeasedMessage message) {
+        calls[0]++;
+        return outcome;
+      }
+    };
+  }
+
+  @Test
+  void eachMessageGoesToTheDeliveryOfItsClientsFormat() {
+    CallbackTargets civicrm =
+        clientId ->
+            Optional.of(
+                new CallbackTarget(
+                    URI.create("https://crm.example.org/"), CallbackFormat.CIVICRM, "key", null));
+    int[] standard = {0};
+    int[] civi = {0};
+    Dispatcher dispatcher =
+        new Dispatcher(
+            civicrm,
+            List.of(
+                fixed(
+                    CallbackFormat.STANDARD_WEBHOOKS, new DeliveryOutcome.Delivered(200), standard),
+                fixed(CallbackFormat.CIVICRM, new DeliveryOutcome.Delivered(201), civi)));
+
+    assertEquals(new DeliveryOutcome.Delivered(201), dispatcher.deliver(message(1)));
+    assertEquals(0, standard[0]);
+    assertEquals(1, civi[0]);
+  }
+
+  @Test
+  void aFormatWithoutDeliveryIsRetriedNamingTheFormat() {
+    CallbackTargets civicrm =
+        clientId ->
+            Optional.of(
+                new CallbackTarget(
+                    URI.create("https://crm.example.org/"), CallbackFormat.CIVICRM, "key", null));
+
+    assertEquals(
+        new DeliveryOutcome.Retry(null, "no delivery for callback format civicrm"),
+        new Dispatcher(civicrm, List.of(new StandardWebhooksDelivery((u, h, b) -> 200, clock)))
+            .deliver(message(1)));
+  }
+
+  @Test
+  void aTargetThatCannotBeReadIsRetriedWithoutItsMessage() {
+    CallbackTargets broken =
+        clientId -> {
+          throw new IllegalStateException("stored value of oauth_client.callback_secret/x ...");
+        };
+
+    assertEquals(
+        new DeliveryOutcome.Retry(null, "callback target could not be read: IllegalStateException"),
+        new Dispatcher(broken, List.of()).deliver(message(1)));
+  }
+
+  @Test
+  void aDeliveryThatThrowsIsRetried() {
+    CallbackDelivery throwing =
+        new CallbackDelivery() {
+          @Override
+          public CallbackFormat format() {
+            return CallbackFormat.STANDARD_WEBHOOKS;
+          }
+
+          @Override
+          public DeliveryOutcome deliver(CallbackTarget target, LeasedMessage message) {
+            throw new IllegalArgumentException("bug");
+          }
+        };
+
+    assertEquals(
+        new DeliveryOutcome.Retry(null, "callback delivery failed: IllegalArgumentException"),
+        new Dispatcher(targets, List.of(throwing)).deliver(message(1)));
+  }
+
+  @Test
+  void twoDeliveriesOfOneFormatAreADeploymentError() {
+    int[] calls = {0};
+    CallbackDelivery one = fixed(CallbackFormat.CIVICRM, new DeliveryOutcome.Delivered(200), calls);
+    CallbackDelivery two = fixed(CallbackFormat.CIVICRM, new DeliveryOutcome.Delivered(200), calls);
+
+    assertEquals(
+        "two callback deliveries for format civicrm",
+        org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalStateException.class, () -> new Dispatcher(targets, List.of(one, two)))
+            .getMessage());
+  }
+
+  @Test
+  void anUnusableSecretIsRetriedWithoutTheSecret() {
+    CallbackTargets weak = clientId -> Optional.of(new CallbackTarget(CRM, "whsec_" + "c2hvcnQ="));
+
+    DeliveryOutcome outcome =
+        new Dispatcher(weak, List.of(new StandardWebhooksDelivery((u, h, b) -> 200, clock)))
+            .deliver(message(1));
+
+    assertEquals(
+        new DeliveryOutcome.Retry(
+            null, "callback secret unusable: webhook secret must hold 24 to 64 bytes"),
+        outcome);
   }
 }

@@ -15,9 +15,20 @@ import java.util.Set;
  *     help
  * @param fields the request's parameters in order (wire names), no password
  * @param needsPassword whether the command sends a password read from standard input
+ * @param needsCiviCrmKeys whether the command sends a CiviCRM API key and optional site key read
+ *     from standard input
  */
 record AdminArguments(
-    boolean help, String command, List<Map.Entry<String, String>> fields, boolean needsPassword) {
+    boolean help,
+    String command,
+    List<Map.Entry<String, String>> fields,
+    boolean needsPassword,
+    boolean needsCiviCrmKeys) {
+
+  AdminArguments(
+      boolean help, String command, List<Map.Entry<String, String>> fields, boolean needsPassword) {
+    this(help, command, fields, needsPassword, false);
+  }
 
   /** A wrong command line: the message says what, in one line. */
   static final class UsageException extends Exception {
@@ -48,8 +59,16 @@ record AdminArguments(
           Set.of(CLIENT_NAME, "--id-token-alg", "--backchannel-logout-uri", "--roles-claim"));
   private static final Set<String> CLIENT_ADD_OPTIONS =
       union(CLIENT_SETTINGS, Set.of(CLIENT_ID, PUBLIC));
+  private static final String CALLBACK_URL = "--callback-url";
+  private static final String CALLBACK_FORMAT = "--callback-format";
+  private static final Set<String> CALLBACK_FORMATS = Set.of("standard-webhooks", "civicrm");
   private static final Set<String> CLIENT_UPDATE_OPTIONS =
-      union(CLIENT_SETTINGS, Set.of(CLIENT_ID, ENABLE, DISABLE));
+      union(CLIENT_SETTINGS, Set.of(CLIENT_ID, ENABLE, DISABLE, CALLBACK_URL, CALLBACK_FORMAT));
+
+  private static final String CLIENT = "--client";
+  private static final String STATUS = "--status";
+  private static final String LIMIT = "--limit";
+  private static final Set<String> STATUSES = Set.of("pending", "delivering", "delivered", "dead");
 
   /** Options that take no value; each stands for this wire parameter and value. */
   private static final Map<String, Map.Entry<String, String>> FLAGS =
@@ -80,6 +99,9 @@ record AdminArguments(
     }
     if (first.equals("keys")) {
       return keys(args.subList(1, args.size()));
+    }
+    if (first.equals("callbacks")) {
+      return callbacks(args.subList(1, args.size()));
     }
     if (!first.equals("user")) {
       throw new UsageException("unknown admin command \"" + SettingsLoader.printable(first) + "\"");
@@ -130,9 +152,20 @@ record AdminArguments(
             && given.stream().anyMatch(o -> o.getKey().equals(DISABLE))) {
           throw new UsageException("--enable and --disable exclude each other");
         }
+        for (Map.Entry<String, String> option : given) {
+          if (option.getKey().equals(CALLBACK_FORMAT)
+              && !CALLBACK_FORMATS.contains(option.getValue())) {
+            throw new UsageException("--callback-format must be standard-webhooks or civicrm");
+          }
+        }
         yield new AdminArguments(false, "client.update", wire(given), false);
       }
       case "rotate-secret" -> byClientId("client.rotate_secret", sub, options);
+      case "rotate-callback-secret" -> byClientId("client.rotate_callback_secret", sub, options);
+      case "set-civicrm-credentials" -> {
+        AdminArguments byId = byClientId("client.set_civicrm_credentials", sub, options);
+        yield new AdminArguments(false, byId.command(), byId.fields(), false, true);
+      }
       case "remove" -> byClientId("client.remove", sub, options);
       default ->
           throw new UsageException(
@@ -165,6 +198,82 @@ record AdminArguments(
           throw new UsageException(
               "unknown subcommand \"keys " + SettingsLoader.printable(sub) + "\"");
     };
+  }
+
+  /**
+   * {@code callbacks list [--client ID] [--status S] [--limit N]}, {@code callbacks replay ID},
+   * {@code callbacks replay --client ID --status dead}.
+   */
+  private static AdminArguments callbacks(List<String> args) throws UsageException {
+    if (args.isEmpty()) {
+      throw new UsageException("admin callbacks needs a subcommand");
+    }
+    String sub = args.get(0);
+    List<String> options = args.subList(1, args.size());
+    return switch (sub) {
+      case "list" -> {
+        List<Map.Entry<String, String>> given =
+            options("callbacks", sub, options, Set.of(CLIENT, STATUS, LIMIT));
+        for (Map.Entry<String, String> option : given) {
+          if (option.getKey().equals(STATUS)) {
+            status(option.getValue());
+          }
+          if (option.getKey().equals(LIMIT) && !option.getValue().matches("[0-9]{1,4}")) {
+            throw new UsageException("--limit must be a whole number from 1 to 1000");
+          }
+        }
+        yield new AdminArguments(false, "callbacks.list", callbackWire(given), false);
+      }
+      case "replay" -> {
+        if (!options.isEmpty() && !options.get(0).startsWith("-")) {
+          if (options.size() > 1) {
+            throw new UsageException(
+                "callbacks replay takes a message id, or --client ID --status dead, not both");
+          }
+          yield new AdminArguments(
+              false,
+              "callbacks.replay",
+              List.of(new SimpleImmutableEntry<>("id", options.get(0))),
+              false);
+        }
+        List<Map.Entry<String, String>> given =
+            options("callbacks", sub, options, Set.of(CLIENT, STATUS));
+        if (given.isEmpty()) {
+          throw new UsageException(
+              "callbacks replay needs a message id, or --client ID --status dead");
+        }
+        require("callbacks", sub, given, CLIENT);
+        require("callbacks", sub, given, STATUS);
+        for (Map.Entry<String, String> option : given) {
+          if (option.getKey().equals(STATUS) && !status(option.getValue()).equals("dead")) {
+            throw new UsageException(
+                "callbacks replay --client replays dead messages: --status dead");
+          }
+        }
+        yield new AdminArguments(false, "callbacks.replay", callbackWire(given), false);
+      }
+      default ->
+          throw new UsageException(
+              "unknown subcommand \"callbacks " + SettingsLoader.printable(sub) + "\"");
+    };
+  }
+
+  private static String status(String value) throws UsageException {
+    if (!STATUSES.contains(value)) {
+      throw new UsageException("--status must be pending, delivering, delivered or dead");
+    }
+    return value;
+  }
+
+  /** {@code --client} is the wire's {@code client_id}; the others map by name. */
+  private static List<Map.Entry<String, String>> callbackWire(
+      List<Map.Entry<String, String>> given) {
+    List<Map.Entry<String, String>> fields = new ArrayList<>();
+    for (Map.Entry<String, String> option : given) {
+      String name = option.getKey().equals(CLIENT) ? "client_id" : option.getKey().substring(2);
+      fields.add(new SimpleImmutableEntry<>(name, option.getValue()));
+    }
+    return fields;
   }
 
   private static AdminArguments byClientId(String command, String sub, List<String> options)
@@ -266,6 +375,7 @@ record AdminArguments(
     return """
         Usage: java -jar broker.jar admin user <command> [options]
                java -jar broker.jar admin client <command> [options]
+               java -jar broker.jar admin callbacks <command> [options]
 
           user add --username U --email E [--name "Given Family"] [--given-name G]
                    [--family-name F] [--role R]... [--email-verified]
@@ -286,9 +396,18 @@ record AdminArguments(
                                            prints its id and, unless --public, its secret once
           client list                      the clients and their settings (never a secret)
           client update --client-id ID [the options of add, except --client-id and --public]
-                        [--enable | --disable]
+                        [--enable | --disable] [--callback-url URL|""]
+                        [--callback-format standard-webhooks|civicrm]
                                            change a client; a list option given replaces the
-                                           whole list, and given once as "" empties it
+                                           whole list, and given once as "" empties it;
+                                           --callback-url "" stops its callbacks
+          client rotate-callback-secret --client-id ID
+                                           a new whsec_ secret that signs the client's
+                                           callbacks (standard-webhooks), printed once
+          client set-civicrm-credentials --client-id ID
+                                           store the CiviCRM API key (first line of standard
+                                           input) and optional site key (second line) the
+                                           broker records payments with (civicrm); never shown
           client rotate-secret --client-id ID
                                            a new secret, printed once; the old one stops working
           client remove --client-id ID     remove a client
@@ -296,6 +415,13 @@ record AdminArguments(
           keys rotate [--alg ES256|RS256]  a new signing key now (both algorithms when no
                                            --alg); old keys stay published until their tokens
                                            have expired
+          callbacks list [--client ID] [--status pending|delivering|delivered|dead]
+                         [--limit N]       callbacks to the CRMs, newest first (default 50):
+                                           state, attempts, last answer; never payloads
+          callbacks replay MESSAGE-ID      send a dead or delivered callback again, with the
+                                           same webhook-id
+          callbacks replay --client ID --status dead
+                                           send every dead callback of a client again
           help                             this text
 
         The password is the first line of standard input; on a terminal it is asked for twice,

@@ -44,14 +44,31 @@ final class AdminClient {
     char[] read() throws IOException, AdminArguments.UsageException;
   }
 
+  /** Where a CiviCRM API key and optional site key come from. */
+  interface KeySource {
+    /**
+     * The API key and the site key (null for none); the caller wipes both.
+     *
+     * @throws AdminArguments.UsageException if no API key was given or a line is unusable
+     */
+    char[][] read() throws IOException, AdminArguments.UsageException;
+  }
+
   private final Path socket;
   private final PasswordSource passwords;
+  private final KeySource keys;
   private final PrintStream out;
   private final PrintStream err;
 
   AdminClient(Path socket, PasswordSource passwords, PrintStream out, PrintStream err) {
+    this(socket, passwords, AdminClient::standardKeys, out, err);
+  }
+
+  AdminClient(
+      Path socket, PasswordSource passwords, KeySource keys, PrintStream out, PrintStream err) {
     this.socket = socket;
     this.passwords = passwords;
+    this.keys = keys;
     this.out = out;
     this.err = err;
   }
@@ -92,12 +109,24 @@ final class AdminClient {
       return Main.FAILED;
     }
     char[] password = null;
+    char[][] civicrm = null;
     byte[] request = null;
     try {
       if (arguments.needsPassword()) {
         password = passwords.read();
       }
-      request = AdminWire.request(arguments.command(), arguments.fields(), "password", password);
+      if (arguments.needsCiviCrmKeys()) {
+        civicrm = keys.read();
+        request =
+            AdminWire.request(
+                arguments.command(),
+                arguments.fields(),
+                List.of(
+                    new java.util.AbstractMap.SimpleImmutableEntry<>("api_key", civicrm[0]),
+                    new java.util.AbstractMap.SimpleImmutableEntry<>("site_key", civicrm[1])));
+      } else {
+        request = AdminWire.request(arguments.command(), arguments.fields(), "password", password);
+      }
       AdminWire.Response response = exchange(request);
       if (response.ok()) {
         response.lines().forEach(out::println);
@@ -128,6 +157,13 @@ final class AdminClient {
     } finally {
       if (password != null) {
         Arrays.fill(password, '\0');
+      }
+      if (civicrm != null) {
+        for (char[] key : civicrm) {
+          if (key != null) {
+            Arrays.fill(key, '\0');
+          }
+        }
       }
       if (request != null) {
         Arrays.fill(request, (byte) 0);
@@ -221,6 +257,62 @@ final class AdminClient {
    * @throws AdminArguments.UsageException if the line is empty, too long or not UTF-8
    */
   static char[] firstLine(InputStream in) throws IOException, AdminArguments.UsageException {
+    char[] password = line(in, "password");
+    if (password == null) {
+      throw new AdminArguments.UsageException(
+          "no password given (the first line of standard input is the password)");
+    }
+    return password;
+  }
+
+  /** The terminal (no echo) when there is one; otherwise the first two lines of stdin. */
+  static char[][] standardKeys() throws IOException, AdminArguments.UsageException {
+    Console console = System.console();
+    if (console == null) {
+      return keyLines(System.in);
+    }
+    char[] apiKey = console.readPassword("CiviCRM API key: ");
+    if (apiKey == null || apiKey.length == 0) {
+      throw new AdminArguments.UsageException("no CiviCRM API key given");
+    }
+    char[] siteKey = console.readPassword("CiviCRM site key (Enter for none): ");
+    if (siteKey != null && siteKey.length == 0) {
+      siteKey = null;
+    }
+    return new char[][] {apiKey, siteKey};
+  }
+
+  /**
+   * The CiviCRM API key (first line of {@code in}) and site key (second line; null when absent or
+   * empty), never as {@link String}s.
+   *
+   * @throws AdminArguments.UsageException if the first line is empty, or a line too long or not
+   *     UTF-8
+   */
+  static char[][] keyLines(InputStream in) throws IOException, AdminArguments.UsageException {
+    char[] apiKey = line(in, "CiviCRM API key");
+    if (apiKey == null) {
+      throw new AdminArguments.UsageException(
+          "no CiviCRM API key given (the first line of standard input is the API key, the"
+              + " optional second line the site key)");
+    }
+    try {
+      return new char[][] {apiKey, line(in, "CiviCRM site key")};
+    } catch (IOException | AdminArguments.UsageException e) {
+      Arrays.fill(apiKey, '\0');
+      throw e;
+    }
+  }
+
+  /**
+   * The next line of {@code in} (UTF-8, without its line end), or null when it is empty or the
+   * input has ended; never as a {@link String}.
+   *
+   * @param what what the line holds, for the refusals
+   * @throws AdminArguments.UsageException if the line is too long or not UTF-8
+   */
+  private static char[] line(InputStream in, String what)
+      throws IOException, AdminArguments.UsageException {
     byte[] bytes = new byte[MAX_PASSWORD_BYTES];
     int length = 0;
     CharBuffer chars = null;
@@ -229,7 +321,7 @@ final class AdminClient {
       while ((b = in.read()) >= 0 && b != '\n') {
         if (length == bytes.length) {
           throw new AdminArguments.UsageException(
-              "the password on standard input is longer than " + MAX_PASSWORD_BYTES + " bytes");
+              "the " + what + " on standard input is longer than " + MAX_PASSWORD_BYTES + " bytes");
         }
         bytes[length++] = (byte) b;
       }
@@ -237,8 +329,7 @@ final class AdminClient {
         length--;
       }
       if (length == 0) {
-        throw new AdminArguments.UsageException(
-            "no password given (the first line of standard input is the password)");
+        return null;
       }
       try {
         chars =
@@ -248,11 +339,11 @@ final class AdminClient {
                 .onUnmappableCharacter(CodingErrorAction.REPORT)
                 .decode(ByteBuffer.wrap(bytes, 0, length));
       } catch (CharacterCodingException e) {
-        throw new AdminArguments.UsageException("the password on standard input is not UTF-8");
+        throw new AdminArguments.UsageException("the " + what + " on standard input is not UTF-8");
       }
-      char[] password = new char[chars.remaining()];
-      chars.get(password);
-      return password;
+      char[] value = new char[chars.remaining()];
+      chars.get(value);
+      return value;
     } finally {
       Arrays.fill(bytes, (byte) 0);
       if (chars != null && chars.hasArray()) {

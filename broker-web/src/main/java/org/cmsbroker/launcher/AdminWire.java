@@ -8,6 +8,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetEncoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.AbstractMap.SimpleImmutableEntry;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -58,15 +59,39 @@ final class AdminWire {
   static byte[] request(
       String command, List<Map.Entry<String, String>> fields, String secretName, char[] secret)
       throws WireException {
+    return request(
+        command,
+        fields,
+        secret == null ? List.of() : List.of(new SimpleImmutableEntry<>(secretName, secret)));
+  }
+
+  /**
+   * Encodes a request with any number of secrets (name and value, in order; a null value is left
+   * out), each sent with every byte percent-escaped so it never becomes a {@link String}; the
+   * caller wipes the secrets and the returned array after sending.
+   *
+   * @throws WireException if the request would exceed {@link #MAX_REQUEST_BYTES}
+   */
+  static byte[] request(
+      String command,
+      List<Map.Entry<String, String>> fields,
+      List<Map.Entry<String, char[]>> secrets)
+      throws WireException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     line(out, "command", command);
     for (Map.Entry<String, String> field : fields) {
       line(out, field.getKey(), field.getValue());
     }
-    byte[] encodedSecret = secret == null ? new byte[0] : escapeAll(secret);
+    List<byte[]> encoded = new ArrayList<>();
     try {
-      int size =
-          out.size() + 1 + (secret == null ? 0 : secretName.length() + 2 + encodedSecret.length);
+      int size = out.size() + 1;
+      for (Map.Entry<String, char[]> secret : secrets) {
+        byte[] value = secret.getValue() == null ? null : escapeAll(secret.getValue());
+        encoded.add(value);
+        if (value != null) {
+          size += secret.getKey().length() + 2 + value.length;
+        }
+      }
       if (size > MAX_REQUEST_BYTES) {
         throw new WireException(
             "the request is larger than " + MAX_REQUEST_BYTES + " bytes; shorten the values");
@@ -75,18 +100,26 @@ final class AdminWire {
       byte[] head = out.toByteArray();
       System.arraycopy(head, 0, request, 0, head.length);
       int at = head.length;
-      if (secret != null) {
-        byte[] name = (secretName + "=").getBytes(StandardCharsets.US_ASCII);
+      for (int i = 0; i < secrets.size(); i++) {
+        byte[] value = encoded.get(i);
+        if (value == null) {
+          continue;
+        }
+        byte[] name = (secrets.get(i).getKey() + "=").getBytes(StandardCharsets.US_ASCII);
         System.arraycopy(name, 0, request, at, name.length);
         at += name.length;
-        System.arraycopy(encodedSecret, 0, request, at, encodedSecret.length);
-        at += encodedSecret.length;
+        System.arraycopy(value, 0, request, at, value.length);
+        at += value.length;
         request[at++] = '\n';
       }
       request[at] = '\n';
       return request;
     } finally {
-      Arrays.fill(encodedSecret, (byte) 0);
+      for (byte[] value : encoded) {
+        if (value != null) {
+          Arrays.fill(value, (byte) 0);
+        }
+      }
     }
   }
 
@@ -107,7 +140,7 @@ final class AdminWire {
     try {
       utf8 = encoder.encode(CharBuffer.wrap(secret));
     } catch (CharacterCodingException e) {
-      throw new WireException("the password is not valid text");
+      throw new WireException("a secret from standard input is not valid text");
     }
     byte[] escaped = new byte[utf8.remaining() * 3];
     byte[] hex = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);

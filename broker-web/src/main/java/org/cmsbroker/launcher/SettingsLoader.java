@@ -61,6 +61,8 @@ public final class SettingsLoader {
   static final long STRIPE_MAX_AMOUNT = 99_999_999L;
 
   static final long MAX_RATE_PER_MINUTE = 100_000;
+  static final String CALLBACK_POLL_INTERVAL = "broker.callback.poll.interval";
+  static final String CALLBACK_RETRY_BASE = "broker.callback.retry.base";
 
   static final long MIN_BODY_BYTES = 4 * 1024;
   static final long MAX_BODY_LIMIT = 64L * 1024 * 1024;
@@ -171,6 +173,8 @@ public final class SettingsLoader {
     range(SIGNING_KEY_ROTATION_DAYS, 1, 365);
     range(ACCESS_TOKEN_LIFETIME, 60, 3600);
     range(ID_TOKEN_LIFETIME, 60, 3600);
+    range(CALLBACK_POLL_INTERVAL, 1, 3600);
+    range(CALLBACK_RETRY_BASE, 1, 3600);
     for (String flag : List.of(LOGIN_ALLOW_PLAINTEXT, PASSWORD_LETTERS_AND_NUMBERS)) {
       Optional<String> value = raw(flag);
       if (value.isPresent()

@@ -318,4 +318,108 @@ class AdminArgumentsTest {
     assertThrows(
         AdminArguments.UsageException.class, () -> parse("keys", "list", "--alg", "ES256"));
   }
+
+  @Test
+  void clientUpdateTakesTheCallbackUrlAndFormat() throws Exception {
+    AdminArguments a =
+        parse(
+            "client",
+            "update",
+            "--client-id",
+            "civi",
+            "--callback-url",
+            "https://crm.example.org/",
+            "--callback-format=civicrm");
+
+    assertEquals("client.update", a.command());
+    assertEquals(
+        List.of(
+            Map.entry("client_id", "civi"),
+            Map.entry("callback_url", "https://crm.example.org/"),
+            Map.entry("callback_format", "civicrm")),
+        a.fields());
+    assertEquals(
+        List.of(Map.entry("client_id", "civi"), Map.entry("callback_url", "")),
+        parse("client", "update", "--client-id", "civi", "--callback-url", "").fields());
+  }
+
+  @Test
+  void clientUpdateRefusesAnUnknownCallbackFormat() {
+    assertEquals(
+        "--callback-format must be standard-webhooks or civicrm",
+        refusal("client", "update", "--client-id", "c", "--callback-format", "json"));
+  }
+
+  @Test
+  void rotateCallbackSecretNeedsTheClientId() throws Exception {
+    AdminArguments a = parse("client", "rotate-callback-secret", "--client-id", "cms");
+    assertEquals("client.rotate_callback_secret", a.command());
+    assertEquals(List.of(Map.entry("client_id", "cms")), a.fields());
+    assertFalse(a.needsPassword());
+    assertEquals(
+        "client rotate-callback-secret needs --client-id",
+        refusal("client", "rotate-callback-secret"));
+  }
+
+  @Test
+  void setCiviCrmCredentialsReadsKeysNotAPassword() throws Exception {
+    AdminArguments a = parse("client", "set-civicrm-credentials", "--client-id", "civi");
+    assertEquals("client.set_civicrm_credentials", a.command());
+    assertTrue(a.needsCiviCrmKeys());
+    assertFalse(a.needsPassword());
+    assertEquals(List.of(Map.entry("client_id", "civi")), a.fields());
+  }
+
+  @Test
+  void callbacksListTakesClientStatusAndLimit() throws Exception {
+    AdminArguments a =
+        parse("callbacks", "list", "--client", "cms", "--status", "dead", "--limit", "20");
+    assertEquals("callbacks.list", a.command());
+    assertEquals(
+        List.of(
+            Map.entry("client_id", "cms"), Map.entry("status", "dead"), Map.entry("limit", "20")),
+        a.fields());
+    assertEquals(List.of(), parse("callbacks", "list").fields());
+  }
+
+  @Test
+  void callbacksListRefusesAnUnknownStatusOrLimit() {
+    assertEquals(
+        "--status must be pending, delivering, delivered or dead",
+        refusal("callbacks", "list", "--status", "failed"));
+    assertEquals(
+        "--limit must be a whole number from 1 to 1000",
+        refusal("callbacks", "list", "--limit", "many"));
+  }
+
+  @Test
+  void callbacksReplayTakesAMessageId() throws Exception {
+    AdminArguments a = parse("callbacks", "replay", "msg_abc");
+    assertEquals("callbacks.replay", a.command());
+    assertEquals(List.of(Map.entry("id", "msg_abc")), a.fields());
+  }
+
+  @Test
+  void callbacksReplayOfAClientNeedsStatusDead() throws Exception {
+    assertEquals(
+        List.of(Map.entry("client_id", "cms"), Map.entry("status", "dead")),
+        parse("callbacks", "replay", "--client", "cms", "--status", "dead").fields());
+    assertEquals(
+        "callbacks replay --client replays dead messages: --status dead",
+        refusal("callbacks", "replay", "--client", "cms", "--status", "delivered"));
+    assertEquals(
+        "callbacks replay needs --status", refusal("callbacks", "replay", "--client", "cms"));
+    assertEquals(
+        "callbacks replay needs a message id, or --client ID --status dead",
+        refusal("callbacks", "replay"));
+    assertEquals(
+        "callbacks replay takes a message id, or --client ID --status dead, not both",
+        refusal("callbacks", "replay", "msg_abc", "--client", "cms"));
+  }
+
+  @Test
+  void callbacksNeedsAKnownSubcommand() {
+    assertEquals("admin callbacks needs a subcommand", refusal("callbacks"));
+    assertEquals("unknown subcommand \"callbacks purge\"", refusal("callbacks", "purge"));
+  }
 }

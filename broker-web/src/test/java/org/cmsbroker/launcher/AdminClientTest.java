@@ -246,4 +246,54 @@ class AdminClientTest {
     assertEquals(0, code);
     assertTrue(out().startsWith("Usage: java -jar broker.jar admin user"), out());
   }
+
+  @Test
+  void civicrmKeysAreSentEscapedWipedAndNeverPrinted() throws Exception {
+    Thread broker =
+        broker("ok\nCiviCRM credentials stored for client civi (API key and site key)\n");
+    char[][] keys = {"apiKey1".toCharArray(), "site2".toCharArray()};
+    AdminClient client =
+        new AdminClient(
+            AdminClient.socketOf(data),
+            () -> {
+              throw new AssertionError("no password for this command");
+            },
+            () -> keys,
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+
+    int code = client.execute(args("client", "set-civicrm-credentials", "--client-id", "civi"));
+    broker.join(5000);
+
+    assertEquals(0, code, err());
+    assertEquals(
+        "command=client.set_civicrm_credentials\nclient_id=civi\n"
+            + "api_key=%61%70%69%4B%65%79%31\nsite_key=%73%69%74%65%32\n\n",
+        received.get());
+    assertEquals(new String(new char[7]), new String(keys[0]), "wiped");
+    assertEquals(new String(new char[5]), new String(keys[1]), "wiped");
+    assertFalse(out().contains("apiKey1") || err().contains("apiKey1"));
+  }
+
+  @Test
+  void keyLinesAreTheApiKeyAndTheOptionalSiteKey() throws Exception {
+    char[][] both = AdminClient.keyLines(new ByteArrayInputStream("api-1\r\nsite-2\n".getBytes()));
+    assertEquals("api-1", new String(both[0]));
+    assertEquals("site-2", new String(both[1]));
+    char[][] apiOnly = AdminClient.keyLines(new ByteArrayInputStream("api-1\n".getBytes()));
+    assertEquals("api-1", new String(apiOnly[0]));
+    assertEquals(null, apiOnly[1]);
+    assertEquals(null, AdminClient.keyLines(new ByteArrayInputStream("api-1\n\n".getBytes()))[1]);
+  }
+
+  @Test
+  void keyLinesRefuseAMissingApiKey() {
+    assertEquals(
+        "no CiviCRM API key given (the first line of standard input is the API key, the optional"
+            + " second line the site key)",
+        assertThrows(
+                AdminArguments.UsageException.class,
+                () -> AdminClient.keyLines(new ByteArrayInputStream("\nsite\n".getBytes())))
+            .getMessage());
+  }
 }

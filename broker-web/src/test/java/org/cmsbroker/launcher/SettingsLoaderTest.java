@@ -411,6 +411,28 @@ class SettingsLoaderTest {
   }
 
   @Test
+  void callbackPollIntervalOutOfRangeIsRefused() {
+    assertEquals(
+        "BROKER_CALLBACK_POLL_INTERVAL: must be between 1 and 3600",
+        refused("broker.callback.poll.interval", "0").getMessage());
+    assertEquals(
+        "BROKER_CALLBACK_POLL_INTERVAL: \"soon\" is not a whole number",
+        refused("broker.callback.poll.interval", "soon").getMessage());
+  }
+
+  @Test
+  void callbackRetryBaseOutOfRangeIsRefused() {
+    assertEquals(
+        "BROKER_CALLBACK_RETRY_BASE: must be between 1 and 3600",
+        refused("broker.callback.retry.base", "3601").getMessage());
+  }
+
+  @Test
+  void callbackSettingsInRangeAreAccepted() throws ConfigException {
+    load("broker.callback.poll.interval", "1", "broker.callback.retry.base", "3600");
+  }
+
+  @Test
   void sessionIdleLongerThanAbsoluteIsRefused() {
     assertEquals(
         "BROKER_SESSION_IDLE_MINUTES: must not be longer than BROKER_SESSION_ABSOLUTE_HOURS",

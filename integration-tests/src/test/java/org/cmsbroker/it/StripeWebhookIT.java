@@ -1,9 +1,5 @@
 package org.cmsbroker.it;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -32,16 +28,14 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.cmsbroker.it.support.BrokerHome;
 import org.cmsbroker.it.support.BrokerProcess;
+import org.cmsbroker.it.support.FakeStripe;
 import org.cmsbroker.it.support.LoginClient;
 import org.cmsbroker.it.support.NimbusHttp;
 import org.junit.jupiter.api.AfterAll;
@@ -56,7 +50,7 @@ import org.junit.jupiter.api.Test;
  */
 class StripeWebhookIT {
   static final String PG = "jdbc:postgresql://127.0.0.1:5432/test";
-  static final String SECRET_KEY = "sk_test_" + "51FakeKeyForTheBrokerTests0000";
+  static final String SECRET_KEY = FakeStripe.SECRET_KEY;
   static final String WEBHOOK_SECRET = "whsec_" + "itWebhookSecretForTheBrokerTests0";
   static final String ROLLED_SECRET = "whsec_" + "itWebhookSecretRolledOutAlready01";
   static final String ORIGIN = "https://cms.example.org";
@@ -77,32 +71,7 @@ class StripeWebhookIT {
         Statement s = c.createStatement()) {
       s.execute("CREATE SCHEMA " + schema);
     }
-    stripe = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
-    stripe.start();
-    stripe.stubFor(
-        post(urlEqualTo("/v1/checkout/sessions"))
-            .willReturn(
-                aResponse()
-                    .withStatus(200)
-                    .withHeader("Content-Type", "application/json")
-                    .withHeader("Request-Id", "req_fake")
-                    .withTransformers("response-template")
-                    .withBody(
-                        """
-                        {
-                          "id": "cs_test_{{randomValue length=24 type='ALPHANUMERIC'}}",
-                          "object": "checkout.session",
-                          "amount_total": 1250,
-                          "currency": "eur",
-                          "expires_at": 1893456000,
-                          "livemode": false,
-                          "metadata": {},
-                          "mode": "payment",
-                          "payment_status": "unpaid",
-                          "status": "open",
-                          "url": "https://checkout.stripe.com/c/pay/cs_test_a1{{randomValue length=40 type='ALPHANUMERIC'}}"
-                        }
-                        """)));
+    stripe = FakeStripe.start();
     work = BrokerHome.freshDirectory("webhooks");
     Path data = work.resolve("data");
     int https = BrokerHome.freePort();
@@ -210,12 +179,8 @@ class StripeWebhookIT {
     return JSONObjectUtils.parse(answer.body());
   }
 
-  /** Stripe's signature: HMAC-SHA256 keyed with the whole secret over {@code t + "." + body}. */
   static String sign(String secret, long t, byte[] body) throws Exception {
-    Mac mac = Mac.getInstance("HmacSHA256");
-    mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-    mac.update((t + ".").getBytes(StandardCharsets.UTF_8));
-    return "t=" + t + ",v1=" + HexFormat.of().formatHex(mac.doFinal(body));
+    return FakeStripe.sign(secret, t, body);
   }
 
   private static HttpResponse<String> deliver(byte[] body, String signature) throws Exception {
@@ -234,35 +199,9 @@ class StripeWebhookIT {
     return deliver(bytes, sign(WEBHOOK_SECRET, Instant.now().getEpochSecond(), bytes));
   }
 
-  /** A Checkout Session event as Stripe sends it (trimmed), naming the payment in its metadata. */
   static String sessionEvent(
       String eventId, String type, long created, Map<String, Object> payment, String status) {
-    return """
-        {
-          "id": "%s",
-          "object": "event",
-          "api_version": "2024-06-20",
-          "created": %d,
-          "data": {
-            "object": {
-              "id": "cs_test_webhook_%s",
-              "object": "checkout.session",
-              "amount_total": 1250,
-              "client_reference_id": "%s",
-              "currency": "eur",
-              "customer_details": {"email": "donor@example.org"},
-              "metadata": {"broker_payment_id": "%s"},
-              "mode": "payment",
-              "payment_status": "%s",
-              "status": "complete"
-            }
-          },
-          "livemode": false,
-          "pending_webhooks": 1,
-          "type": "%s"
-        }
-        """
-        .formatted(eventId, created, eventId, payment.get("id"), payment.get("id"), status, type);
+    return FakeStripe.sessionEvent(eventId, type, created, payment, status);
   }
 
   private static String eventId() {

@@ -1,0 +1,445 @@
+package org.cmsbroker.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.nimbusds.jose.util.JSONObjectUtils;
+import com.nimbusds.oauth2.sdk.ClientCredentialsGrant;
+import com.nimbusds.oauth2.sdk.Scope;
+import com.nimbusds.oauth2.sdk.TokenRequest;
+import com.nimbusds.oauth2.sdk.TokenResponse;
+import com.nimbusds.oauth2.sdk.auth.ClientSecretBasic;
+import com.nimbusds.oauth2.sdk.auth.Secret;
+import com.nimbusds.oauth2.sdk.id.ClientID;
+import com.nimbusds.openid.connect.sdk.OIDCTokenResponseParser;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.function.IntUnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.cmsbroker.it.support.BrokerHome;
+import org.cmsbroker.it.support.BrokerProcess;
+import org.cmsbroker.it.support.FakeCrm;
+import org.cmsbroker.it.support.FakeStripe;
+import org.cmsbroker.it.support.LoginClient;
+import org.cmsbroker.it.support.NimbusHttp;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * CRM callbacks end to end: broker.jar (PostgreSQL, a fake Stripe) turns Stripe webhooks into
+ * callbacks that a fake CRM in this JVM receives and verifies with the Standard Webhooks library
+ * and the secret {@code admin client rotate-callback-secret} printed. The outbox is swept every
+ * second and retries start from one second, so faults resolve quickly; every wait is a polling loop
+ * with a generous deadline. Each test has its own client and receiver path.
+ */
+class CallbackDeliveryIT {
+  static final String PG = "jdbc:postgresql://127.0.0.1:5432/test";
+  static final String WEBHOOK_SECRET = "whsec_" + "itCallbackWebhookSecretForTests01";
+  static final String ORIGIN = "https://cms.example.org";
+  static final Duration DEADLINE = Duration.ofSeconds(240);
+
+  private static WireMockServer stripe;
+  private static FakeCrm crm;
+  private static String schema;
+  private static BrokerProcess broker;
+  private static Path work;
+  private static Map<String, String> env;
+  private static String base;
+  private static HttpClient http;
+
+  /** One CMS site: its client, access token, receiver path and callback secret. */
+  record Site(String clientId, String token, String path, String callbackSecret) {}
+
+  @BeforeAll
+  static void start() throws Exception {
+    schema = "it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    try (Connection c = DriverManager.getConnection(PG, "postgres", "");
+        Statement s = c.createStatement()) {
+      s.execute("CREATE SCHEMA " + schema);
+    }
+    stripe = FakeStripe.start();
+    crm = FakeCrm.start();
+    work = BrokerHome.freshDirectory("callbacks");
+    Path data = work.resolve("data");
+    int https = BrokerHome.freePort();
+    env = new HashMap<>();
+    env.put("BROKER_DATA_DIR", data.toString());
+    env.put("BROKER_HTTPS_PORT", Integer.toString(https));
+    env.put("BROKER_HTTP_PORT", "off");
+    env.put("BROKER_DB_URL", PG + "?currentSchema=" + schema);
+    env.put("BROKER_DB_USER", "postgres");
+    env.put("BROKER_STRIPE_SECRET_KEY", FakeStripe.SECRET_KEY);
+    env.put("BROKER_STRIPE_WEBHOOK_SECRET", WEBHOOK_SECRET);
+    env.put("BROKER_STRIPE_API_BASE", "http://127.0.0.1:" + stripe.port());
+    env.put("BROKER_CALLBACK_POLL_INTERVAL", "1");
+    env.put("BROKER_CALLBACK_RETRY_BASE", "1");
+    broker = BrokerProcess.start(work, Map.copyOf(env)).awaitReady(Duration.ofSeconds(180));
+    base = "https://localhost:" + https;
+    http = new LoginClient(data, base).http();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (broker != null) {
+      broker.close();
+    }
+    if (crm != null) {
+      crm.close();
+    }
+    if (stripe != null) {
+      stripe.stop();
+    }
+    if (schema != null) {
+      try (Connection c = DriverManager.getConnection(PG, "postgres", "");
+          Statement s = c.createStatement()) {
+        s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+      }
+    }
+  }
+
+  // ---- the operator's side: broker.jar admin ----
+
+  private static BrokerProcess.Completed admin(String input, String... args) throws Exception {
+    List<String> all = new ArrayList<>(List.of("admin"));
+    all.addAll(List.of(args));
+    return BrokerProcess.run(
+        work, Map.copyOf(env), input, Duration.ofSeconds(60), all.toArray(String[]::new));
+  }
+
+  private static String adminOk(String... args) throws Exception {
+    BrokerProcess.Completed run = admin(null, args);
+    assertEquals(0, run.exitCode(), String.join(" ", args) + ": " + run.stderr());
+    return run.stdout();
+  }
+
+  /**
+   * Registers a client, points its callbacks at {@code url} and gives it a callback secret; the CRM
+   * receives at {@code path} with that secret, answering the n-th request with {@code answer}.
+   */
+  private static Site site(String clientId, String path, String url, IntUnaryOperator answer)
+      throws Exception {
+    String added =
+        adminOk(
+            "client",
+            "add",
+            "--name",
+            "CMS " + clientId,
+            "--client-id",
+            clientId,
+            "--web-origin",
+            ORIGIN,
+            "--grant-type",
+            "client_credentials");
+    Matcher secret = Pattern.compile("client secret: (\\S+)").matcher(added);
+    assertTrue(secret.find(), added);
+    adminOk("client", "update", "--client-id", clientId, "--callback-url", url);
+    String rotated = adminOk("client", "rotate-callback-secret", "--client-id", clientId);
+    Matcher whsec = Pattern.compile("callback secret: (whsec_\\S+)").matcher(rotated);
+    assertTrue(whsec.find(), rotated);
+    String listed = adminOk("client", "list");
+    assertTrue(listed.contains(url), listed);
+    assertTrue(!listed.contains(whsec.group(1)), "client list never shows the secret");
+    crm.receive(path, whsec.group(1), answer);
+    return new Site(clientId, token(clientId, new Secret(secret.group(1))), path, whsec.group(1));
+  }
+
+  private static Site site(String clientId, IntUnaryOperator answer) throws Exception {
+    String path = "/crm/" + clientId;
+    return site(clientId, path, crm.url(path), answer);
+  }
+
+  /** One row of {@code admin callbacks list}: id, status and attempts. */
+  record Row(String id, String status, int attempts, String line) {}
+
+  private static List<Row> callbacks(String clientId) throws Exception {
+    String out = adminOk("callbacks", "list", "--client", clientId);
+    List<Row> rows = new ArrayList<>();
+    for (String line : out.lines().toList()) {
+      if (line.startsWith("msg_")) {
+        String[] cells = line.split("\\s{2,}");
+        rows.add(new Row(cells[0], cells[3], Integer.parseInt(cells[4]), line));
+      }
+    }
+    assertTrue(!out.contains("\"payment_id\""), "the list never shows payloads");
+    return rows;
+  }
+
+  /** Waits until every callback of the client is delivered; returns them. */
+  private static List<Row> allDelivered(String clientId) throws Exception {
+    return await(
+        "every callback of " + clientId + " delivered",
+        () -> {
+          List<Row> rows = callbacks(clientId);
+          return !rows.isEmpty() && rows.stream().allMatch(r -> r.status().equals("delivered"))
+              ? rows
+              : null;
+        });
+  }
+
+  private static <T> T await(String what, Callable<T> probe) throws Exception {
+    Instant deadline = Instant.now().plus(DEADLINE);
+    while (Instant.now().isBefore(deadline)) {
+      T value = probe.call();
+      if (value != null && !Boolean.FALSE.equals(value)) {
+        return value;
+      }
+      Thread.sleep(250);
+    }
+    throw new AssertionError("gave up waiting for: " + what);
+  }
+
+  // ---- the CMS's side: payments API, and Stripe's webhooks ----
+
+  private static String token(String clientId, Secret secret) throws Exception {
+    TokenRequest request =
+        new TokenRequest(
+            URI.create(base + "/oauth2/token"),
+            new ClientSecretBasic(new ClientID(clientId), secret),
+            new ClientCredentialsGrant(),
+            new Scope("payments"));
+    TokenResponse answer =
+        OIDCTokenResponseParser.parse(NimbusHttp.send(http, request.toHTTPRequest()));
+    assertTrue(answer.indicatesSuccess(), String.valueOf(answer.toHTTPResponse().getBody()));
+    return answer.toSuccessResponse().getTokens().getAccessToken().getValue();
+  }
+
+  private static Map<String, Object> createPayment(Site site, String reference) throws Exception {
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("amount", 1250);
+    json.put("currency", "eur");
+    json.put("description", "Donation");
+    json.put("reference", reference);
+    json.put("return_url", ORIGIN + "/donate/thanks");
+    json.put("cancel_url", ORIGIN + "/donate/cancelled");
+    json.put("mode", "redirect");
+    HttpResponse<String> answer =
+        http.send(
+            HttpRequest.newBuilder(URI.create(base + "/api/v1/payments"))
+                .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + site.token())
+                .header("Idempotency-Key", "it-" + UUID.randomUUID())
+                .POST(HttpRequest.BodyPublishers.ofString(JSONObjectUtils.toJSONString(json)))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertEquals(201, answer.statusCode(), answer.body());
+    return JSONObjectUtils.parse(answer.body());
+  }
+
+  private static Map<String, Object> payment(Site site, String id) throws Exception {
+    HttpResponse<String> answer =
+        http.send(
+            HttpRequest.newBuilder(URI.create(base + "/api/v1/payments/" + id))
+                .header("Authorization", "Bearer " + site.token())
+                .GET()
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, answer.statusCode(), answer.body());
+    return JSONObjectUtils.parse(answer.body());
+  }
+
+  private static void stripeSends(String event) throws Exception {
+    byte[] body = event.getBytes(StandardCharsets.UTF_8);
+    HttpResponse<String> answer =
+        http.send(
+            HttpRequest.newBuilder(URI.create(base + "/webhooks/stripe"))
+                .header("Content-Type", "application/json; charset=utf-8")
+                .header(
+                    "Stripe-Signature",
+                    FakeStripe.sign(WEBHOOK_SECRET, Instant.now().getEpochSecond(), body))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, answer.statusCode(), answer.body());
+  }
+
+  private static String completed(Map<String, Object> payment, long created) {
+    return FakeStripe.sessionEvent(
+        eventId(), "checkout.session.completed", created, payment, "paid");
+  }
+
+  private static String eventId() {
+    return "evt_" + UUID.randomUUID().toString().replace("-", "");
+  }
+
+  private static long securityEvents(String type, String clientId) throws Exception {
+    try (Connection c =
+            DriverManager.getConnection(PG + "?currentSchema=" + schema, "postgres", "");
+        PreparedStatement s =
+            c.prepareStatement(
+                "SELECT count(*) FROM security_event WHERE event_type = ? AND client_id = ?")) {
+      s.setString(1, type);
+      s.setString(2, clientId);
+      try (ResultSet rs = s.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
+  }
+
+  // ---- the cases ----
+
+  @Test
+  void aPaidSessionIsCalledBackOnceSignedWithThePaymentsOutcome() throws Exception {
+    Site site = site("cms-a", n -> 204);
+    Map<String, Object> payment = createPayment(site, "contrib-a-1");
+    String id = (String) payment.get("id");
+
+    stripeSends(completed(payment, Instant.now().getEpochSecond()));
+
+    List<Row> rows = allDelivered(site.clientId());
+    assertEquals(1, rows.size(), rows.toString());
+    List<FakeCrm.Received> received = crm.received(site.path());
+    assertEquals(1, received.size(), received.toString());
+    FakeCrm.Received callback = received.get(0);
+    assertTrue(callback.verified(), "signature verifies with the client's whsec_ secret");
+    assertEquals(rows.get(0).id(), callback.webhookId());
+    Map<String, Object> body = JSONObjectUtils.parse(callback.body());
+    assertEquals("payment.succeeded", body.get("type"));
+    assertEquals(id, body.get("payment_id"));
+    assertEquals("contrib-a-1", body.get("reference"));
+    assertEquals("succeeded", body.get("status"));
+    assertEquals("succeeded", payment(site, id).get("status"));
+  }
+
+  @Test
+  void aCrmDownForThreeAttemptsGetsExactlyOneDeliveryWithOneWebhookId() throws Exception {
+    Site site = site("cms-b", n -> n <= 3 ? 503 : 200);
+    Map<String, Object> payment = createPayment(site, "contrib-b-1");
+
+    stripeSends(completed(payment, Instant.now().getEpochSecond()));
+
+    List<Row> rows = allDelivered(site.clientId());
+    assertEquals(1, rows.size(), rows.toString());
+    assertEquals(4, rows.get(0).attempts(), rows.get(0).line());
+    List<FakeCrm.Received> received = crm.received(site.path());
+    assertEquals(
+        List.of(503, 503, 503, 200), received.stream().map(FakeCrm.Received::answered).toList());
+    assertTrue(received.stream().allMatch(FakeCrm.Received::verified), received.toString());
+    assertTrue(
+        received.stream().allMatch(r -> r.webhookId().equals(rows.get(0).id())),
+        "every attempt carries the same webhook-id: " + received);
+    assertEquals(1, crm.accepted(site.path()).size());
+  }
+
+  @Test
+  void callbacksQueuedWhileTheBrokerRestartsAreDeliveredAfterwards() throws Exception {
+    int crmPort = BrokerHome.freePort();
+    String path = "/crm/cms-c";
+    // Nothing listens on crmPort yet: the CRM is down.
+    Site site = site("cms-c", path, "http://127.0.0.1:" + crmPort + path, n -> 200);
+    Map<String, Object> first = createPayment(site, "contrib-c-1");
+    Map<String, Object> second = createPayment(site, "contrib-c-2");
+    stripeSends(completed(first, Instant.now().getEpochSecond()));
+    stripeSends(completed(second, Instant.now().getEpochSecond()));
+    List<Row> queued =
+        await(
+            "two callbacks tried and still pending",
+            () -> {
+              List<Row> rows = callbacks(site.clientId());
+              return rows.size() == 2
+                      && rows.stream()
+                          .allMatch(r -> r.attempts() >= 1 && r.status().equals("pending"))
+                  ? rows
+                  : null;
+            });
+    assertTrue(queued.get(0).line().contains("no answer: ConnectException"), queued.toString());
+
+    broker.close();
+    broker = BrokerProcess.start(work, Map.copyOf(env)).awaitReady(Duration.ofSeconds(180));
+    try (FakeCrm upAgain = FakeCrm.start(crmPort)) {
+      upAgain.receive(path, site.callbackSecret(), n -> 200);
+
+      List<Row> rows = allDelivered(site.clientId());
+
+      assertEquals(
+          queued.stream().map(Row::id).sorted().toList(),
+          rows.stream().map(Row::id).sorted().toList());
+      List<FakeCrm.Received> received = upAgain.received(path);
+      assertEquals(2, received.size(), received.toString());
+      assertTrue(received.stream().allMatch(FakeCrm.Received::verified));
+      assertEquals(
+          rows.stream().map(Row::id).sorted().toList(),
+          received.stream().map(FakeCrm.Received::webhookId).sorted().toList());
+    }
+  }
+
+  @Test
+  void duplicateAndOlderWebhooksLeaveTheRightStateAndOneCallback() throws Exception {
+    Site site = site("cms-d", n -> 200);
+    Map<String, Object> payment = createPayment(site, "contrib-d-1");
+    String id = (String) payment.get("id");
+    long now = Instant.now().getEpochSecond();
+    String completed = completed(payment, now);
+
+    stripeSends(completed);
+    stripeSends(completed);
+    stripeSends(
+        FakeStripe.sessionEvent(
+            eventId(), "checkout.session.expired", now - 600, payment, "unpaid"));
+    stripeSends(completed);
+
+    assertEquals("succeeded", payment(site, id).get("status"));
+    List<Row> rows = allDelivered(site.clientId());
+    assertEquals(1, rows.size(), "one state change, one callback: " + rows);
+    List<FakeCrm.Received> received = crm.received(site.path());
+    assertEquals(1, received.size(), received.toString());
+    assertEquals("succeeded", JSONObjectUtils.parse(received.get(0).body()).get("status"));
+    assertEquals("succeeded", payment(site, id).get("status"));
+  }
+
+  @Test
+  void aGoneReceiverMakesADeadCallbackThatAReplayResendsWithTheSameId() throws Exception {
+    Site site = site("cms-e", n -> 410);
+    Map<String, Object> payment = createPayment(site, "contrib-e-1");
+    stripeSends(completed(payment, Instant.now().getEpochSecond()));
+
+    Row dead =
+        await(
+            "the callback dead after a 410",
+            () -> {
+              String out =
+                  adminOk("callbacks", "list", "--client", site.clientId(), "--status", "dead");
+              return callbacks(site.clientId()).stream()
+                  .filter(r -> r.status().equals("dead") && out.contains(r.id()))
+                  .findFirst()
+                  .orElse(null);
+            });
+    assertTrue(dead.line().contains("410"), dead.line());
+    assertEquals(1, crm.received(site.path()).size());
+    assertEquals(1, securityEvents("callback.dead", site.clientId()));
+
+    crm.answer(site.path(), n -> 200);
+    String replayed = adminOk("callbacks", "replay", dead.id());
+    assertTrue(replayed.contains("replaying callback " + dead.id()), replayed);
+
+    List<Row> rows = allDelivered(site.clientId());
+    assertEquals(List.of(dead.id()), rows.stream().map(Row::id).toList());
+    List<FakeCrm.Received> received = crm.received(site.path());
+    assertEquals(List.of(410, 200), received.stream().map(FakeCrm.Received::answered).toList());
+    assertTrue(
+        received.stream().allMatch(r -> r.webhookId().equals(dead.id())), received.toString());
+    assertTrue(received.get(1).verified());
+    assertEquals(1, securityEvents("callback.replayed", site.clientId()));
+  }
+}

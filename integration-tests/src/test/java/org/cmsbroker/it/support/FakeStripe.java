@@ -1,0 +1,98 @@
+package org.cmsbroker.it.support;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+import java.util.Map;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * A fake Stripe API (WireMock on 127.0.0.1) that the broker's real Stripe SDK talks to, and Stripe
+ * webhook events made and signed in the test exactly as Stripe makes and signs them.
+ */
+public final class FakeStripe {
+  /** A test-mode secret key of the right shape; Stripe never sees it. */
+  public static final String SECRET_KEY = "sk_test_" + "51FakeKeyForTheBrokerTests0000";
+
+  private FakeStripe() {}
+
+  /**
+   * A started WireMock server that answers {@code POST /v1/checkout/sessions} with a new open
+   * Checkout Session of 12.50 EUR (random id); the caller stops it.
+   */
+  public static WireMockServer start() {
+    WireMockServer stripe = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+    stripe.start();
+    stripe.stubFor(
+        post(urlEqualTo("/v1/checkout/sessions"))
+            .willReturn(
+                aResponse()
+                    .withStatus(200)
+                    .withHeader("Content-Type", "application/json")
+                    .withHeader("Request-Id", "req_fake")
+                    .withTransformers("response-template")
+                    .withBody(
+                        """
+                        {
+                          "id": "cs_test_{{randomValue length=24 type='ALPHANUMERIC'}}",
+                          "object": "checkout.session",
+                          "amount_total": 1250,
+                          "client_secret": "cs_test_secret_{{randomValue length=16 type='ALPHANUMERIC'}}",
+                          "currency": "eur",
+                          "expires_at": 1893456000,
+                          "livemode": false,
+                          "metadata": {},
+                          "mode": "payment",
+                          "payment_status": "unpaid",
+                          "status": "open",
+                          "url": "https://checkout.stripe.com/c/pay/cs_test_a1{{randomValue length=40 type='ALPHANUMERIC'}}"
+                        }
+                        """)));
+    return stripe;
+  }
+
+  /** Stripe's signature: HMAC-SHA256 keyed with the whole secret over {@code t + "." + body}. */
+  public static String sign(String secret, long t, byte[] body) throws Exception {
+    Mac mac = Mac.getInstance("HmacSHA256");
+    mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+    mac.update((t + ".").getBytes(StandardCharsets.UTF_8));
+    return "t=" + t + ",v1=" + HexFormat.of().formatHex(mac.doFinal(body));
+  }
+
+  /** A Checkout Session event as Stripe sends it (trimmed), naming the payment in its metadata. */
+  public static String sessionEvent(
+      String eventId, String type, long created, Map<String, Object> payment, String status) {
+    return """
+        {
+          "id": "%s",
+          "object": "event",
+          "api_version": "2024-06-20",
+          "created": %d,
+          "data": {
+            "object": {
+              "id": "cs_test_webhook_%s",
+              "object": "checkout.session",
+              "amount_total": 1250,
+              "client_reference_id": "%s",
+              "currency": "eur",
+              "customer_details": {"email": "donor@example.org"},
+              "metadata": {"broker_payment_id": "%s"},
+              "mode": "payment",
+              "payment_status": "%s",
+              "status": "complete"
+            }
+          },
+          "livemode": false,
+          "pending_webhooks": 1,
+          "type": "%s"
+        }
+        """
+        .formatted(eventId, created, eventId, payment.get("id"), payment.get("id"), status, type);
+  }
+}
