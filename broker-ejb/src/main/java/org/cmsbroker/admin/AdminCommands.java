@@ -9,6 +9,7 @@ import org.cmsbroker.account.AccountException;
 import org.cmsbroker.account.AccountService;
 import org.cmsbroker.account.AccountView;
 import org.cmsbroker.account.NewAccount;
+import org.cmsbroker.csp.CspAggregate;
 
 /**
  * Maps an {@link AdminRequest} to calls on {@link AccountAdministration} (or, for {@code client.*},
@@ -19,7 +20,8 @@ import org.cmsbroker.account.NewAccount;
  *
  * <p>Commands: {@code user.add}, {@code user.list}, {@code user.disable}, {@code user.enable},
  * {@code user.unlock}, {@code user.set_password}; {@code client.add}, {@code client.list}, {@code
- * client.update}, {@code client.rotate_secret}, {@code client.remove}.
+ * client.update}, {@code client.rotate_secret}, {@code client.remove}; {@code keys.list}, {@code
+ * keys.rotate}; {@code csp.list}.
  */
 public final class AdminCommands {
   static final String USERNAME = "username";
@@ -39,6 +41,10 @@ public final class AdminCommands {
   private final AccountAdministration accounts;
   private final ClientCommands clients;
   private final KeyAdministration keys;
+  private final CspReportAdministration cspReports;
+
+  /** The most CSP aggregates {@code csp.list} shows. */
+  static final int CSP_LIST_LIMIT = 50;
 
   public AdminCommands(AccountAdministration accounts, ClientAdministration clients) {
     this(accounts, clients, null);
@@ -46,9 +52,23 @@ public final class AdminCommands {
 
   public AdminCommands(
       AccountAdministration accounts, ClientAdministration clients, KeyAdministration keys) {
+    this(accounts, new ClientCommands(Objects.requireNonNull(clients, "clients")), keys, null);
+  }
+
+  private AdminCommands(
+      AccountAdministration accounts,
+      ClientCommands clients,
+      KeyAdministration keys,
+      CspReportAdministration cspReports) {
     this.accounts = Objects.requireNonNull(accounts, "accounts");
-    this.clients = new ClientCommands(Objects.requireNonNull(clients, "clients"));
+    this.clients = clients;
     this.keys = keys;
+    this.cspReports = cspReports;
+  }
+
+  /** These commands, plus {@code csp.list} answered from {@code reports}. */
+  public AdminCommands withCspReports(CspReportAdministration reports) {
+    return new AdminCommands(accounts, clients, keys, Objects.requireNonNull(reports, "reports"));
   }
 
   /** Runs one request. */
@@ -69,6 +89,7 @@ public final class AdminCommands {
             clients.execute(request);
         case "keys.list" -> keysList();
         case "keys.rotate" -> keysRotate(request);
+        case "csp.list" -> cspList(request);
         default ->
             throw new AdminProtocolException(
                 AdminProtocolException.UNKNOWN_COMMAND,
@@ -206,6 +227,43 @@ public final class AdminCommands {
     }
     out.add("Earlier keys stay in the JWKS until the tokens they signed have expired.");
     return AdminResponse.ok(out);
+  }
+
+  static final List<String> CSP_COLUMNS =
+      List.of(
+          "LAST SEEN",
+          "COUNT",
+          "PAGE",
+          "DIRECTIVE",
+          "BLOCKED",
+          "DISPOSITION",
+          "FIRST SEEN",
+          "USER AGENT");
+
+  private AdminResponse cspList(AdminRequest request) throws AdminProtocolException {
+    request.allowOnly(Set.of());
+    if (cspReports == null) {
+      throw new AdminProtocolException(
+          AdminProtocolException.UNKNOWN_COMMAND, "CSP reports are not kept here");
+    }
+    List<CspAggregate> recent = cspReports.recent(CSP_LIST_LIMIT);
+    if (recent.isEmpty()) {
+      return AdminResponse.ok("no CSP violation reports");
+    }
+    List<List<String>> rows = new ArrayList<>();
+    for (CspAggregate a : recent) {
+      rows.add(
+          List.of(
+              AdminTable.time(a.lastSeen()),
+              Long.toString(a.count()),
+              AdminTable.cell(a.pagePath()),
+              AdminTable.cell(a.effectiveDirective()),
+              AdminTable.cell(a.blockedOrigin()),
+              AdminTable.cell(a.disposition()),
+              AdminTable.time(a.firstSeen()),
+              AdminTable.cell(a.sampleUserAgent())));
+    }
+    return AdminResponse.ok(AdminTable.render(CSP_COLUMNS, rows));
   }
 
   private void requireKeys() throws AdminProtocolException {

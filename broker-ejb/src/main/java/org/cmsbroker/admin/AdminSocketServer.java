@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.logging.Logger;
 import org.cmsbroker.config.BrokerConfig;
+import org.cmsbroker.csp.CspReports;
 
 /**
  * Opens the admin socket at {@code <data dir>/run/admin.sock} at start-up and serves it on one
@@ -34,6 +35,7 @@ public class AdminSocketServer {
   @Inject AccountAdministration accounts;
   @Inject ClientAdministration clients;
   @Inject KeyAdministration keys;
+  @Inject CspReports cspReports;
   @Resource ManagedThreadFactory threads;
 
   private AdminSocketListener listener;
@@ -43,7 +45,10 @@ public class AdminSocketServer {
     Path socket = config.dataDir().resolve(RUN_DIR).resolve(SOCKET_FILE);
     try {
       listener =
-          AdminSocketListener.open(socket, new AdminCommands(accounts, clients, keys)::execute);
+          AdminSocketListener.open(
+              socket,
+              new AdminCommands(accounts, clients, keys).withCspReports(cspReports::recent)
+                  ::execute);
       threads.newThread(listener::serve).start();
       LOG.info(() -> "Admin socket listening at " + socket);
     } catch (IOException | RuntimeException e) {

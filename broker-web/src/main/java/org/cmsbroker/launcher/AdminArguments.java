@@ -81,6 +81,9 @@ record AdminArguments(
     if (first.equals("keys")) {
       return keys(args.subList(1, args.size()));
     }
+    if (first.equals("csp")) {
+      return csp(args.subList(1, args.size()));
+    }
     if (!first.equals("user")) {
       throw new UsageException("unknown admin command \"" + SettingsLoader.printable(first) + "\"");
     }
@@ -165,6 +168,19 @@ record AdminArguments(
           throw new UsageException(
               "unknown subcommand \"keys " + SettingsLoader.printable(sub) + "\"");
     };
+  }
+
+  /** {@code csp list}: the CSP violation aggregates seen most recently. */
+  private static AdminArguments csp(List<String> args) throws UsageException {
+    if (args.isEmpty()) {
+      throw new UsageException("admin csp needs a subcommand");
+    }
+    String sub = args.get(0);
+    if (!sub.equals("list")) {
+      throw new UsageException("unknown subcommand \"csp " + SettingsLoader.printable(sub) + "\"");
+    }
+    options("csp", sub, args.subList(1, args.size()), Set.of());
+    return new AdminArguments(false, "csp.list", List.of(), false);
   }
 
   private static AdminArguments byClientId(String command, String sub, List<String> options)
@@ -296,6 +312,8 @@ record AdminArguments(
           keys rotate [--alg ES256|RS256]  a new signing key now (both algorithms when no
                                            --alg); old keys stay published until their tokens
                                            have expired
+          csp list                         CSP violation reports of the broker's pages, counted
+                                           by page, directive and blocked origin (latest 50)
           help                             this text
 
         The password is the first line of standard input; on a terminal it is asked for twice,
