@@ -9,6 +9,7 @@ import org.cmsbroker.account.AccountException;
 import org.cmsbroker.account.AccountService;
 import org.cmsbroker.account.AccountView;
 import org.cmsbroker.account.NewAccount;
+import org.cmsbroker.csp.CspAggregate;
 
 /**
  * Maps an {@link AdminRequest} to calls on {@link AccountAdministration} (or, for {@code client.*},
@@ -21,7 +22,8 @@ import org.cmsbroker.account.NewAccount;
  * {@code user.unlock}, {@code user.set_password}; {@code client.add}, {@code client.list}, {@code
  * client.update}, {@code client.rotate_secret}, {@code client.rotate_callback_secret}, {@code
  * client.set_civicrm_credentials}, {@code client.remove}; {@code keys.list}, {@code keys.rotate};
- * {@code callbacks.list}, {@code callbacks.replay} (through {@link CallbackCommands}).
+ * {@code callbacks.list}, {@code callbacks.replay} (through {@link CallbackCommands}); {@code
+ * csp.list}.
  */
 public final class AdminCommands {
   static final String USERNAME = "username";
@@ -42,6 +44,10 @@ public final class AdminCommands {
   private final ClientCommands clients;
   private final KeyAdministration keys;
   private final CallbackCommands callbacks;
+  private final CspReportAdministration cspReports;
+
+  /** The most CSP aggregates {@code csp.list} shows. */
+  static final int CSP_LIST_LIMIT = 50;
 
   public AdminCommands(AccountAdministration accounts, ClientAdministration clients) {
     this(accounts, clients, null);
@@ -57,10 +63,31 @@ public final class AdminCommands {
       ClientAdministration clients,
       KeyAdministration keys,
       CallbackAdministration callbacks) {
+    this(
+        accounts,
+        new ClientCommands(Objects.requireNonNull(clients, "clients")),
+        keys,
+        callbacks == null ? null : new CallbackCommands(callbacks),
+        null);
+  }
+
+  private AdminCommands(
+      AccountAdministration accounts,
+      ClientCommands clients,
+      KeyAdministration keys,
+      CallbackCommands callbacks,
+      CspReportAdministration cspReports) {
     this.accounts = Objects.requireNonNull(accounts, "accounts");
-    this.clients = new ClientCommands(Objects.requireNonNull(clients, "clients"));
+    this.clients = clients;
     this.keys = keys;
-    this.callbacks = callbacks == null ? null : new CallbackCommands(callbacks);
+    this.callbacks = callbacks;
+    this.cspReports = cspReports;
+  }
+
+  /** These commands, plus {@code csp.list} answered from {@code reports}. */
+  public AdminCommands withCspReports(CspReportAdministration reports) {
+    return new AdminCommands(
+        accounts, clients, keys, callbacks, Objects.requireNonNull(reports, "reports"));
   }
 
   private CallbackCommands callbacks() throws AdminProtocolException {
@@ -92,6 +119,7 @@ public final class AdminCommands {
         case "callbacks.list", "callbacks.replay" -> callbacks().execute(request);
         case "keys.list" -> keysList();
         case "keys.rotate" -> keysRotate(request);
+        case "csp.list" -> cspList(request);
         default ->
             throw new AdminProtocolException(
                 AdminProtocolException.UNKNOWN_COMMAND,
@@ -229,6 +257,43 @@ public final class AdminCommands {
     }
     out.add("Earlier keys stay in the JWKS until the tokens they signed have expired.");
     return AdminResponse.ok(out);
+  }
+
+  static final List<String> CSP_COLUMNS =
+      List.of(
+          "LAST SEEN",
+          "COUNT",
+          "PAGE",
+          "DIRECTIVE",
+          "BLOCKED",
+          "DISPOSITION",
+          "FIRST SEEN",
+          "USER AGENT");
+
+  private AdminResponse cspList(AdminRequest request) throws AdminProtocolException {
+    request.allowOnly(Set.of());
+    if (cspReports == null) {
+      throw new AdminProtocolException(
+          AdminProtocolException.UNKNOWN_COMMAND, "CSP reports are not kept here");
+    }
+    List<CspAggregate> recent = cspReports.recent(CSP_LIST_LIMIT);
+    if (recent.isEmpty()) {
+      return AdminResponse.ok("no CSP violation reports");
+    }
+    List<List<String>> rows = new ArrayList<>();
+    for (CspAggregate a : recent) {
+      rows.add(
+          List.of(
+              AdminTable.time(a.lastSeen()),
+              Long.toString(a.count()),
+              AdminTable.cell(a.pagePath()),
+              AdminTable.cell(a.effectiveDirective()),
+              AdminTable.cell(a.blockedOrigin()),
+              AdminTable.cell(a.disposition()),
+              AdminTable.time(a.firstSeen()),
+              AdminTable.cell(a.sampleUserAgent())));
+    }
+    return AdminResponse.ok(AdminTable.render(CSP_COLUMNS, rows));
   }
 
   private void requireKeys() throws AdminProtocolException {

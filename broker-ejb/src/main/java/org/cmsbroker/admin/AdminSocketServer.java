@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.logging.Logger;
 import org.cmsbroker.config.BrokerConfig;
+import org.cmsbroker.csp.CspReports;
 
 /**
  * Opens the admin socket at {@code <data dir>/run/admin.sock} at start-up and serves it on one
@@ -35,6 +36,7 @@ public class AdminSocketServer {
   @Inject ClientAdministration clients;
   @Inject KeyAdministration keys;
   @Inject CallbackAdministration callbacks;
+  @Inject CspReports cspReports;
   @Resource ManagedThreadFactory threads;
 
   private AdminSocketListener listener;
@@ -45,7 +47,10 @@ public class AdminSocketServer {
     try {
       listener =
           AdminSocketListener.open(
-              socket, new AdminCommands(accounts, clients, keys, callbacks)::execute);
+              socket,
+              new AdminCommands(accounts, clients, keys, callbacks)
+                      .withCspReports(cspReports::recent)
+                  ::execute);
       threads.newThread(listener::serve).start();
       LOG.info(() -> "Admin socket listening at " + socket);
     } catch (IOException | RuntimeException e) {

@@ -30,6 +30,13 @@ public class BrokerConfig {
 
   public static final long MAX_TOKEN_LIFETIME_SECONDS = 3600;
 
+  /**
+   * A Stripe publishable key: it is put into pages, so beyond the prefix only the characters
+   * Stripe's keys use are accepted.
+   */
+  public static final java.util.regex.Pattern STRIPE_PUBLISHABLE_KEY =
+      java.util.regex.Pattern.compile("pk_(live|test)_[A-Za-z0-9]{1,250}");
+
   @Inject Config config;
 
   private Path dataDir;
@@ -51,6 +58,7 @@ public class BrokerConfig {
   private Optional<String> stripeSecretKey = Optional.empty();
   private List<String> stripeWebhookSecrets = List.of();
   private Optional<URI> stripeApiBase = Optional.empty();
+  private Optional<String> stripePublishableKey = Optional.empty();
   private List<String> paymentCurrencies = csv(SettingNames.DEFAULT_PAYMENT_CURRENCIES);
   private long paymentAmountMin = SettingNames.DEFAULT_PAYMENT_AMOUNT_MIN;
   private long paymentAmountMax = SettingNames.DEFAULT_PAYMENT_AMOUNT_MAX;
@@ -148,6 +156,8 @@ public class BrokerConfig {
     stripeWebhookSecrets =
         string(SettingNames.STRIPE_WEBHOOK_SECRET).map(BrokerConfig::csv).orElse(List.of());
     stripeApiBase = string(SettingNames.STRIPE_API_BASE).map(BrokerConfig::stripeApiBase);
+    stripePublishableKey =
+        string(SettingNames.STRIPE_PUBLISHABLE_KEY).map(BrokerConfig::stripePublishableKey);
     paymentCurrencies =
         csv(string(SettingNames.PAYMENT_CURRENCIES).orElse(SettingNames.DEFAULT_PAYMENT_CURRENCIES))
             .stream()
@@ -236,6 +246,15 @@ public class BrokerConfig {
       throw new IllegalStateException(SettingNames.STRIPE_API_BASE + " must be an http(s) URL");
     }
     return uri;
+  }
+
+  private static String stripePublishableKey(String value) {
+    if (!STRIPE_PUBLISHABLE_KEY.matcher(value).matches()) {
+      throw new IllegalStateException(
+          SettingNames.STRIPE_PUBLISHABLE_KEY
+              + " must be a Stripe publishable key (pk_live_... or pk_test_...)");
+    }
+    return value;
   }
 
   private Optional<String> string(String name) {
@@ -371,6 +390,14 @@ public class BrokerConfig {
   /** Where the Stripe SDK sends API calls instead of {@code https://api.stripe.com}; tests only. */
   public Optional<URI> stripeApiBase() {
     return stripeApiBase;
+  }
+
+  /**
+   * Stripe's publishable key ({@code pk_live_...} or {@code pk_test_...}), which the embedded
+   * payment page gives Stripe.js; empty when embedded payments are not configured.
+   */
+  public Optional<String> stripePublishableKey() {
+    return stripePublishableKey;
   }
 
   /** Accepted payment currencies, lower-case ISO 4217 codes, in configured order, not empty. */

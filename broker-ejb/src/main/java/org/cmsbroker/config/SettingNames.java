@@ -37,6 +37,7 @@ public final class SettingNames {
   public static final String STRIPE_SECRET_KEY = "broker.stripe.secret.key";
   public static final String STRIPE_WEBHOOK_SECRET = "broker.stripe.webhook.secret";
   public static final String STRIPE_API_BASE = "broker.stripe.api.base";
+  public static final String STRIPE_PUBLISHABLE_KEY = "broker.stripe.publishable.key";
   public static final String PAYMENT_CURRENCIES = "broker.payment.currencies";
   public static final String PAYMENT_AMOUNT_MIN = "broker.payment.amount.min";
   public static final String PAYMENT_AMOUNT_MAX = "broker.payment.amount.max";

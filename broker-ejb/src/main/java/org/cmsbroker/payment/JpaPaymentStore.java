@@ -57,14 +57,28 @@ public class JpaPaymentStore {
         .getResultList();
   }
 
-  /** Records the Checkout Session Stripe created for the payment; returns the updated payment. */
+  /**
+   * Records the Checkout Session Stripe created for the payment; returns the updated payment.
+   *
+   * @param clientSecretCiphertext the encrypted client secret of an embedded session, or null
+   */
   public Payment attachCheckoutSession(
-      String id, String sessionId, String url, OffsetDateTime expiresAt, OffsetDateTime now) {
+      String id,
+      String sessionId,
+      String url,
+      String clientSecretCiphertext,
+      OffsetDateTime expiresAt,
+      OffsetDateTime now) {
     Payment payment = em.find(Payment.class, id);
     if (payment == null) {
       throw new IllegalStateException("payment " + id + " vanished");
     }
-    payment.attachCheckoutSession(sessionId, url, expiresAt, now);
+    payment.attachCheckoutSession(sessionId, url, clientSecretCiphertext, expiresAt, now);
     return payment;
+  }
+
+  /** The payment {@code id} of any client, for the embedded payment page; empty if none. */
+  public Optional<Payment> findForPaymentPage(String id) {
+    return Optional.ofNullable(em.find(Payment.class, id));
   }
 }

@@ -9,8 +9,9 @@ import java.time.ZoneOffset;
 
 /**
  * A payment at rest (table {@code payment}). The donor's email address is AES-256-GCM ciphertext
- * ({@link PaymentService#DONOR_EMAIL_FIELD}). Mutable JPA state; the rest of the broker sees {@link
- * PaymentView}.
+ * ({@link PaymentService#DONOR_EMAIL_FIELD}), and so is the embedded Checkout Session's client
+ * secret ({@link PaymentService#CLIENT_SECRET_FIELD}). Mutable JPA state; the rest of the broker
+ * sees {@link PaymentView}.
  */
 @Entity
 @Table(name = "payment")
@@ -70,6 +71,9 @@ public class Payment {
   @Column(name = "expires_at")
   private OffsetDateTime expiresAt;
 
+  @Column(name = "checkout_client_secret_ciphertext", length = 1024)
+  private String checkoutClientSecretCiphertext;
+
   @Column(name = "idempotency_key", nullable = false, length = 255)
   private String idempotencyKey;
 
@@ -112,9 +116,14 @@ public class Payment {
   }
 
   void attachCheckoutSession(
-      String sessionId, String url, OffsetDateTime expiresAt, OffsetDateTime now) {
+      String sessionId,
+      String url,
+      String clientSecretCiphertext,
+      OffsetDateTime expiresAt,
+      OffsetDateTime now) {
     this.stripeCheckoutSessionId = sessionId;
     this.checkoutUrl = url;
+    this.checkoutClientSecretCiphertext = clientSecretCiphertext;
     this.expiresAt = expiresAt;
     this.updatedAt = now;
   }
@@ -216,6 +225,10 @@ public class Payment {
 
   OffsetDateTime expiresAt() {
     return expiresAt;
+  }
+
+  String checkoutClientSecretCiphertext() {
+    return checkoutClientSecretCiphertext;
   }
 
   String requestSha256() {

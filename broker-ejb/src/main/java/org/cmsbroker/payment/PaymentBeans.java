@@ -65,12 +65,22 @@ public class PaymentBeans {
   void announce(@Observes Startup startup) {
     if (!configured()) {
       LOG.warning(PaymentsNotConfiguredException.MESSAGE);
+    } else if (!embeddedConfigured()) {
+      LOG.info(EmbeddedPaymentsNotConfiguredException.MESSAGE);
     }
   }
 
   /** Whether a Stripe secret key is configured, so payments can be made. */
   public boolean configured() {
     return stripe.isPresent();
+  }
+
+  /**
+   * Whether embedded payments can be made: payments are configured and Stripe's publishable key,
+   * which the payment page gives Stripe.js, is set.
+   */
+  public boolean embeddedConfigured() {
+    return configured() && config.stripePublishableKey().isPresent();
   }
 
   @Produces

@@ -43,6 +43,9 @@ public class PaymentService {
   /** The associated data of the donor email ciphertext. */
   static final String DONOR_EMAIL_FIELD = "payment.donor_email";
 
+  /** The associated data of the embedded Checkout Session's client secret ciphertext. */
+  static final String CLIENT_SECRET_FIELD = "payment.checkout_client_secret";
+
   static final int MAX_IDEMPOTENCY_KEY = 255;
   private static final int ID_BYTES = 18;
 
@@ -69,7 +72,9 @@ public class PaymentService {
    * @throws PaymentRejectedException if the key or the request breaks a rule; nothing is stored
    * @throws IdempotencyConflictException if the key was used with another request
    * @throws PaymentGatewayException if Stripe did not create the session
-   * @throws PaymentsNotConfiguredException if no Stripe secret key is configured
+   * @throws PaymentsNotConfiguredException if no Stripe secret key is configured, or (an {@link
+   *     EmbeddedPaymentsNotConfiguredException}) the request is for an embedded payment and no
+   *     publishable key is configured; nothing is stored
    */
   public PaymentView create(
       String clientId, PaymentRequest request, String idempotencyKey, Set<String> webOrigins)
@@ -79,6 +84,9 @@ public class PaymentService {
     }
     checkIdempotencyKey(idempotencyKey);
     NewPayment valid = rules.validate(request, webOrigins);
+    if (valid.mode() == PaymentMode.EMBEDDED && !beans.embeddedConfigured()) {
+      throw new EmbeddedPaymentsNotConfiguredException();
+    }
     String hash = requestHash(request);
     Payment payment = existing(clientId, idempotencyKey, hash).orElse(null);
     if (payment == null) {
@@ -109,6 +117,7 @@ public class PaymentService {
               view.id(),
               session.id(),
               session.url(),
+              cipher.encrypt(CLIENT_SECRET_FIELD, session.clientSecret()),
               session.expiresAt() == null ? null : session.expiresAt().atOffset(ZoneOffset.UTC),
               now());
       LOG.log(
@@ -185,6 +194,27 @@ public class PaymentService {
     }
     LOG.log(Level.INFO, "Payment {0} for client {1}: cancelled", new Object[] {id, clientId});
     return view(after);
+  }
+
+  /**
+   * What the embedded payment page {@code /pay/{id}} needs about payment {@code id}, whichever
+   * client it belongs to (the id itself is the unguessable capability); empty if there is none.
+   */
+  public Optional<PaymentPage> paymentPage(String id) {
+    if (id == null || id.isEmpty() || id.length() > 40) {
+      return Optional.empty();
+    }
+    return store
+        .findForPaymentPage(id)
+        .map(
+            p ->
+                new PaymentPage(
+                    p.id(),
+                    p.clientId(),
+                    mode(p.mode()),
+                    status(p.status()),
+                    instant(p.expiresAt()),
+                    cipher.decrypt(CLIENT_SECRET_FIELD, p.checkoutClientSecretCiphertext())));
   }
 
   /** The client's payments with {@code reference}, newest first, at most 100. */

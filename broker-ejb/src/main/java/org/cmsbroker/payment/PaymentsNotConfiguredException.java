@@ -1,8 +1,13 @@
 package org.cmsbroker.payment;
 
+import jakarta.ejb.ApplicationException;
 import org.cmsbroker.config.SettingNames;
 
-/** Payments were used although no Stripe secret key is configured: a deployment mistake. */
+/**
+ * Payments were used although no Stripe secret key is configured: a deployment mistake. The message
+ * says what to configure and is safe to show to a client. Passes through EJB calls as it is.
+ */
+@ApplicationException
 public class PaymentsNotConfiguredException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
@@ -15,6 +20,10 @@ public class PaymentsNotConfiguredException extends RuntimeException {
           + ") and restart the broker.";
 
   public PaymentsNotConfiguredException() {
-    super(MESSAGE, null, false, false);
+    this(MESSAGE);
+  }
+
+  protected PaymentsNotConfiguredException(String message) {
+    super(message, null, false, false);
   }
 }

@@ -36,8 +36,16 @@ public class StripeCheckout {
 
   @Inject Instance<StripeClient> stripe;
 
-  /** A created Checkout Session: its id, hosted URL (redirect mode) and expiry. */
-  public record CheckoutSession(String id, String url, Instant expiresAt) {}
+  /**
+   * A created Checkout Session: its id, hosted URL (redirect mode), expiry and client secret
+   * (embedded mode: what Stripe.js needs to mount it; never logged, so not in {@link #toString}).
+   */
+  public record CheckoutSession(String id, String url, Instant expiresAt, String clientSecret) {
+    @Override
+    public String toString() {
+      return "CheckoutSession[id=" + id + ", url=" + url + ", expiresAt=" + expiresAt + "]";
+    }
+  }
 
   /**
    * Creates the session for {@code payment}.
@@ -88,7 +96,8 @@ public class StripeCheckout {
       return new CheckoutSession(
           session.getId(),
           session.getUrl(),
-          session.getExpiresAt() == null ? null : Instant.ofEpochSecond(session.getExpiresAt()));
+          session.getExpiresAt() == null ? null : Instant.ofEpochSecond(session.getExpiresAt()),
+          payment.mode() == PaymentMode.EMBEDDED ? session.getClientSecret() : null);
     } catch (StripeException e) {
       // Stripe's code and request id help the operator; the message may echo submitted values.
       LOG.log(

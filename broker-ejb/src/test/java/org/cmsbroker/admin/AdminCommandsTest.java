@@ -349,4 +349,49 @@ class AdminCommandsTest {
     }
     return true;
   }
+
+  @Test
+  void cspListShowsTheAggregatesNewestFirstWithoutControlCharacters() {
+    AdminCommands withReports =
+        commands.withCspReports(
+            limit -> {
+              assertEquals(AdminCommands.CSP_LIST_LIMIT, limit);
+              return List.of(
+                  new org.cmsbroker.csp.CspAggregate(
+                      "/pay/{id}",
+                      "frame-ancestors",
+                      "https://broker.example.org",
+                      "enforce",
+                      3,
+                      Instant.parse("2026-01-01T10:00:00.123Z"),
+                      Instant.parse("2026-01-02T11:00:00Z"),
+                      "Evil\u001b[2JAgent"));
+            });
+
+    AdminResponse response = withReports.execute(request("csp.list"));
+
+    assertTrue(response.isOk(), response.toString());
+    assertEquals(2, response.lines().size());
+    assertTrue(response.lines().get(0).startsWith("LAST SEEN"), response.lines().get(0));
+    String row = response.lines().get(1);
+    assertTrue(
+        row.startsWith(
+            "2026-01-02T11:00:00Z  3      /pay/{id}  frame-ancestors  https://broker.example.org"),
+        row);
+    assertTrue(row.endsWith("2026-01-01T10:00:00Z  Evil?[2JAgent"), row);
+  }
+
+  @Test
+  void cspListWithoutReportsSaysSo() {
+    assertEquals(
+        List.of("no CSP violation reports"),
+        commands.withCspReports(limit -> List.of()).execute(request("csp.list")).lines());
+  }
+
+  @Test
+  void cspListTakesNoParameters() {
+    AdminResponse response =
+        commands.withCspReports(limit -> List.of()).execute(request("csp.list", "limit", "5"));
+    assertEquals(AdminProtocolException.BAD_REQUEST, response.errorCode());
+  }
 }

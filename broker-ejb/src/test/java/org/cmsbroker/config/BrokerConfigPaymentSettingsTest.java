@@ -28,6 +28,7 @@ class BrokerConfigPaymentSettingsTest {
     assertEquals(Optional.empty(), config.stripeSecretKey());
     assertEquals(List.of(), config.stripeWebhookSecrets());
     assertEquals(Optional.empty(), config.stripeApiBase());
+    assertEquals(Optional.empty(), config.stripePublishableKey());
     assertEquals(List.of("eur", "usd", "gbp", "chf"), config.paymentCurrencies());
   }
 
@@ -45,6 +46,21 @@ class BrokerConfigPaymentSettingsTest {
     assertEquals(List.of("whsec_old", "whsec_new"), config.stripeWebhookSecrets());
     assertEquals(Optional.of(URI.create("http://127.0.0.1:9999")), config.stripeApiBase());
     assertEquals(List.of("eur", "jpy"), config.paymentCurrencies());
+  }
+
+  @Test
+  void stripePublishableKeyIsReadAndItsShapeChecked() {
+    assertEquals(
+        Optional.of("pk_test_51Abc"),
+        read(Map.of(SettingNames.STRIPE_PUBLISHABLE_KEY, " pk_test_51Abc "))
+            .stripePublishableKey());
+    assertEquals(
+        "broker.stripe.publishable.key must be a Stripe publishable key (pk_live_... or"
+            + " pk_test_...)",
+        assertThrows(
+                IllegalStateException.class,
+                () -> read(Map.of(SettingNames.STRIPE_PUBLISHABLE_KEY, "pk_test_<script>")))
+            .getMessage());
   }
 
   @Test

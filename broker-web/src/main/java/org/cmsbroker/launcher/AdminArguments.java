@@ -103,6 +103,9 @@ record AdminArguments(
     if (first.equals("callbacks")) {
       return callbacks(args.subList(1, args.size()));
     }
+    if (first.equals("csp")) {
+      return csp(args.subList(1, args.size()));
+    }
     if (!first.equals("user")) {
       throw new UsageException("unknown admin command \"" + SettingsLoader.printable(first) + "\"");
     }
@@ -276,6 +279,19 @@ record AdminArguments(
     return fields;
   }
 
+  /** {@code csp list}: the CSP violation aggregates seen most recently. */
+  private static AdminArguments csp(List<String> args) throws UsageException {
+    if (args.isEmpty()) {
+      throw new UsageException("admin csp needs a subcommand");
+    }
+    String sub = args.get(0);
+    if (!sub.equals("list")) {
+      throw new UsageException("unknown subcommand \"csp " + SettingsLoader.printable(sub) + "\"");
+    }
+    options("csp", sub, args.subList(1, args.size()), Set.of());
+    return new AdminArguments(false, "csp.list", List.of(), false);
+  }
+
   private static AdminArguments byClientId(String command, String sub, List<String> options)
       throws UsageException {
     List<Map.Entry<String, String>> given = options("client", sub, options, Set.of(CLIENT_ID));
@@ -422,6 +438,8 @@ record AdminArguments(
                                            same webhook-id
           callbacks replay --client ID --status dead
                                            send every dead callback of a client again
+          csp list                         CSP violation reports of the broker's pages, counted
+                                           by page, directive and blocked origin (latest 50)
           help                             this text
 
         The password is the first line of standard input; on a terminal it is asked for twice,

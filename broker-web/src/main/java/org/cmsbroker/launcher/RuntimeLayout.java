@@ -123,6 +123,9 @@ public final class RuntimeLayout {
       set(commands, P + listener + ".http.server-header=false");
       set(commands, P + listener + ".http.xpowered-by=false");
       set(commands, P + listener + ".http.trace-enabled=false");
+      // Grizzly's own "X-Frame-Options: SAMEORIGIN" off: the application sets DENY on every
+      // answer except the embedded payment page, whose frame-ancestors names its client's sites.
+      set(commands, P + listener + ".http.xframe-options=false");
       // Backstop only: the application's own filter enforces the real body limit.
       set(
           commands,

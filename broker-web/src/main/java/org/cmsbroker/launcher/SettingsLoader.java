@@ -50,6 +50,7 @@ public final class SettingsLoader {
   static final String STRIPE_SECRET_KEY = "broker.stripe.secret.key";
   static final String STRIPE_WEBHOOK_SECRET = "broker.stripe.webhook.secret";
   static final String STRIPE_API_BASE = "broker.stripe.api.base";
+  static final String STRIPE_PUBLISHABLE_KEY = "broker.stripe.publishable.key";
   static final String PAYMENT_CURRENCIES = "broker.payment.currencies";
   static final String PAYMENT_AMOUNT_MIN = "broker.payment.amount.min";
   static final String PAYMENT_AMOUNT_MAX = "broker.payment.amount.max";
@@ -207,6 +208,14 @@ public final class SettingsLoader {
         && !(secretKey.get().startsWith("sk_") || secretKey.get().startsWith("rk_"))) {
       throw new ConfigException(
           env(STRIPE_SECRET_KEY), "must be a Stripe secret or restricted key (sk_... or rk_...)");
+    }
+    Optional<String> publishableKey = raw(STRIPE_PUBLISHABLE_KEY);
+    // The same shape as BrokerConfig checks: the key is written into the payment page.
+    if (publishableKey.isPresent()
+        && !publishableKey.get().matches("pk_(live|test)_[A-Za-z0-9]{1,250}")) {
+      throw new ConfigException(
+          env(STRIPE_PUBLISHABLE_KEY),
+          "must be a Stripe publishable key (pk_live_... or pk_test_...)");
     }
     Optional<String> webhookSecrets = raw(STRIPE_WEBHOOK_SECRET);
     if (webhookSecrets.isPresent()) {

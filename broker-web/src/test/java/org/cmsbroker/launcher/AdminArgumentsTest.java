@@ -422,4 +422,24 @@ class AdminArgumentsTest {
     assertEquals("admin callbacks needs a subcommand", refusal("callbacks"));
     assertEquals("unknown subcommand \"callbacks purge\"", refusal("callbacks", "purge"));
   }
+
+  @Test
+  void cspListTakesNoOptions() throws Exception {
+    AdminArguments list = parse("csp", "list");
+    assertEquals("csp.list", list.command());
+    assertTrue(list.fields().isEmpty());
+    assertEquals(
+        "unknown option \"--limit\" for csp list",
+        assertThrows(
+                AdminArguments.UsageException.class, () -> parse("csp", "list", "--limit", "5"))
+            .getMessage());
+    assertEquals(
+        "unknown subcommand \"csp clear\"",
+        assertThrows(AdminArguments.UsageException.class, () -> parse("csp", "clear"))
+            .getMessage());
+    assertEquals(
+        "admin csp needs a subcommand",
+        assertThrows(AdminArguments.UsageException.class, () -> parse("csp")).getMessage());
+    assertTrue(AdminArguments.usage().contains("csp list"));
+  }
 }

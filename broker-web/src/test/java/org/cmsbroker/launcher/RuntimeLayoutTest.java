@@ -143,6 +143,7 @@ class RuntimeLayoutTest {
       assertTrue(set.contains(P + listener + ".http.server-header=false"), listener);
       assertTrue(set.contains(P + listener + ".http.xpowered-by=false"), listener);
       assertTrue(set.contains(P + listener + ".http.trace-enabled=false"), listener);
+      assertTrue(set.contains(P + listener + ".http.xframe-options=false"), listener);
     }
   }
 

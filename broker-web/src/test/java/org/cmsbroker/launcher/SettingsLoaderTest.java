@@ -472,6 +472,18 @@ class SettingsLoaderTest {
   }
 
   @Test
+  void stripePublishableKeyMustBeAPublishableKey() throws ConfigException {
+    load("broker.stripe.publishable.key", "pk_test_51Abc");
+    load("broker.stripe.publishable.key", "pk_live_51Abc");
+    for (String bad : new String[] {"sk_test_51Abc", "pk_test_", "pk_test_a\"b", "pk_other_x"}) {
+      assertEquals(
+          "BROKER_STRIPE_PUBLISHABLE_KEY: must be a Stripe publishable key (pk_live_... or"
+              + " pk_test_...)",
+          refused("broker.stripe.publishable.key", bad).getMessage());
+    }
+  }
+
+  @Test
   void stripeApiBaseMustBeAnHttpUrl() {
     assertEquals(
         "BROKER_STRIPE_API_BASE: \"ftp://x\" is not an http(s) URL",

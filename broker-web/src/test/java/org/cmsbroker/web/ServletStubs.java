@@ -29,6 +29,7 @@ public final class ServletStubs {
                 switch (method.getName()) {
                   case "isSecure" -> secure;
                   case "getRequestURI" -> requestUri;
+                  case "getContextPath" -> "";
                   case "getQueryString" -> queryString;
                   case "getHeader" -> h.get((String) args[0]);
                   case "getScheme" -> secure ? "https" : "http";

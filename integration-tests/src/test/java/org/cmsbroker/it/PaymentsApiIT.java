@@ -107,7 +107,9 @@ class PaymentsApiIT {
                 "BROKER_STRIPE_WEBHOOK_SECRET",
                 "whsec_test_one,whsec_test_two",
                 "BROKER_STRIPE_API_BASE",
-                "http://127.0.0.1:" + stripe.port()));
+                "http://127.0.0.1:" + stripe.port(),
+                "BROKER_STRIPE_PUBLISHABLE_KEY",
+                "pk_test_51FakePublishableKeyForTests"));
     unconfigured = boot("payments-off", Map.of());
     configured.process().awaitReady(Duration.ofSeconds(180));
     unconfigured.process().awaitReady(Duration.ofSeconds(180));

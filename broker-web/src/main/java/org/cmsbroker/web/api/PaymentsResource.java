@@ -130,6 +130,9 @@ public class PaymentsResource {
       return error(409, "idempotency_key_reused", e.getMessage());
     } catch (PaymentGatewayException e) {
       return error(502, "temporarily_unavailable", e.getMessage());
+    } catch (PaymentsNotConfiguredException e) {
+      // An embedded payment without Stripe's publishable key: the message says what to set.
+      return error(503, "temporarily_unavailable", e.getMessage());
     }
   }
 

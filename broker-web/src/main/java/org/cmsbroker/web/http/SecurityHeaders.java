@@ -18,11 +18,23 @@ public final class SecurityHeaders {
    * afterwards.
    */
   public static void apply(HttpServletResponse response) {
+    apply(response, false);
+  }
+
+  /**
+   * Sets the headers. For a page that may be framed ({@code framable}: the embedded payment page)
+   * {@code X-Frame-Options} is left out, because it cannot name the allowed origins and would
+   * contradict the page's own {@code frame-ancestors}; until the page sets that, the default CSP
+   * still forbids framing.
+   */
+  public static void apply(HttpServletResponse response, boolean framable) {
     response.setHeader("Strict-Transport-Security", HSTS);
     response.setHeader("X-Content-Type-Options", "nosniff");
     response.setHeader("Referrer-Policy", "no-referrer");
     response.setHeader("Content-Security-Policy", DEFAULT_CSP);
-    response.setHeader("X-Frame-Options", "DENY");
+    if (!framable) {
+      response.setHeader("X-Frame-Options", "DENY");
+    }
     response.setHeader("Cross-Origin-Opener-Policy", "same-origin");
     response.setHeader("Cross-Origin-Resource-Policy", "same-origin");
     response.setHeader(

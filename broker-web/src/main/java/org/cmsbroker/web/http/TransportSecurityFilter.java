@@ -23,7 +23,7 @@ public class TransportSecurityFilter extends HttpFilter {
   protected void doFilter(
       HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws IOException, ServletException {
-    SecurityHeaders.apply(response);
+    SecurityHeaders.apply(response, framable(request));
     if (!request.isSecure()) {
       response.setStatus(HttpServletResponse.SC_MOVED_PERMANENTLY);
       response.setHeader("Location", httpsLocation(config.publicUrl().toString(), request));
@@ -33,6 +33,18 @@ public class TransportSecurityFilter extends HttpFilter {
     }
     chain.doFilter(request, response);
   }
+
+  /** Whether the request is for the embedded payment page, which its client's site may frame. */
+  static boolean framable(HttpServletRequest request) {
+    String uri = request.getRequestURI();
+    String context = request.getContextPath() == null ? "" : request.getContextPath();
+    return uri != null
+        && uri.startsWith(context)
+        && uri.startsWith(PAYMENT_PAGES, context.length());
+  }
+
+  /** The path prefix of the embedded payment pages. */
+  public static final String PAYMENT_PAGES = "/pay/";
 
   /** The public URL plus the request's own path and query, as sent (already encoded). */
   static String httpsLocation(String publicUrl, HttpServletRequest request) {

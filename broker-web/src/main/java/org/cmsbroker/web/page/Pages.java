@@ -12,6 +12,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
 
 /**
  * Writes the broker's pages: the shared layout, a fresh CSP nonce per answer, and Subresource
@@ -69,10 +70,31 @@ public final class Pages {
       String template,
       Map<String, String> values)
       throws IOException {
+    write(context, response, status, title, template, values, Pages::csp, "/assets/login.js");
+  }
+
+  /**
+   * Renders {@code template} into the layout and writes it with {@code status}, under the CSP that
+   * {@code policy} makes of the answer's fresh nonce.
+   *
+   * @param values the template's slots; {@code nonce} and {@code scriptIntegrity} (the SRI value of
+   *     {@code script}) are added
+   * @param script the WAR path of the page's own script, for example {@code /assets/pay.js}
+   */
+  public static void write(
+      ServletContext context,
+      HttpServletResponse response,
+      int status,
+      String title,
+      String template,
+      Map<String, String> values,
+      UnaryOperator<String> policy,
+      String script)
+      throws IOException {
     String nonce = nonce();
     Map<String, String> all = new HashMap<>(values);
     all.put("nonce", nonce);
-    all.put("scriptIntegrity", integrity(context, "/assets/login.js"));
+    all.put("scriptIntegrity", integrity(context, script));
     String body = PageTemplate.render(template, all);
     String refresh = values.get("location");
     String head =
@@ -83,7 +105,7 @@ public final class Pages {
         PageTemplate.render(
             "layout", Map.of("title", title, "body", body, "nonce", nonce, "head", head));
     response.setStatus(status);
-    response.setHeader("Content-Security-Policy", csp(nonce));
+    response.setHeader("Content-Security-Policy", policy.apply(nonce));
     response.setHeader("Cache-Control", "no-store");
     response.setContentType("text/html;charset=UTF-8");
     byte[] bytes = html.getBytes(StandardCharsets.UTF_8);

@@ -108,4 +108,23 @@ class TransportSecurityFilterTest {
     assertEquals("nosniff", recorded.headers.get("X-Content-Type-Options"));
     assertEquals(null, recorded.headers.get("Location"));
   }
+
+  @Test
+  void onlyThePaymentPageMayBeFramedEverythingElseDeniesFraming() throws Exception {
+    TransportSecurityFilter filter = new TransportSecurityFilter();
+    filter.config = new BrokerConfig(Path.of("/data"), URI.create(PUBLIC_URL), 262144, null);
+    FilterChain chain = (req, res) -> {};
+
+    RecordedResponse pay = new RecordedResponse();
+    filter.doFilter(
+        ServletStubs.request(true, "/pay/pay_abc", null, Map.of()), pay.response, chain);
+    assertEquals(null, pay.headers.get("X-Frame-Options"));
+    assertEquals(SecurityHeaders.DEFAULT_CSP, pay.headers.get("Content-Security-Policy"));
+
+    for (String other : new String[] {"/login", "/pay", "/payx/1", "/api/pay/x"}) {
+      RecordedResponse recorded = new RecordedResponse();
+      filter.doFilter(ServletStubs.request(true, other, null, Map.of()), recorded.response, chain);
+      assertEquals("DENY", recorded.headers.get("X-Frame-Options"), other);
+    }
+  }
 }
