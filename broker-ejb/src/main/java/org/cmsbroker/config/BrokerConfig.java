@@ -65,6 +65,7 @@ public class BrokerConfig {
   private int paymentRateClientPerMinute = SettingNames.DEFAULT_PAYMENT_RATE_CLIENT_PER_MINUTE;
   private int paymentRateIpPerMinute = SettingNames.DEFAULT_PAYMENT_RATE_IP_PER_MINUTE;
   private int payPageRateIpPerMinute = SettingNames.DEFAULT_PAY_PAGE_RATE_IP_PER_MINUTE;
+  private int payPageRateClientPerMinute = SettingNames.DEFAULT_PAY_PAGE_RATE_CLIENT_PER_MINUTE;
   private Duration callbackPollInterval =
       Duration.ofSeconds(SettingNames.DEFAULT_CALLBACK_POLL_INTERVAL);
   private Duration callbackRetryBase = Duration.ofSeconds(SettingNames.DEFAULT_CALLBACK_RETRY_BASE);
@@ -195,6 +196,10 @@ public class BrokerConfig {
         rate(
             SettingNames.PAY_PAGE_RATE_IP_PER_MINUTE,
             SettingNames.DEFAULT_PAY_PAGE_RATE_IP_PER_MINUTE);
+    payPageRateClientPerMinute =
+        rate(
+            SettingNames.PAY_PAGE_RATE_CLIENT_PER_MINUTE,
+            SettingNames.DEFAULT_PAY_PAGE_RATE_CLIENT_PER_MINUTE);
     callbackPollInterval =
         Duration.ofSeconds(
             callbackSeconds(
@@ -428,6 +433,11 @@ public class BrokerConfig {
   /** Embedded payment page loads per minute from one remote address (default 30). */
   public int payPageRateIpPerMinute() {
     return payPageRateIpPerMinute;
+  }
+
+  /** Embedded payment page loads per minute of one client's payments (default 600). */
+  public int payPageRateClientPerMinute() {
+    return payPageRateClientPerMinute;
   }
 
   /** How often the callback outbox is swept for due messages. */

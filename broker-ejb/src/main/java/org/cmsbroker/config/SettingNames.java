@@ -45,6 +45,8 @@ public final class SettingNames {
       "broker.payment.rate.client.per.minute";
   public static final String PAYMENT_RATE_IP_PER_MINUTE = "broker.payment.rate.ip.per.minute";
   public static final String PAY_PAGE_RATE_IP_PER_MINUTE = "broker.pay.page.rate.ip.per.minute";
+  public static final String PAY_PAGE_RATE_CLIENT_PER_MINUTE =
+      "broker.pay.page.rate.client.per.minute";
 
   /** Seconds between sweeps of the callback outbox (1 to 3600, default 20). */
   public static final String CALLBACK_POLL_INTERVAL = "broker.callback.poll.interval";
@@ -78,6 +80,9 @@ public final class SettingNames {
 
   /** Default of {@link #PAY_PAGE_RATE_IP_PER_MINUTE}. */
   public static final int DEFAULT_PAY_PAGE_RATE_IP_PER_MINUTE = 30;
+
+  /** Default of {@link #PAY_PAGE_RATE_CLIENT_PER_MINUTE}. */
+  public static final int DEFAULT_PAY_PAGE_RATE_CLIENT_PER_MINUTE = 600;
 
   /** Largest value of a rate setting (requests per minute). */
   public static final int MAX_RATE_PER_MINUTE = 100_000;

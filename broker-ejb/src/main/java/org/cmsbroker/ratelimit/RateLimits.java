@@ -8,8 +8,8 @@ import org.cmsbroker.config.BrokerConfig;
 
 /**
  * The broker's configured rate limiters, built once from {@link BrokerConfig}: payment creation per
- * client and per remote address, and the embedded payment page per remote address. Keys are the
- * caller's choice (a client id, an address); each limiter has its own buckets.
+ * client and per remote address, and the embedded payment page per remote address and per client.
+ * Keys are the caller's choice (a client id, an address); each limiter has its own buckets.
  */
 @ApplicationScoped
 public class RateLimits {
@@ -24,6 +24,7 @@ public class RateLimits {
   private RateLimiter paymentCreationPerClient;
   private RateLimiter paymentCreationPerAddress;
   private RateLimiter payPagePerAddress;
+  private RateLimiter payPagePerClient;
 
   @PostConstruct
   void build() {
@@ -31,6 +32,7 @@ public class RateLimits {
         new RateLimiter(config.paymentRateClientPerMinute(), MINUTE, MAX_KEYS);
     paymentCreationPerAddress = new RateLimiter(config.paymentRateIpPerMinute(), MINUTE, MAX_KEYS);
     payPagePerAddress = new RateLimiter(config.payPageRateIpPerMinute(), MINUTE, MAX_KEYS);
+    payPagePerClient = new RateLimiter(config.payPageRateClientPerMinute(), MINUTE, MAX_KEYS);
   }
 
   /** {@code POST /api/v1/payments}, keyed by client id. */
@@ -46,5 +48,10 @@ public class RateLimits {
   /** The embedded payment page {@code /pay/{id}}, keyed by the donor's address. */
   public RateLimiter payPagePerAddress() {
     return payPagePerAddress;
+  }
+
+  /** The embedded payment page {@code /pay/{id}}, keyed by the payment's client id. */
+  public RateLimiter payPagePerClient() {
+    return payPagePerClient;
   }
 }

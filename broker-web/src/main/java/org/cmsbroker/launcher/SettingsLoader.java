@@ -57,6 +57,7 @@ public final class SettingsLoader {
   static final String PAYMENT_RATE_CLIENT = "broker.payment.rate.client.per.minute";
   static final String PAYMENT_RATE_IP = "broker.payment.rate.ip.per.minute";
   static final String PAY_PAGE_RATE_IP = "broker.pay.page.rate.ip.per.minute";
+  static final String PAY_PAGE_RATE_CLIENT = "broker.pay.page.rate.client.per.minute";
 
   /** Stripe's largest amount in minor units, the default of the amount maximum. */
   static final long STRIPE_MAX_AMOUNT = 99_999_999L;
@@ -272,7 +273,8 @@ public final class SettingsLoader {
       throw new ConfigException(
           env(PAYMENT_AMOUNT_MIN), "must not be larger than " + env(PAYMENT_AMOUNT_MAX));
     }
-    for (String rate : List.of(PAYMENT_RATE_CLIENT, PAYMENT_RATE_IP, PAY_PAGE_RATE_IP)) {
+    for (String rate :
+        List.of(PAYMENT_RATE_CLIENT, PAYMENT_RATE_IP, PAY_PAGE_RATE_IP, PAY_PAGE_RATE_CLIENT)) {
       range(rate, 1, MAX_RATE_PER_MINUTE);
     }
   }

@@ -62,6 +62,9 @@ class EmbeddedPayBrowserIT {
   static final String PUBLISHABLE_KEY = "pk_test_" + "51FakePublishableKeyForTests";
   static final String CLIENT_SECRET = "cs_test_embedded_secret_" + "Xy12";
 
+  /** Loads of /pay per minute per address on the broker without a publishable key. */
+  static final int PAY_PAGE_LIMIT = 3;
+
   private static WireMockServer stripe;
   private static BrokerProcess broker;
   private static BrokerProcess noKeyBroker;
@@ -136,6 +139,8 @@ class EmbeddedPayBrowserIT {
     noKeyEnv.remove("BROKER_STRIPE_PUBLISHABLE_KEY");
     noKeyEnv.put("BROKER_DATA_DIR", noKeyData.toString());
     noKeyEnv.put("BROKER_HTTPS_PORT", Integer.toString(noKeyHttps));
+    // Low enough that one test can cross it; no other test loads /pay on this broker.
+    noKeyEnv.put("BROKER_PAY_PAGE_RATE_IP_PER_MINUTE", Integer.toString(PAY_PAGE_LIMIT));
     noKeyBroker = BrokerProcess.start(noKeyWork, Map.copyOf(noKeyEnv));
 
     broker.awaitReady(Duration.ofSeconds(180));
@@ -255,10 +260,13 @@ class EmbeddedPayBrowserIT {
   }
 
   private static HttpResponse<String> get(String url) throws Exception {
-    return http()
-        .send(
-            HttpRequest.newBuilder(URI.create(url)).GET().build(),
-            HttpResponse.BodyHandlers.ofString());
+    return get(http(), url);
+  }
+
+  private static HttpResponse<String> get(HttpClient client, String url) throws Exception {
+    return client.send(
+        HttpRequest.newBuilder(URI.create(url)).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   private static String header(HttpResponse<?> response, String name) {
@@ -363,6 +371,21 @@ class EmbeddedPayBrowserIT {
     assertEquals(409, page.statusCode());
     assertTrue(page.body().contains("data-state=\"not-embedded\""), page.body());
     assertFalse(csp(page).containsKey("script-src"));
+  }
+
+  @Test
+  void payPageLoadsBeyondTheLimitOfOneAddressAreRefusedWithRetryAfter() throws Exception {
+    HttpClient noKey = new LoginClient(noKeyData, noKeyBase).http();
+    String url = noKeyBase + "/pay/pay_doesNotExist000000000000";
+    for (int i = 0; i < PAY_PAGE_LIMIT; i++) {
+      assertEquals(404, get(noKey, url).statusCode());
+    }
+    HttpResponse<String> refused = get(noKey, url);
+    assertEquals(429, refused.statusCode(), refused.body());
+    long retryAfter = Long.parseLong(header(refused, "Retry-After"));
+    assertTrue(retryAfter >= 1 && retryAfter <= 60, "Retry-After " + retryAfter);
+    assertTrue(refused.body().contains("Too many attempts"), refused.body());
+    assertEquals("'none'", csp(refused).get("frame-ancestors"));
   }
 
   @Test

@@ -20,7 +20,10 @@ import org.cmsbroker.payment.PaymentMode;
 import org.cmsbroker.payment.PaymentPage;
 import org.cmsbroker.payment.PaymentService;
 import org.cmsbroker.payment.PaymentStatus;
+import org.cmsbroker.ratelimit.RateLimiter;
+import org.cmsbroker.ratelimit.RateLimits;
 import org.cmsbroker.web.error.ErrorResponses;
+import org.cmsbroker.web.http.ClientAddress;
 import org.cmsbroker.web.http.TransportSecurityFilter;
 import org.cmsbroker.web.page.Html;
 import org.cmsbroker.web.page.Pages;
@@ -44,6 +47,7 @@ public class PaymentPageServlet extends HttpServlet {
   @Inject transient PaymentService payments;
   @Inject transient ClientService clients;
   @Inject transient BrokerConfig config;
+  @Inject transient RateLimits limits;
 
   @Override
   protected void service(HttpServletRequest request, HttpServletResponse response)
@@ -60,7 +64,11 @@ public class PaymentPageServlet extends HttpServlet {
   @Override
   protected void doGet(HttpServletRequest request, HttpServletResponse response)
       throws IOException {
-    if (refusedByRateLimit(request, response)) {
+    if (refusedByRateLimit(
+        limits.payPagePerAddress(),
+        ClientAddress.of(request, config.trustedProxies()),
+        Set.of(),
+        response)) {
       return;
     }
     String path = request.getPathInfo();
@@ -84,6 +92,9 @@ public class PaymentPageServlet extends HttpServlet {
             .filter(RegisteredClient::enabled)
             .map(RegisteredClient::webOrigins)
             .orElse(Set.of());
+    if (refusedByRateLimit(limits.payPagePerClient(), page.clientId(), origins, response)) {
+      return;
+    }
     if (page.mode() != PaymentMode.EMBEDDED) {
       notice(
           response,
@@ -165,12 +176,27 @@ public class PaymentPageServlet extends HttpServlet {
   }
 
   /**
-   * Where the per-address rate limit of this page belongs (card-testing defence): answers the
-   * refusal and returns true when the request is over the limit. The shared rate limiter is wired
-   * here; until then every request passes.
+   * Card-testing defence: a request over {@code limiter}'s limit for {@code key} gets a 429 notice
+   * with {@code Retry-After}, framable by {@code frameAncestors} so the site shows it in place.
+   *
+   * @return true when the request was refused (the answer is written)
    */
-  protected boolean refusedByRateLimit(HttpServletRequest request, HttpServletResponse response) {
-    return false;
+  private boolean refusedByRateLimit(
+      RateLimiter limiter, String key, Set<String> frameAncestors, HttpServletResponse response)
+      throws IOException {
+    RateLimiter.Decision decision = limiter.tryAcquire(key);
+    if (decision.allowed()) {
+      return false;
+    }
+    response.setHeader("Retry-After", Long.toString(decision.retryAfterSeconds()));
+    notice(
+        response,
+        429,
+        frameAncestors,
+        "rate-limited",
+        "Too many attempts",
+        "This payment page was asked for too often. Wait a minute, then reload the page.");
+    return true;
   }
 
   private void notice(
