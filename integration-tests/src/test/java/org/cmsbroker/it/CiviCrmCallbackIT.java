@@ -120,7 +120,8 @@ class CiviCrmCallbackIT {
 
   // ---- the operator's side: broker.jar admin ----
 
-  private static String adminOk(String input, String... args) throws Exception {
+  /** Runs {@code broker.jar admin args}, feeding {@code input} (null for none) to its stdin. */
+  private static String adminWithInput(String input, String... args) throws Exception {
     List<String> all = new ArrayList<>(List.of("admin"));
     all.addAll(List.of(args));
     BrokerProcess.Completed run =
@@ -131,7 +132,7 @@ class CiviCrmCallbackIT {
   }
 
   private static String adminOk(String... args) throws Exception {
-    return adminOk(null, args);
+    return adminWithInput(null, args);
   }
 
   /** Registers a client whose callbacks go to {@code civicrm} with {@code apiKey}. */
@@ -168,7 +169,7 @@ class CiviCrmCallbackIT {
 
   private static void setApiKey(String clientId, String apiKey) throws Exception {
     String stored =
-        adminOk(apiKey + "\n", "client", "set-civicrm-credentials", "--client-id", clientId);
+        adminWithInput(apiKey + "\n", "client", "set-civicrm-credentials", "--client-id", clientId);
     assertTrue(stored.contains("CiviCRM credentials stored for client " + clientId), stored);
     assertFalse(stored.contains(apiKey), stored);
   }
