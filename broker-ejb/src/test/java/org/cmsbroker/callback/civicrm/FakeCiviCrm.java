@@ -25,8 +25,9 @@ import java.util.Map;
  * A CiviCRM for tests, over HTTP: the APIv4 AJAX route with authx's header checks, and in memory
  * the few entities the adapter uses, with CiviCRM's Payment API status rules (a payment completing
  * the contribution makes it Completed, payments adding up to zero make a Completed one Refunded).
+ * Public for integration-tests, which get it through this module's test-jar. Thread-safe.
  */
-final class FakeCiviCrm implements AutoCloseable {
+public final class FakeCiviCrm implements AutoCloseable {
   static final class Contribution {
     final long id;
     final String currency;
@@ -41,9 +42,10 @@ final class FakeCiviCrm implements AutoCloseable {
     }
   }
 
-  record Payment(long id, long contributionId, String trxnId, BigDecimal total, JsonObject sent) {}
+  public record Payment(
+      long id, long contributionId, String trxnId, BigDecimal total, JsonObject sent) {}
 
-  record Note(long entityId, String subject) {}
+  public record Note(long entityId, String subject) {}
 
   private final HttpServer server;
   private final String apiKey;
@@ -52,55 +54,67 @@ final class FakeCiviCrm implements AutoCloseable {
   final List<Payment> payments = new ArrayList<>();
   final List<Note> notes = new ArrayList<>();
   final List<String> calls = new ArrayList<>();
+  private final List<Integer> answered = new ArrayList<>();
   private final Deque<Integer> failures = new ArrayDeque<>();
   private volatile long delayMillis;
   private volatile String overrideBody;
 
-  FakeCiviCrm(String apiKey) throws IOException {
+  /** A CiviCRM on a free port of 127.0.0.1 that accepts only {@code apiKey}. */
+  public FakeCiviCrm(String apiKey) throws IOException {
     this.apiKey = apiKey;
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.createContext("/", this::handle);
     server.start();
   }
 
-  URI url() {
+  /** The base URL (a client's callback URL). */
+  public URI url() {
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/");
   }
 
-  synchronized void contribution(long id, String currency, String total, String status) {
+  /** Adds (or replaces) a contribution; {@code total} in major units, for example 12.50. */
+  public synchronized void contribution(long id, String currency, String total, String status) {
     contributions.put(id, new Contribution(id, currency, new BigDecimal(total), status));
   }
 
-  synchronized String status(long id) {
+  /** The contribution's status name, for example Pending or Completed. */
+  public synchronized String status(long id) {
     return contributions.get(id).status;
   }
 
-  synchronized List<Payment> payments() {
+  /** Every payment recorded, in order. */
+  public synchronized List<Payment> payments() {
     return List.copyOf(payments);
   }
 
-  synchronized List<String> calls() {
+  /** The API calls that passed authentication, as {@code Entity/action}, in order. */
+  public synchronized List<String> calls() {
     return List.copyOf(calls);
   }
 
+  /** The HTTP status of every answer given, in order (authentication refusals included). */
+  public synchronized List<Integer> answered() {
+    return List.copyOf(answered);
+  }
+
   /** authx's site_key guard, with the perm guard not met by the API user. */
-  void requireSiteKey(String siteKey) {
+  public void requireSiteKey(String siteKey) {
     requiredSiteKey = siteKey;
   }
 
   /** The next answers have these statuses (with CiviCRM-like bodies). */
-  synchronized void failNext(int... statuses) {
+  public synchronized void failNext(int... statuses) {
     for (int s : statuses) {
       failures.add(s);
     }
   }
 
-  void delay(long millis) {
+  public void delay(long millis) {
     delayMillis = millis;
   }
 
   /** Every answer is 200 with this body (a CMS page at a wrong URL, say). */
-  void answerWith(String body) {
+  public void answerWith(String body) {
     overrideBody = body;
   }
 
@@ -289,8 +303,10 @@ final class FakeCiviCrm implements AutoCloseable {
     return out;
   }
 
-  private static void send(HttpExchange ex, int status, String type, String body)
-      throws IOException {
+  private void send(HttpExchange ex, int status, String type, String body) throws IOException {
+    synchronized (this) {
+      answered.add(status);
+    }
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     ex.getResponseHeaders().set("Content-Type", type);
     ex.sendResponseHeaders(status, bytes.length);

@@ -68,6 +68,22 @@ public final class FakeStripe {
   /** A Checkout Session event as Stripe sends it (trimmed), naming the payment in its metadata. */
   public static String sessionEvent(
       String eventId, String type, long created, Map<String, Object> payment, String status) {
+    return sessionEvent(eventId, type, created, payment, status, null);
+  }
+
+  /**
+   * A Checkout Session event as above whose session carries {@code paymentIntentId} as its {@code
+   * payment_intent} (as a paid session does), or none when it is null.
+   */
+  public static String sessionEvent(
+      String eventId,
+      String type,
+      long created,
+      Map<String, Object> payment,
+      String status,
+      String paymentIntentId) {
+    String paymentIntent =
+        paymentIntentId == null ? "" : "\"payment_intent\": \"" + paymentIntentId + "\",";
     return """
         {
           "id": "%s",
@@ -83,7 +99,7 @@ public final class FakeStripe {
               "currency": "eur",
               "customer_details": {"email": "donor@example.org"},
               "metadata": {"broker_payment_id": "%s"},
-              "mode": "payment",
+              "mode": "payment",%s
               "payment_status": "%s",
               "status": "complete"
             }
@@ -93,6 +109,14 @@ public final class FakeStripe {
           "type": "%s"
         }
         """
-        .formatted(eventId, created, eventId, payment.get("id"), payment.get("id"), status, type);
+        .formatted(
+            eventId,
+            created,
+            eventId,
+            payment.get("id"),
+            payment.get("id"),
+            paymentIntent,
+            status,
+            type);
   }
 }
