@@ -46,13 +46,17 @@ import org.cmsbroker.config.SettingNames;
 public class CallbackDispatchTimer {
   private static final Logger LOG = Logger.getLogger(CallbackDispatchTimer.class.getName());
 
-  static final int BATCH = 10;
+  /**
+   * Messages leased at a time: one, so a lease covers a single send and an instance that dies
+   * mid-run strands at most one message, for at most {@link #LEASE}, rather than a whole batch.
+   */
+  static final int BATCH = 1;
 
-  /** Batches per run at most, so one run cannot go on forever on messages that fail at once. */
-  static final int MAX_BATCHES = 20;
+  /** Leases per run at most, so one run cannot go on forever on messages that fail at once. */
+  static final int MAX_BATCHES = 200;
 
   /**
-   * Long enough for a whole batch to time out, so a live lease is never taken over. Deliveries keep
+   * Long enough for one delivery to time out, so a live lease is never taken over. Deliveries keep
    * each attempt within {@link StandardWebhooksDelivery#CONNECT_TIMEOUT} plus {@link
    * StandardWebhooksDelivery#REQUEST_TIMEOUT}.
    */
