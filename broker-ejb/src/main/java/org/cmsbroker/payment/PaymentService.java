@@ -15,6 +15,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
@@ -281,7 +282,9 @@ public class PaymentService {
   }
 
   private OffsetDateTime now() {
-    return OffsetDateTime.now(clock).withNano(0);
+    // Microseconds: what both databases keep, so a re-read payment equals the one just made, and
+    // payments of the same second still list in the order they were made.
+    return OffsetDateTime.now(clock).truncatedTo(ChronoUnit.MICROS);
   }
 
   private PaymentView view(Payment p) {

@@ -22,6 +22,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.StringReader;
 import java.net.URI;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -457,7 +458,7 @@ public class PaymentsResource {
     if (p.disputed()) {
       out.put("disputed", true);
     }
-    out.put("created_at", p.createdAt().toString());
+    out.put("created_at", p.createdAt().truncatedTo(ChronoUnit.SECONDS).toString());
     out.put("updated_at", p.updatedAt().toString());
     return out;
   }
@@ -471,7 +472,7 @@ public class PaymentsResource {
       out.put("reason", r.reason());
     }
     out.put("status", r.status());
-    out.put("created", r.createdAt().toString());
+    out.put("created", r.createdAt().truncatedTo(ChronoUnit.SECONDS).toString());
     return out;
   }
 
