@@ -60,23 +60,14 @@ class CiviCrmCallbackIT {
             .database(schema)
             .stripe(stripe)
             .webhookSecret(WEBHOOK_SECRET)
-            .setting("BROKER_CALLBACK_POLL_INTERVAL", "1")
-            .setting("BROKER_CALLBACK_RETRY_BASE", "1")
+            .callbacksEverySecond()
             .start()
             .awaitReady();
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (broker != null) {
-      broker.close();
-    }
-    if (stripe != null) {
-      stripe.stop();
-    }
-    if (schema != null) {
-      schema.close();
-    }
+    PaymentsBroker.stopAll(broker, stripe, schema);
   }
 
   // ---- the operator's side: broker.jar admin ----

@@ -63,25 +63,7 @@ class EmbeddedPayBrowserIT {
 
   @BeforeAll
   static void start() throws Exception {
-    stripe =
-        FakeStripe.start(
-            """
-            {
-              "id": "cs_test_{{randomValue length=24 type='ALPHANUMERIC'}}",
-              "object": "checkout.session",
-              "client_secret": "%s",
-              "currency": "eur",
-              "expires_at": 1893456000,
-              "livemode": false,
-              "metadata": {},
-              "mode": "payment",
-              "payment_status": "unpaid",
-              "status": "open",
-              "ui_mode": "embedded",
-              "url": null
-            }
-            """
-                .formatted(CLIENT_SECRET));
+    stripe = FakeStripe.start(FakeStripe.embeddedSession(CLIENT_SECRET));
 
     allowedSite = parentSite();
     otherSite = parentSite();
@@ -140,15 +122,7 @@ class EmbeddedPayBrowserIT {
         site.stop(0);
       }
     }
-    if (broker != null) {
-      broker.close();
-    }
-    if (noKeyBroker != null) {
-      noKeyBroker.close();
-    }
-    if (stripe != null) {
-      stripe.stop();
-    }
+    PaymentsBroker.stopAll(broker, noKeyBroker, stripe);
   }
 
   private static HttpClient http() throws Exception {

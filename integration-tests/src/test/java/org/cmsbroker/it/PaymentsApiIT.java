@@ -420,13 +420,6 @@ class PaymentsApiIT {
 
   @AfterAll
   static void stop() throws Exception {
-    for (PaymentsBroker broker : new PaymentsBroker[] {configured, unconfigured}) {
-      if (broker != null) {
-        broker.close();
-      }
-    }
-    if (stripe != null) {
-      stripe.stop();
-    }
+    PaymentsBroker.stopAll(configured, unconfigured, stripe);
   }
 }

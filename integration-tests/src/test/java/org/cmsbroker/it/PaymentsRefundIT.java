@@ -117,17 +117,7 @@ class PaymentsRefundIT {
 
   @AfterAll
   static void stop() throws Exception {
-    for (PaymentsBroker broker : new PaymentsBroker[] {main, limited}) {
-      if (broker != null) {
-        broker.close();
-      }
-    }
-    if (stripe != null) {
-      stripe.stop();
-    }
-    if (schema != null) {
-      schema.close();
-    }
+    PaymentsBroker.stopAll(main, limited, stripe, schema);
   }
 
   // ---- HTTP helpers -------------------------------------------------------------------------

@@ -53,15 +53,7 @@ class StripeWebhookIT {
 
   @AfterAll
   static void stop() throws Exception {
-    if (broker != null) {
-      broker.close();
-    }
-    if (stripe != null) {
-      stripe.stop();
-    }
-    if (schema != null) {
-      schema.close();
-    }
+    PaymentsBroker.stopAll(broker, stripe, schema);
   }
 
   /** Creates a payment of 12.50 EUR; returns its JSON. */

@@ -26,22 +26,12 @@ public final class FakeStripe {
 
   /** The open Checkout Session of 12.50 EUR that {@link #start()} answers (random ids). */
   public static final String OPEN_SESSION =
-      """
-      {
-        "id": "cs_test_{{randomValue length=24 type='ALPHANUMERIC'}}",
-        "object": "checkout.session",
-        "amount_total": 1250,
-        "client_secret": "cs_test_secret_{{randomValue length=16 type='ALPHANUMERIC'}}",
-        "currency": "eur",
-        "expires_at": 1893456000,
-        "livemode": false,
-        "metadata": {},
-        "mode": "payment",
-        "payment_status": "unpaid",
-        "status": "open",
-        "url": "https://checkout.stripe.com/c/pay/cs_test_a1{{randomValue length=40 type='ALPHANUMERIC'}}"
-      }
-      """;
+      session(
+          "cs_test_secret_{{randomValue length=16 type='ALPHANUMERIC'}}",
+          """
+            "amount_total": 1250,
+            "url": "https://checkout.stripe.com/c/pay/cs_test_a1{{randomValue length=40 type='ALPHANUMERIC'}}"
+          """);
 
   private FakeStripe() {}
 
@@ -62,6 +52,35 @@ public final class FakeStripe {
     stripe.start();
     stripe.stubFor(post(urlEqualTo(SESSIONS)).willReturn(answer(sessionJson)));
     return stripe;
+  }
+
+  /** An open embedded Checkout Session (random id) whose client secret is {@code clientSecret}. */
+  public static String embeddedSession(String clientSecret) {
+    return session(
+        clientSecret,
+        """
+          "ui_mode": "embedded",
+          "url": null
+        """);
+  }
+
+  /** An open Checkout Session with these fields besides those every open session has. */
+  private static String session(String clientSecret, String fields) {
+    return """
+        {
+          "id": "cs_test_{{randomValue length=24 type='ALPHANUMERIC'}}",
+          "object": "checkout.session",
+          "client_secret": "%s",
+          "currency": "eur",
+          "expires_at": 1893456000,
+          "livemode": false,
+          "metadata": {},
+          "mode": "payment",
+          "payment_status": "unpaid",
+          "status": "open",
+        %s}
+        """
+        .formatted(clientSecret, fields);
   }
 
   /** A 200 answer as Stripe gives it: JSON with a Request-Id, {@code body} a response template. */

@@ -93,6 +93,13 @@ public final class PaymentsBroker implements AutoCloseable {
       return this;
     }
 
+    /** Callbacks swept from the outbox every second, retries starting from one second. */
+    public Builder callbacksEverySecond() {
+      settings.put("BROKER_CALLBACK_POLL_INTERVAL", "1");
+      settings.put("BROKER_CALLBACK_RETRY_BASE", "1");
+      return this;
+    }
+
     /** Any other setting, as its environment variable. */
     public Builder setting(String variable, String value) {
       settings.put(variable, value);
@@ -291,6 +298,35 @@ public final class PaymentsBroker implements AutoCloseable {
   public HttpResponse<String> webhook(String event, String webhookSecret) throws Exception {
     byte[] body = event.getBytes(StandardCharsets.UTF_8);
     return webhook(body, FakeStripe.sign(webhookSecret, Instant.now().getEpochSecond(), body));
+  }
+
+  /**
+   * Stops, in order, what a test class started: brokers and other {@link AutoCloseable}s, fake
+   * Stripe servers; skips what is null (never started). Stops all even when one fails, then throws
+   * the first failure.
+   */
+  public static void stopAll(Object... started) throws Exception {
+    Exception failure = null;
+    for (Object resource : started) {
+      try {
+        if (resource instanceof WireMockServer server) {
+          server.stop();
+        } else if (resource instanceof AutoCloseable closeable) {
+          closeable.close();
+        } else if (resource != null) {
+          throw new IllegalArgumentException("cannot stop " + resource.getClass());
+        }
+      } catch (Exception e) {
+        if (failure == null) {
+          failure = e;
+        } else {
+          failure.addSuppressed(e);
+        }
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
   }
 
   /** Stops the broker (SIGTERM). */
