@@ -5,30 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.nimbusds.jose.util.JSONObjectUtils;
-import com.nimbusds.oauth2.sdk.ClientCredentialsGrant;
-import com.nimbusds.oauth2.sdk.Scope;
-import com.nimbusds.oauth2.sdk.TokenRequest;
-import com.nimbusds.oauth2.sdk.TokenResponse;
-import com.nimbusds.oauth2.sdk.auth.ClientSecretBasic;
 import com.nimbusds.oauth2.sdk.auth.Secret;
-import com.nimbusds.oauth2.sdk.id.ClientID;
-import com.nimbusds.openid.connect.sdk.OIDCTokenResponseParser;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -37,11 +21,11 @@ import java.util.function.IntUnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.cmsbroker.it.support.BrokerHome;
-import org.cmsbroker.it.support.BrokerProcess;
 import org.cmsbroker.it.support.FakeCrm;
 import org.cmsbroker.it.support.FakeStripe;
-import org.cmsbroker.it.support.LoginClient;
-import org.cmsbroker.it.support.NimbusHttp;
+import org.cmsbroker.it.support.PaymentJson;
+import org.cmsbroker.it.support.PaymentsBroker;
+import org.cmsbroker.it.support.PostgresSchema;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -54,83 +38,42 @@ import org.junit.jupiter.api.Test;
  * with a generous deadline. Each test has its own client and receiver path.
  */
 class CallbackDeliveryIT {
-  static final String PG = "jdbc:postgresql://127.0.0.1:5432/test";
   static final String WEBHOOK_SECRET = "whsec_" + "itCallbackWebhookSecretForTests01";
   static final String ORIGIN = "https://cms.example.org";
   static final Duration DEADLINE = Duration.ofSeconds(240);
 
   private static WireMockServer stripe;
   private static FakeCrm crm;
-  private static String schema;
-  private static BrokerProcess broker;
-  private static Path work;
-  private static Map<String, String> env;
-  private static String base;
-  private static HttpClient http;
+  private static PostgresSchema schema;
+  private static PaymentsBroker broker;
 
   /** One CMS site: its client, access token, receiver path and callback secret. */
   record Site(String clientId, String token, String path, String callbackSecret) {}
 
   @BeforeAll
   static void start() throws Exception {
-    schema = "it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-    try (Connection c = DriverManager.getConnection(PG, "postgres", "");
-        Statement s = c.createStatement()) {
-      s.execute("CREATE SCHEMA " + schema);
-    }
+    schema = new PostgresSchema();
     stripe = FakeStripe.start();
     crm = FakeCrm.start();
-    work = BrokerHome.freshDirectory("callbacks");
-    Path data = work.resolve("data");
-    int https = BrokerHome.freePort();
-    env = new HashMap<>();
-    env.put("BROKER_DATA_DIR", data.toString());
-    env.put("BROKER_HTTPS_PORT", Integer.toString(https));
-    env.put("BROKER_HTTP_PORT", "off");
-    env.put("BROKER_DB_URL", PG + "?currentSchema=" + schema);
-    env.put("BROKER_DB_USER", "postgres");
-    env.put("BROKER_STRIPE_SECRET_KEY", FakeStripe.SECRET_KEY);
-    env.put("BROKER_STRIPE_WEBHOOK_SECRET", WEBHOOK_SECRET);
-    env.put("BROKER_STRIPE_API_BASE", "http://127.0.0.1:" + stripe.port());
-    env.put("BROKER_CALLBACK_POLL_INTERVAL", "1");
-    env.put("BROKER_CALLBACK_RETRY_BASE", "1");
-    broker = BrokerProcess.start(work, Map.copyOf(env)).awaitReady(Duration.ofSeconds(180));
-    base = "https://localhost:" + https;
-    http = new LoginClient(data, base).http();
+    broker =
+        PaymentsBroker.builder("callbacks")
+            .database(schema)
+            .stripe(stripe)
+            .webhookSecret(WEBHOOK_SECRET)
+            .callbacksEverySecond()
+            .start()
+            .awaitReady();
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (broker != null) {
-      broker.close();
-    }
-    if (crm != null) {
-      crm.close();
-    }
-    if (stripe != null) {
-      stripe.stop();
-    }
-    if (schema != null) {
-      try (Connection c = DriverManager.getConnection(PG, "postgres", "");
-          Statement s = c.createStatement()) {
-        s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-      }
-    }
+    PaymentsBroker.stopAll(broker, crm, stripe, schema);
   }
 
   // ---- the operator's side: broker.jar admin ----
 
-  private static BrokerProcess.Completed admin(String input, String... args) throws Exception {
-    List<String> all = new ArrayList<>(List.of("admin"));
-    all.addAll(List.of(args));
-    return BrokerProcess.run(
-        work, Map.copyOf(env), input, Duration.ofSeconds(60), all.toArray(String[]::new));
-  }
-
   private static String adminOk(String... args) throws Exception {
-    BrokerProcess.Completed run = admin(null, args);
-    assertEquals(0, run.exitCode(), String.join(" ", args) + ": " + run.stderr());
-    return run.stdout();
+    return broker.adminOk(args);
   }
 
   /**
@@ -139,20 +82,7 @@ class CallbackDeliveryIT {
    */
   private static Site site(String clientId, String path, String url, IntUnaryOperator answer)
       throws Exception {
-    String added =
-        adminOk(
-            "client",
-            "add",
-            "--name",
-            "CMS " + clientId,
-            "--client-id",
-            clientId,
-            "--web-origin",
-            ORIGIN,
-            "--grant-type",
-            "client_credentials");
-    Matcher secret = Pattern.compile("client secret: (\\S+)").matcher(added);
-    assertTrue(secret.find(), added);
+    Secret secret = broker.addClient(clientId, ORIGIN);
     adminOk("client", "update", "--client-id", clientId, "--callback-url", url);
     String rotated = adminOk("client", "rotate-callback-secret", "--client-id", clientId);
     Matcher whsec = Pattern.compile("callback secret: (whsec_\\S+)").matcher(rotated);
@@ -161,7 +91,7 @@ class CallbackDeliveryIT {
     assertTrue(listed.contains(url), listed);
     assertTrue(!listed.contains(whsec.group(1)), "client list never shows the secret");
     crm.receive(path, whsec.group(1), answer);
-    return new Site(clientId, token(clientId, new Secret(secret.group(1))), path, whsec.group(1));
+    return new Site(clientId, broker.token(clientId, secret), path, whsec.group(1));
   }
 
   private static Site site(String clientId, IntUnaryOperator answer) throws Exception {
@@ -211,65 +141,17 @@ class CallbackDeliveryIT {
 
   // ---- the CMS's side: payments API, and Stripe's webhooks ----
 
-  private static String token(String clientId, Secret secret) throws Exception {
-    TokenRequest request =
-        new TokenRequest(
-            URI.create(base + "/oauth2/token"),
-            new ClientSecretBasic(new ClientID(clientId), secret),
-            new ClientCredentialsGrant(),
-            new Scope("payments"));
-    TokenResponse answer =
-        OIDCTokenResponseParser.parse(NimbusHttp.send(http, request.toHTTPRequest()));
-    assertTrue(answer.indicatesSuccess(), String.valueOf(answer.toHTTPResponse().getBody()));
-    return answer.toSuccessResponse().getTokens().getAccessToken().getValue();
-  }
-
   private static Map<String, Object> createPayment(Site site, String reference) throws Exception {
-    Map<String, Object> json = new LinkedHashMap<>();
-    json.put("amount", 1250);
-    json.put("currency", "eur");
-    json.put("description", "Donation");
-    json.put("reference", reference);
-    json.put("return_url", ORIGIN + "/donate/thanks");
-    json.put("cancel_url", ORIGIN + "/donate/cancelled");
-    json.put("mode", "redirect");
-    HttpResponse<String> answer =
-        http.send(
-            HttpRequest.newBuilder(URI.create(base + "/api/v1/payments"))
-                .header("Content-Type", "application/json")
-                .header("Authorization", "Bearer " + site.token())
-                .header("Idempotency-Key", "it-" + UUID.randomUUID())
-                .POST(HttpRequest.BodyPublishers.ofString(JSONObjectUtils.toJSONString(json)))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    assertEquals(201, answer.statusCode(), answer.body());
-    return JSONObjectUtils.parse(answer.body());
+    return broker.createdPayment(
+        site.token(), PaymentJson.donation(1250, reference, ORIGIN).mode("redirect"));
   }
 
   private static Map<String, Object> payment(Site site, String id) throws Exception {
-    HttpResponse<String> answer =
-        http.send(
-            HttpRequest.newBuilder(URI.create(base + "/api/v1/payments/" + id))
-                .header("Authorization", "Bearer " + site.token())
-                .GET()
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    assertEquals(200, answer.statusCode(), answer.body());
-    return JSONObjectUtils.parse(answer.body());
+    return broker.payment(site.token(), id);
   }
 
   private static void stripeSends(String event) throws Exception {
-    byte[] body = event.getBytes(StandardCharsets.UTF_8);
-    HttpResponse<String> answer =
-        http.send(
-            HttpRequest.newBuilder(URI.create(base + "/webhooks/stripe"))
-                .header("Content-Type", "application/json; charset=utf-8")
-                .header(
-                    "Stripe-Signature",
-                    FakeStripe.sign(WEBHOOK_SECRET, Instant.now().getEpochSecond(), body))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> answer = broker.webhook(event, WEBHOOK_SECRET);
     assertEquals(200, answer.statusCode(), answer.body());
   }
 
@@ -283,8 +165,7 @@ class CallbackDeliveryIT {
   }
 
   private static long securityEvents(String type, String clientId) throws Exception {
-    try (Connection c =
-            DriverManager.getConnection(PG + "?currentSchema=" + schema, "postgres", "");
+    try (Connection c = schema.connect();
         PreparedStatement s =
             c.prepareStatement(
                 "SELECT count(*) FROM security_event WHERE event_type = ? AND client_id = ?")) {
@@ -365,8 +246,7 @@ class CallbackDeliveryIT {
             });
     assertTrue(queued.get(0).line().contains("no answer: ConnectException"), queued.toString());
 
-    broker.close();
-    broker = BrokerProcess.start(work, Map.copyOf(env)).awaitReady(Duration.ofSeconds(180));
+    broker.restart();
     try (FakeCrm upAgain = FakeCrm.start(crmPort)) {
       upAgain.receive(path, site.callbackSecret(), n -> 200);
 

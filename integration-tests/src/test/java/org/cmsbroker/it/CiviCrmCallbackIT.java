@@ -5,47 +5,28 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
-import com.nimbusds.jose.util.JSONObjectUtils;
-import com.nimbusds.oauth2.sdk.ClientCredentialsGrant;
-import com.nimbusds.oauth2.sdk.Scope;
-import com.nimbusds.oauth2.sdk.TokenRequest;
-import com.nimbusds.oauth2.sdk.TokenResponse;
-import com.nimbusds.oauth2.sdk.auth.ClientSecretBasic;
 import com.nimbusds.oauth2.sdk.auth.Secret;
-import com.nimbusds.oauth2.sdk.id.ClientID;
-import com.nimbusds.openid.connect.sdk.OIDCTokenResponseParser;
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.cmsbroker.callback.Dispatcher;
 import org.cmsbroker.callback.civicrm.FakeCiviCrm;
-import org.cmsbroker.it.support.BrokerHome;
-import org.cmsbroker.it.support.BrokerProcess;
 import org.cmsbroker.it.support.FakeStripe;
-import org.cmsbroker.it.support.LoginClient;
-import org.cmsbroker.it.support.NimbusHttp;
+import org.cmsbroker.it.support.PaymentJson;
+import org.cmsbroker.it.support.PaymentsBroker;
+import org.cmsbroker.it.support.PostgresSchema;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -59,76 +40,41 @@ import org.junit.jupiter.api.Test;
  * generous deadline. Each test has its own client, contribution and CiviCRM.
  */
 class CiviCrmCallbackIT {
-  static final String PG = "jdbc:postgresql://127.0.0.1:5432/test";
   static final String WEBHOOK_SECRET = "whsec_" + "itCiviCrmWebhookSecretForTests01";
   static final String ORIGIN = "https://crm.example.org";
   static final Duration DEADLINE = Duration.ofSeconds(240);
 
   private static WireMockServer stripe;
-  private static String schema;
-  private static BrokerProcess broker;
-  private static Path work;
-  private static Map<String, String> env;
-  private static String base;
-  private static HttpClient http;
+  private static PostgresSchema schema;
+  private static PaymentsBroker broker;
 
   /** One CiviCRM site: its client and access token. */
   record Site(String clientId, String token) {}
 
   @BeforeAll
   static void start() throws Exception {
-    schema = "it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-    try (Connection c = DriverManager.getConnection(PG, "postgres", "");
-        Statement s = c.createStatement()) {
-      s.execute("CREATE SCHEMA " + schema);
-    }
+    schema = new PostgresSchema();
     stripe = FakeStripe.start();
-    work = BrokerHome.freshDirectory("civicrm");
-    Path data = work.resolve("data");
-    int https = BrokerHome.freePort();
-    env = new HashMap<>();
-    env.put("BROKER_DATA_DIR", data.toString());
-    env.put("BROKER_HTTPS_PORT", Integer.toString(https));
-    env.put("BROKER_HTTP_PORT", "off");
-    env.put("BROKER_DB_URL", PG + "?currentSchema=" + schema);
-    env.put("BROKER_DB_USER", "postgres");
-    env.put("BROKER_STRIPE_SECRET_KEY", FakeStripe.SECRET_KEY);
-    env.put("BROKER_STRIPE_WEBHOOK_SECRET", WEBHOOK_SECRET);
-    env.put("BROKER_STRIPE_API_BASE", "http://127.0.0.1:" + stripe.port());
-    env.put("BROKER_CALLBACK_POLL_INTERVAL", "1");
-    env.put("BROKER_CALLBACK_RETRY_BASE", "1");
-    broker = BrokerProcess.start(work, Map.copyOf(env)).awaitReady(Duration.ofSeconds(180));
-    base = "https://localhost:" + https;
-    http = new LoginClient(data, base).http();
+    broker =
+        PaymentsBroker.builder("civicrm")
+            .database(schema)
+            .stripe(stripe)
+            .webhookSecret(WEBHOOK_SECRET)
+            .callbacksEverySecond()
+            .start()
+            .awaitReady();
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (broker != null) {
-      broker.close();
-    }
-    if (stripe != null) {
-      stripe.stop();
-    }
-    if (schema != null) {
-      try (Connection c = DriverManager.getConnection(PG, "postgres", "");
-          Statement s = c.createStatement()) {
-        s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-      }
-    }
+    PaymentsBroker.stopAll(broker, stripe, schema);
   }
 
   // ---- the operator's side: broker.jar admin ----
 
   /** Runs {@code broker.jar admin args}, feeding {@code input} (null for none) to its stdin. */
   private static String adminWithInput(String input, String... args) throws Exception {
-    List<String> all = new ArrayList<>(List.of("admin"));
-    all.addAll(List.of(args));
-    BrokerProcess.Completed run =
-        BrokerProcess.run(
-            work, Map.copyOf(env), input, Duration.ofSeconds(60), all.toArray(String[]::new));
-    assertEquals(0, run.exitCode(), String.join(" ", args) + ": " + run.stderr());
-    return run.stdout();
+    return broker.adminWithInput(input, args);
   }
 
   private static String adminOk(String... args) throws Exception {
@@ -137,20 +83,7 @@ class CiviCrmCallbackIT {
 
   /** Registers a client whose callbacks go to {@code civicrm} with {@code apiKey}. */
   private static Site site(String clientId, FakeCiviCrm civicrm, String apiKey) throws Exception {
-    String added =
-        adminOk(
-            "client",
-            "add",
-            "--name",
-            "CiviCRM " + clientId,
-            "--client-id",
-            clientId,
-            "--web-origin",
-            ORIGIN,
-            "--grant-type",
-            "client_credentials");
-    Matcher secret = Pattern.compile("client secret: (\\S+)").matcher(added);
-    assertTrue(secret.find(), added);
+    Secret secret = broker.addClient("CiviCRM " + clientId, clientId, ORIGIN);
     adminOk(
         "client",
         "update",
@@ -164,7 +97,7 @@ class CiviCrmCallbackIT {
     String listed = adminOk("client", "list");
     assertTrue(listed.contains(civicrm.url().toString()), listed);
     assertFalse(listed.contains(apiKey), "client list never shows the API key");
-    return new Site(clientId, token(clientId, new Secret(secret.group(1))));
+    return new Site(clientId, broker.token(clientId, secret));
   }
 
   private static void setApiKey(String clientId, String apiKey) throws Exception {
@@ -217,55 +150,19 @@ class CiviCrmCallbackIT {
 
   // ---- the CMS's side: payments API, and Stripe's webhooks ----
 
-  private static String token(String clientId, Secret secret) throws Exception {
-    TokenRequest request =
-        new TokenRequest(
-            URI.create(base + "/oauth2/token"),
-            new ClientSecretBasic(new ClientID(clientId), secret),
-            new ClientCredentialsGrant(),
-            new Scope("payments"));
-    TokenResponse answer =
-        OIDCTokenResponseParser.parse(NimbusHttp.send(http, request.toHTTPRequest()));
-    assertTrue(answer.indicatesSuccess(), String.valueOf(answer.toHTTPResponse().getBody()));
-    return answer.toSuccessResponse().getTokens().getAccessToken().getValue();
-  }
-
   /** A 12.50 EUR payment for CiviCRM contribution {@code contributionId}. */
   private static Map<String, Object> createPayment(Site site, long contributionId)
       throws Exception {
-    Map<String, Object> json = new LinkedHashMap<>();
-    json.put("amount", 1250);
-    json.put("currency", "eur");
-    json.put("description", "Donation");
-    json.put("reference", Long.toString(contributionId));
-    json.put("return_url", ORIGIN + "/civicrm/contribute/transact?_qf_ThankYou_display=1");
-    json.put("cancel_url", ORIGIN + "/civicrm/contribute/transact?cancel=1");
-    json.put("mode", "redirect");
-    HttpResponse<String> answer =
-        http.send(
-            HttpRequest.newBuilder(URI.create(base + "/api/v1/payments"))
-                .header("Content-Type", "application/json")
-                .header("Authorization", "Bearer " + site.token())
-                .header("Idempotency-Key", "it-" + UUID.randomUUID())
-                .POST(HttpRequest.BodyPublishers.ofString(JSONObjectUtils.toJSONString(json)))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    assertEquals(201, answer.statusCode(), answer.body());
-    return JSONObjectUtils.parse(answer.body());
+    return broker.createdPayment(
+        site.token(),
+        PaymentJson.donation(1250, Long.toString(contributionId), ORIGIN)
+            .returnUrl(ORIGIN + "/civicrm/contribute/transact?_qf_ThankYou_display=1")
+            .cancelUrl(ORIGIN + "/civicrm/contribute/transact?cancel=1")
+            .mode("redirect"));
   }
 
   private static void stripeSends(String event) throws Exception {
-    byte[] body = event.getBytes(StandardCharsets.UTF_8);
-    HttpResponse<String> answer =
-        http.send(
-            HttpRequest.newBuilder(URI.create(base + "/webhooks/stripe"))
-                .header("Content-Type", "application/json; charset=utf-8")
-                .header(
-                    "Stripe-Signature",
-                    FakeStripe.sign(WEBHOOK_SECRET, Instant.now().getEpochSecond(), body))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> answer = broker.webhook(event, WEBHOOK_SECRET);
     assertEquals(200, answer.statusCode(), answer.body());
   }
 
@@ -295,7 +192,7 @@ class CiviCrmCallbackIT {
   /** Whether any file the broker and its admin runs wrote (their output, logs) contains it. */
   private static boolean writtenByTheBroker(String text) throws IOException {
     byte[] needle = text.getBytes(StandardCharsets.UTF_8);
-    try (Stream<Path> files = Files.walk(work)) {
+    try (Stream<Path> files = Files.walk(broker.work())) {
       for (Path file : files.filter(Files::isRegularFile).toList()) {
         if (Files.size(file) < 64L * 1024 * 1024 && contains(Files.readAllBytes(file), needle)) {
           return true;

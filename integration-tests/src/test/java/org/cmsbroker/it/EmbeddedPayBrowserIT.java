@@ -1,9 +1,5 @@
 package org.cmsbroker.it;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -11,14 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.nimbusds.jose.util.JSONObjectUtils;
-import com.nimbusds.oauth2.sdk.ClientCredentialsGrant;
-import com.nimbusds.oauth2.sdk.Scope;
-import com.nimbusds.oauth2.sdk.TokenRequest;
-import com.nimbusds.oauth2.sdk.TokenResponse;
-import com.nimbusds.oauth2.sdk.auth.ClientSecretBasic;
-import com.nimbusds.oauth2.sdk.auth.Secret;
-import com.nimbusds.oauth2.sdk.id.ClientID;
-import com.nimbusds.openid.connect.sdk.OIDCTokenResponseParser;
 import com.sun.net.httpserver.HttpServer;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -26,9 +14,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,11 +22,11 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.cmsbroker.it.support.BrokerHome;
-import org.cmsbroker.it.support.BrokerProcess;
 import org.cmsbroker.it.support.Browser;
+import org.cmsbroker.it.support.FakeStripe;
 import org.cmsbroker.it.support.Https;
-import org.cmsbroker.it.support.LoginClient;
-import org.cmsbroker.it.support.NimbusHttp;
+import org.cmsbroker.it.support.PaymentJson;
+import org.cmsbroker.it.support.PaymentsBroker;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -58,7 +44,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * fallback message, which proves the broker's own script ran under the page's CSP and SRI.
  */
 class EmbeddedPayBrowserIT {
-  static final String SECRET_KEY = "sk_test_" + "51FakeKeyForTheBrokerTests0000";
   static final String PUBLISHABLE_KEY = "pk_test_" + "51FakePublishableKeyForTests";
   static final String CLIENT_SECRET = "cs_test_embedded_secret_" + "Xy12";
 
@@ -66,86 +51,41 @@ class EmbeddedPayBrowserIT {
   static final int PAY_PAGE_LIMIT = 3;
 
   private static WireMockServer stripe;
-  private static BrokerProcess broker;
-  private static BrokerProcess noKeyBroker;
-  private static Path work;
-  private static Path data;
-  private static Map<String, String> env;
-  private static String base;
-  private static String noKeyBase;
-  private static Path noKeyData;
+  private static PaymentsBroker broker;
+  private static PaymentsBroker noKeyBroker;
   private static HttpServer allowedSite;
   private static HttpServer otherSite;
   private static String allowedOrigin;
   private static String otherOrigin;
+  private static String base;
   private static String token;
   private static volatile String framedUrl;
 
   @BeforeAll
   static void start() throws Exception {
-    stripe = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
-    stripe.start();
-    stripe.stubFor(
-        post(urlEqualTo("/v1/checkout/sessions"))
-            .willReturn(
-                aResponse()
-                    .withStatus(200)
-                    .withHeader("Content-Type", "application/json")
-                    .withHeader("Request-Id", "req_fake")
-                    .withTransformers("response-template")
-                    .withBody(
-                        """
-                        {
-                          "id": "cs_test_{{randomValue length=24 type='ALPHANUMERIC'}}",
-                          "object": "checkout.session",
-                          "client_secret": "%s",
-                          "currency": "eur",
-                          "expires_at": 1893456000,
-                          "livemode": false,
-                          "metadata": {},
-                          "mode": "payment",
-                          "payment_status": "unpaid",
-                          "status": "open",
-                          "ui_mode": "embedded",
-                          "url": null
-                        }
-                        """
-                            .formatted(CLIENT_SECRET))));
+    stripe = FakeStripe.start(FakeStripe.embeddedSession(CLIENT_SECRET));
 
     allowedSite = parentSite();
     otherSite = parentSite();
     allowedOrigin = "http://127.0.0.1:" + allowedSite.getAddress().getPort();
     otherOrigin = "http://localhost:" + otherSite.getAddress().getPort();
 
-    work = BrokerHome.freshDirectory("embedded-pay");
-    data = work.resolve("data");
-    int https = BrokerHome.freePort();
-    base = "https://localhost:" + https;
-    env = new HashMap<>();
-    env.put("BROKER_DATA_DIR", data.toString());
-    env.put("BROKER_HTTPS_PORT", Integer.toString(https));
-    env.put("BROKER_HTTP_PORT", "off");
-    env.put("BROKER_STRIPE_SECRET_KEY", SECRET_KEY);
-    env.put("BROKER_STRIPE_API_BASE", "http://127.0.0.1:" + stripe.port());
-    env.put("BROKER_STRIPE_PUBLISHABLE_KEY", PUBLISHABLE_KEY);
-    env = Map.copyOf(env);
-    broker = BrokerProcess.start(work, env);
+    broker =
+        PaymentsBroker.builder("embedded-pay")
+            .stripe(stripe)
+            .publishableKey(PUBLISHABLE_KEY)
+            .start();
+    base = broker.base();
+    noKeyBroker =
+        PaymentsBroker.builder("embedded-pay-nokey")
+            .stripe(stripe)
+            // Low enough that one test can cross it; no other test loads /pay on this broker.
+            .setting("BROKER_PAY_PAGE_RATE_IP_PER_MINUTE", Integer.toString(PAY_PAGE_LIMIT))
+            .start();
 
-    Path noKeyWork = BrokerHome.freshDirectory("embedded-pay-nokey");
-    noKeyData = noKeyWork.resolve("data");
-    int noKeyHttps = BrokerHome.freePort();
-    noKeyBase = "https://localhost:" + noKeyHttps;
-    Map<String, String> noKeyEnv = new HashMap<>(env);
-    noKeyEnv.remove("BROKER_STRIPE_PUBLISHABLE_KEY");
-    noKeyEnv.put("BROKER_DATA_DIR", noKeyData.toString());
-    noKeyEnv.put("BROKER_HTTPS_PORT", Integer.toString(noKeyHttps));
-    // Low enough that one test can cross it; no other test loads /pay on this broker.
-    noKeyEnv.put("BROKER_PAY_PAGE_RATE_IP_PER_MINUTE", Integer.toString(PAY_PAGE_LIMIT));
-    noKeyBroker = BrokerProcess.start(noKeyWork, Map.copyOf(noKeyEnv));
-
-    broker.awaitReady(Duration.ofSeconds(180));
-    noKeyBroker.awaitReady(Duration.ofSeconds(180));
-    token = token(work, env, data, base);
+    broker.awaitReady();
+    noKeyBroker.awaitReady();
+    token = token(broker);
   }
 
   /** A CMS page that frames whatever {@link #framedUrl} is. */
@@ -171,39 +111,8 @@ class EmbeddedPayBrowserIT {
   }
 
   /** Registers the CMS client with the allowed origin and gets a client_credentials token. */
-  private static String token(Path work, Map<String, String> env, Path data, String base)
-      throws Exception {
-    BrokerProcess.Completed run =
-        BrokerProcess.run(
-            work,
-            env,
-            null,
-            Duration.ofSeconds(60),
-            "admin",
-            "client",
-            "add",
-            "--name",
-            "CMS",
-            "--client-id",
-            "cms",
-            "--web-origin",
-            allowedOrigin,
-            "--grant-type",
-            "client_credentials");
-    assertEquals(0, run.exitCode(), run.stderr());
-    Matcher m = Pattern.compile("client secret: (\\S+)").matcher(run.stdout());
-    assertTrue(m.find(), run.stdout());
-    TokenRequest request =
-        new TokenRequest(
-            URI.create(base + "/oauth2/token"),
-            new ClientSecretBasic(new ClientID("cms"), new Secret(m.group(1))),
-            new ClientCredentialsGrant(),
-            new Scope("payments"));
-    TokenResponse answer =
-        OIDCTokenResponseParser.parse(
-            NimbusHttp.send(new LoginClient(data, base).http(), request.toHTTPRequest()));
-    assertTrue(answer.indicatesSuccess(), String.valueOf(answer.toHTTPResponse().getBody()));
-    return answer.toSuccessResponse().getTokens().getAccessToken().getValue();
+  private static String token(PaymentsBroker on) throws Exception {
+    return on.token("cms", on.addClient("CMS", "cms", allowedOrigin));
   }
 
   @AfterAll
@@ -213,46 +122,25 @@ class EmbeddedPayBrowserIT {
         site.stop(0);
       }
     }
-    if (broker != null) {
-      broker.close();
-    }
-    if (noKeyBroker != null) {
-      noKeyBroker.close();
-    }
-    if (stripe != null) {
-      stripe.stop();
-    }
+    PaymentsBroker.stopAll(broker, noKeyBroker, stripe);
   }
 
   private static HttpClient http() throws Exception {
-    return new LoginClient(data, base).http();
+    return broker.http();
   }
 
-  private static HttpResponse<String> createPayment(
-      String brokerBase, Path brokerData, String bearer, String mode) throws Exception {
-    Map<String, Object> json = new LinkedHashMap<>();
-    json.put("amount", 1500);
-    json.put("currency", "eur");
-    json.put("description", "Donation");
-    json.put("reference", "contrib-" + UUID.randomUUID());
-    json.put("return_url", allowedOrigin + "/donate/thanks");
-    json.put("cancel_url", allowedOrigin + "/donate/cancelled");
-    json.put("mode", mode);
-    HttpRequest request =
-        HttpRequest.newBuilder(URI.create(brokerBase + "/api/v1/payments"))
-            .header("Content-Type", "application/json")
-            .header("Authorization", "Bearer " + bearer)
-            .header("Idempotency-Key", UUID.randomUUID().toString())
-            .POST(HttpRequest.BodyPublishers.ofString(JSONObjectUtils.toJSONString(json)))
-            .build();
-    return new LoginClient(brokerData, brokerBase)
-        .http()
-        .send(request, HttpResponse.BodyHandlers.ofString());
+  private static HttpResponse<String> createPayment(PaymentsBroker on, String bearer, String mode)
+      throws Exception {
+    String json =
+        PaymentJson.donation(1500, "contrib-" + UUID.randomUUID(), allowedOrigin)
+            .mode(mode)
+            .toJson();
+    return on.createPayment(bearer, UUID.randomUUID().toString(), json);
   }
 
   /** A new embedded payment's {@code embed_url}. */
   private static String embeddedPayment() throws Exception {
-    HttpResponse<String> created = createPayment(base, data, token, "embedded");
+    HttpResponse<String> created = createPayment(broker, token, "embedded");
     assertEquals(201, created.statusCode(), created.body());
     String embedUrl = (String) JSONObjectUtils.parse(created.body()).get("embed_url");
     assertTrue(embedUrl.startsWith(base + "/pay/pay_"), embedUrl);
@@ -364,7 +252,7 @@ class EmbeddedPayBrowserIT {
 
   @Test
   void redirectPaymentIsNotPaidOnThisPage() throws Exception {
-    HttpResponse<String> created = createPayment(base, data, token, "redirect");
+    HttpResponse<String> created = createPayment(broker, token, "redirect");
     assertEquals(201, created.statusCode(), created.body());
     String id = (String) JSONObjectUtils.parse(created.body()).get("id");
     HttpResponse<String> page = get(base + "/pay/" + id);
@@ -375,8 +263,8 @@ class EmbeddedPayBrowserIT {
 
   @Test
   void payPageLoadsBeyondTheLimitOfOneAddressAreRefusedWithRetryAfter() throws Exception {
-    HttpClient noKey = new LoginClient(noKeyData, noKeyBase).http();
-    String url = noKeyBase + "/pay/pay_doesNotExist000000000000";
+    HttpClient noKey = noKeyBroker.http();
+    String url = noKeyBroker.base() + "/pay/pay_doesNotExist000000000000";
     for (int i = 0; i < PAY_PAGE_LIMIT; i++) {
       assertEquals(404, get(noKey, url).statusCode());
     }
@@ -391,16 +279,15 @@ class EmbeddedPayBrowserIT {
   @Test
   void embeddedPaymentWithoutThePublishableKeyIsUnavailableSayingWhatToSet() throws Exception {
     // The client exists only on the first broker: register it here too.
-    String noKeyToken =
-        token(noKeyData.getParent(), noKeyBroker.environment(), noKeyData, noKeyBase);
-    HttpResponse<String> answer = createPayment(noKeyBase, noKeyData, noKeyToken, "embedded");
+    String noKeyToken = token(noKeyBroker);
+    HttpResponse<String> answer = createPayment(noKeyBroker, noKeyToken, "embedded");
     assertEquals(503, answer.statusCode(), answer.body());
     Map<String, Object> error = JSONObjectUtils.parse(answer.body());
     assertEquals("temporarily_unavailable", error.get("error"));
     assertTrue(
         ((String) error.get("error_description")).contains("BROKER_STRIPE_PUBLISHABLE_KEY"),
         answer.body());
-    assertEquals(201, createPayment(noKeyBase, noKeyData, noKeyToken, "redirect").statusCode());
+    assertEquals(201, createPayment(noKeyBroker, noKeyToken, "redirect").statusCode());
   }
 
   @Test
@@ -430,18 +317,15 @@ class EmbeddedPayBrowserIT {
                 HttpResponse.BodyHandlers.ofString())
             .statusCode());
 
-    BrokerProcess.Completed listed =
-        BrokerProcess.run(work, env, null, Duration.ofSeconds(60), "admin", "csp", "list");
-    assertEquals(0, listed.exitCode(), listed.stderr());
+    String listed = broker.adminOk("csp", "list");
     String line =
         listed
-            .stdout()
             .lines()
             .filter(l -> l.contains("https://skimmer.example.net"))
             .findFirst()
-            .orElseThrow(() -> new AssertionError(listed.stdout()));
+            .orElseThrow(() -> new AssertionError(listed));
     assertTrue(line.matches(".*\\s3\\s+/pay/\\{id\\}\\s+script-src-elem\\s.*"), line);
-    assertFalse(listed.stdout().contains("card=1"), "no query string is kept");
+    assertFalse(listed.contains("card=1"), "no query string is kept");
   }
 
   private static HttpResponse<String> postReport(String type, String body) throws Exception {
@@ -459,7 +343,7 @@ class EmbeddedPayBrowserIT {
     framedUrl = embeddedPayment();
     ChromeDriver browser =
         Browser.start(
-            Https.servedChain(data).get(0),
+            Https.servedChain(broker.data()).get(0),
             BrokerHome.freshDirectory("chromium-embedded-pay"),
             "--host-resolver-rules=MAP *.stripe.com ~NOTFOUND");
     try {

@@ -1,11 +1,9 @@
 package org.cmsbroker.it;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.matching;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -15,32 +13,16 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import com.nimbusds.jose.util.JSONObjectUtils;
-import com.nimbusds.oauth2.sdk.ClientCredentialsGrant;
-import com.nimbusds.oauth2.sdk.Scope;
-import com.nimbusds.oauth2.sdk.TokenRequest;
-import com.nimbusds.oauth2.sdk.TokenResponse;
-import com.nimbusds.oauth2.sdk.auth.ClientSecretBasic;
 import com.nimbusds.oauth2.sdk.auth.Secret;
-import com.nimbusds.oauth2.sdk.id.ClientID;
-import com.nimbusds.oauth2.sdk.token.AccessToken;
-import com.nimbusds.openid.connect.sdk.OIDCTokenResponseParser;
-import java.net.URI;
 import java.net.URLDecoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import org.cmsbroker.it.support.BrokerHome;
-import org.cmsbroker.it.support.BrokerProcess;
-import org.cmsbroker.it.support.LoginClient;
-import org.cmsbroker.it.support.NimbusHttp;
+import org.cmsbroker.it.support.FakeStripe;
+import org.cmsbroker.it.support.PaymentJson;
+import org.cmsbroker.it.support.PaymentsBroker;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -51,139 +33,46 @@ import org.junit.jupiter.api.Test;
  * without Stripe settings shows the 503.
  */
 class PaymentsApiIT {
-  static final String SECRET_KEY = "sk_test_" + "51FakeKeyForTheBrokerTests0000";
+  static final String SECRET_KEY = FakeStripe.SECRET_KEY;
   static final String ORIGIN = "https://cms.example.org";
-  static final String SESSIONS = "/v1/checkout/sessions";
+  static final String SESSIONS = FakeStripe.SESSIONS;
 
   private static WireMockServer stripe;
-  private static Broker configured;
-  private static Broker unconfigured;
+  private static PaymentsBroker configured;
+  private static PaymentsBroker unconfigured;
   private static String cmsToken;
   private static String otherToken;
   private static Secret cmsSecret;
 
-  /** One running broker and what is needed to call it. */
-  record Broker(BrokerProcess process, Path work, Map<String, String> env, String base, Path data) {
-    HttpClient http() throws Exception {
-      return new LoginClient(data, base).http();
-    }
-  }
-
   @BeforeAll
   static void start() throws Exception {
-    stripe = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
-    stripe.start();
-    stripe.stubFor(
-        post(urlEqualTo(SESSIONS))
-            .willReturn(
-                aResponse()
-                    .withStatus(200)
-                    .withHeader("Content-Type", "application/json")
-                    .withHeader("Request-Id", "req_fake")
-                    .withTransformers("response-template")
-                    .withBody(
-                        """
-                        {
-                          "id": "cs_test_{{randomValue length=24 type='ALPHANUMERIC'}}",
-                          "object": "checkout.session",
-                          "amount_total": 1250,
-                          "client_secret": "cs_test_secret_{{randomValue length=16 type='ALPHANUMERIC'}}",
-                          "currency": "eur",
-                          "expires_at": 1893456000,
-                          "livemode": false,
-                          "metadata": {},
-                          "mode": "payment",
-                          "payment_status": "unpaid",
-                          "status": "open",
-                          "url": "https://checkout.stripe.com/c/pay/cs_test_a1{{randomValue length=40 type='ALPHANUMERIC'}}"
-                        }
-                        """)));
+    stripe = FakeStripe.start();
     configured =
-        boot(
-            "payments",
-            Map.of(
-                "BROKER_STRIPE_SECRET_KEY",
-                SECRET_KEY,
-                "BROKER_STRIPE_WEBHOOK_SECRET",
-                "whsec_test_one,whsec_test_two",
-                "BROKER_STRIPE_API_BASE",
-                "http://127.0.0.1:" + stripe.port(),
-                "BROKER_STRIPE_PUBLISHABLE_KEY",
-                "pk_test_51FakePublishableKeyForTests"));
-    unconfigured = boot("payments-off", Map.of());
-    configured.process().awaitReady(Duration.ofSeconds(180));
-    unconfigured.process().awaitReady(Duration.ofSeconds(180));
-    cmsSecret = register("cms", ORIGIN);
+        PaymentsBroker.builder("payments")
+            .stripe(stripe)
+            .webhookSecret("whsec_test_one,whsec_test_two")
+            .publishableKey("pk_test_51FakePublishableKeyForTests")
+            .start();
+    unconfigured = PaymentsBroker.builder("payments-off").start();
+    configured.awaitReady();
+    unconfigured.awaitReady();
+    cmsSecret = configured.addClient("cms", ORIGIN);
     cmsToken = token("cms", cmsSecret, "payments");
-    otherToken = token("other", register("other", "https://other.example.net"), "payments");
-  }
-
-  private static Broker boot(String name, Map<String, String> extra) throws Exception {
-    Path work = BrokerHome.freshDirectory(name);
-    Path data = work.resolve("data");
-    int https = BrokerHome.freePort();
-    Map<String, String> env = new java.util.HashMap<>(extra);
-    env.put("BROKER_DATA_DIR", data.toString());
-    env.put("BROKER_HTTPS_PORT", Integer.toString(https));
-    env.put("BROKER_HTTP_PORT", "off");
-    return new Broker(
-        BrokerProcess.start(work, Map.copyOf(env)),
-        work,
-        Map.copyOf(env),
-        "https://localhost:" + https,
-        data);
-  }
-
-  private static Secret register(String clientId, String origin) throws Exception {
-    BrokerProcess.Completed run =
-        BrokerProcess.run(
-            configured.work(),
-            configured.env(),
-            null,
-            Duration.ofSeconds(60),
-            "admin",
-            "client",
-            "add",
-            "--name",
-            "CMS " + clientId,
-            "--client-id",
-            clientId,
-            "--web-origin",
-            origin,
-            "--grant-type",
-            "client_credentials");
-    assertEquals(0, run.exitCode(), run.stderr());
-    Matcher m = Pattern.compile("client secret: (\\S+)").matcher(run.stdout());
-    assertTrue(m.find(), run.stdout());
-    return new Secret(m.group(1));
+    otherToken = configured.paymentsToken("other", "https://other.example.net");
   }
 
   private static String token(String clientId, Secret secret, String scope) throws Exception {
-    TokenRequest request =
-        new TokenRequest(
-            URI.create(configured.base() + "/oauth2/token"),
-            new ClientSecretBasic(new ClientID(clientId), secret),
-            new ClientCredentialsGrant(),
-            scope == null ? null : new Scope(scope));
-    TokenResponse answer =
-        OIDCTokenResponseParser.parse(NimbusHttp.send(configured.http(), request.toHTTPRequest()));
-    assertTrue(answer.indicatesSuccess(), String.valueOf(answer.toHTTPResponse().getBody()));
-    AccessToken token = answer.toSuccessResponse().getTokens().getAccessToken();
-    return token.getValue();
+    return configured.token(clientId, secret, scope);
   }
 
   private static String body(
       long amount, String description, String reference, String returnUrl, String mode) {
-    Map<String, Object> json = new java.util.LinkedHashMap<>();
-    json.put("amount", amount);
-    json.put("currency", "eur");
-    json.put("description", description);
-    json.put("reference", reference);
-    json.put("donor_email", "donor@example.org");
-    json.put("return_url", returnUrl);
-    json.put("cancel_url", ORIGIN + "/donate/cancelled");
-    json.put("mode", mode);
-    return JSONObjectUtils.toJSONString(json);
+    return PaymentJson.donation(amount, reference, ORIGIN)
+        .description(description)
+        .donorEmail("donor@example.org")
+        .returnUrl(returnUrl)
+        .mode(mode)
+        .toJson();
   }
 
   private static String body(long amount, String description, String reference) {
@@ -191,27 +80,13 @@ class PaymentsApiIT {
   }
 
   private static HttpResponse<String> create(
-      Broker broker, String token, String idempotencyKey, String json) throws Exception {
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create(broker.base() + "/api/v1/payments"))
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(json));
-    if (token != null) {
-      request.header("Authorization", "Bearer " + token);
-    }
-    if (idempotencyKey != null) {
-      request.header("Idempotency-Key", idempotencyKey);
-    }
-    return broker.http().send(request.build(), HttpResponse.BodyHandlers.ofString());
+      PaymentsBroker broker, String token, String idempotencyKey, String json) throws Exception {
+    return broker.createPayment(token, idempotencyKey, json);
   }
 
-  private static HttpResponse<String> get(Broker broker, String token, String path)
+  private static HttpResponse<String> get(PaymentsBroker broker, String token, String path)
       throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(broker.base() + path)).GET();
-    if (token != null) {
-      request.header("Authorization", "Bearer " + token);
-    }
-    return broker.http().send(request.build(), HttpResponse.BodyHandlers.ofString());
+    return broker.get(path, token);
   }
 
   /** The answer's JSON object. */
@@ -353,15 +228,13 @@ class PaymentsApiIT {
             .whenScenarioStateIs(Scenario.STARTED)
             .willSetStateTo("accepting")
             .willReturn(
-                aResponse()
-                    .withStatus(400)
-                    .withHeader("Content-Type", "application/json")
-                    .withHeader("Request-Id", "req_refused")
-                    .withBody(
+                FakeStripe.error(
+                        400,
                         """
                         {"error": {"type": "invalid_request_error", "code": "parameter_invalid",
                           "message": "Invalid request (fake)."}}
-                        """)));
+                        """)
+                    .withHeader("Request-Id", "req_refused")));
     String key = key();
     String json = body(4321, "Gift", "contrib-retry");
 
@@ -547,13 +420,6 @@ class PaymentsApiIT {
 
   @AfterAll
   static void stop() throws Exception {
-    for (Broker broker : new Broker[] {configured, unconfigured}) {
-      if (broker != null) {
-        broker.process().close();
-      }
-    }
-    if (stripe != null) {
-      stripe.stop();
-    }
+    PaymentsBroker.stopAll(configured, unconfigured, stripe);
   }
 }

@@ -1,6 +1,5 @@
 package org.cmsbroker.it;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.matching;
@@ -9,48 +8,30 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import com.nimbusds.jose.util.JSONObjectUtils;
-import com.nimbusds.oauth2.sdk.ClientCredentialsGrant;
-import com.nimbusds.oauth2.sdk.Scope;
-import com.nimbusds.oauth2.sdk.TokenRequest;
-import com.nimbusds.oauth2.sdk.TokenResponse;
-import com.nimbusds.oauth2.sdk.auth.ClientSecretBasic;
-import com.nimbusds.oauth2.sdk.auth.Secret;
-import com.nimbusds.oauth2.sdk.id.ClientID;
-import com.nimbusds.openid.connect.sdk.OIDCTokenResponseParser;
-import java.net.URI;
 import java.net.URLDecoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.Statement;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import org.cmsbroker.it.support.BrokerHome;
-import org.cmsbroker.it.support.BrokerProcess;
-import org.cmsbroker.it.support.LoginClient;
-import org.cmsbroker.it.support.NimbusHttp;
+import org.cmsbroker.it.support.FakeStripe;
+import org.cmsbroker.it.support.PaymentJson;
+import org.cmsbroker.it.support.PaymentsBroker;
+import org.cmsbroker.it.support.PostgresSchema;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -63,77 +44,45 @@ import org.junit.jupiter.api.Test;
  * limits shows the 429s.
  */
 class PaymentsRefundIT {
-  static final String PG = "jdbc:postgresql://127.0.0.1:5432/test";
-  static final String SECRET_KEY = "sk_test_" + "51FakeKeyForTheBrokerTests0000";
   static final String WEBHOOK_SECRET = "whsec_" + "itRefundsWebhookSecretForTests01";
   static final String ORIGIN = "https://cms.example.org";
-  static final String SESSIONS = "/v1/checkout/sessions";
+  static final String SESSIONS = FakeStripe.SESSIONS;
 
   private static WireMockServer stripe;
-  private static String schema;
-  private static Broker main;
-  private static Broker limited;
+  private static PostgresSchema schema;
+  private static PaymentsBroker main;
+  private static PaymentsBroker limited;
   private static String token;
   private static String otherToken;
 
-  /** One running broker and what is needed to call it. */
-  record Broker(BrokerProcess process, Path work, Map<String, String> env, String base, Path data) {
-    HttpClient http() throws Exception {
-      return new LoginClient(data, base).http();
-    }
-  }
-
   @BeforeAll
   static void start() throws Exception {
-    schema = "it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-    try (Connection c = DriverManager.getConnection(PG, "postgres", "");
-        Statement s = c.createStatement()) {
-      s.execute("CREATE SCHEMA " + schema);
-    }
-    stripe = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
-    stripe.start();
+    schema = new PostgresSchema();
+    stripe = FakeStripe.start();
     stubStripe();
-    Map<String, String> stripeEnv =
-        Map.of(
-            "BROKER_STRIPE_SECRET_KEY", SECRET_KEY,
-            "BROKER_STRIPE_WEBHOOK_SECRET", WEBHOOK_SECRET,
-            "BROKER_STRIPE_API_BASE", "http://127.0.0.1:" + stripe.port());
-    Map<String, String> mainEnv = new HashMap<>(stripeEnv);
-    mainEnv.put("BROKER_DB_URL", PG + "?currentSchema=" + schema);
-    mainEnv.put("BROKER_DB_USER", "postgres");
-    mainEnv.put("BROKER_PAYMENT_AMOUNT_MIN", "100");
-    mainEnv.put("BROKER_PAYMENT_AMOUNT_MAX", "500000");
-    main = boot("refunds", mainEnv);
-    Map<String, String> limitedEnv = new HashMap<>(stripeEnv);
-    limitedEnv.put("BROKER_PAYMENT_RATE_CLIENT_PER_MINUTE", "2");
-    limitedEnv.put("BROKER_PAYMENT_RATE_IP_PER_MINUTE", "4");
-    limited = boot("rate-limited", limitedEnv);
-    main.process().awaitReady(Duration.ofSeconds(180));
-    limited.process().awaitReady(Duration.ofSeconds(180));
-    token = token(main, "cms", register(main, "cms", ORIGIN));
-    otherToken = token(main, "other", register(main, "other", "https://other.example.net"));
+    main =
+        PaymentsBroker.builder("refunds")
+            .stripe(stripe)
+            .webhookSecret(WEBHOOK_SECRET)
+            .database(schema)
+            .setting("BROKER_PAYMENT_AMOUNT_MIN", "100")
+            .setting("BROKER_PAYMENT_AMOUNT_MAX", "500000")
+            .start();
+    limited =
+        PaymentsBroker.builder("rate-limited")
+            .stripe(stripe)
+            .webhookSecret(WEBHOOK_SECRET)
+            .setting("BROKER_PAYMENT_RATE_CLIENT_PER_MINUTE", "2")
+            .setting("BROKER_PAYMENT_RATE_IP_PER_MINUTE", "4")
+            .start();
+    main.awaitReady();
+    limited.awaitReady();
+    token = main.paymentsToken("cms", ORIGIN);
+    otherToken = main.paymentsToken("other", "https://other.example.net");
   }
 
+  /** Beyond session creation: expiry and refunds. */
   private static void stubStripe() {
-    stripe.stubFor(
-        post(urlEqualTo(SESSIONS))
-            .willReturn(
-                json(
-                    """
-                    {
-                      "id": "cs_test_{{randomValue length=24 type='ALPHANUMERIC'}}",
-                      "object": "checkout.session",
-                      "amount_total": 1250,
-                      "currency": "eur",
-                      "expires_at": 1893456000,
-                      "livemode": false,
-                      "metadata": {},
-                      "mode": "payment",
-                      "payment_status": "unpaid",
-                      "status": "open",
-                      "url": "https://checkout.stripe.com/c/pay/cs_test_a1{{randomValue length=40 type='ALPHANUMERIC'}}"
-                    }
-                    """)));
     stripe.stubFor(
         post(urlPathMatching(SESSIONS + "/[^/]+/expire"))
             .willReturn(
@@ -162,123 +111,28 @@ class PaymentsRefundIT {
                     """)));
   }
 
-  private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder json(
-      String body) {
-    return aResponse()
-        .withStatus(200)
-        .withHeader("Content-Type", "application/json")
-        .withHeader("Request-Id", "req_fake")
-        .withTransformers("response-template")
-        .withBody(body);
-  }
-
-  private static Broker boot(String name, Map<String, String> extra) throws Exception {
-    Path work = BrokerHome.freshDirectory(name);
-    Path data = work.resolve("data");
-    int https = BrokerHome.freePort();
-    Map<String, String> env = new HashMap<>(extra);
-    env.put("BROKER_DATA_DIR", data.toString());
-    env.put("BROKER_HTTPS_PORT", Integer.toString(https));
-    env.put("BROKER_HTTP_PORT", "off");
-    return new Broker(
-        BrokerProcess.start(work, Map.copyOf(env)),
-        work,
-        Map.copyOf(env),
-        "https://localhost:" + https,
-        data);
+  private static ResponseDefinitionBuilder json(String body) {
+    return FakeStripe.answer(body);
   }
 
   @AfterAll
   static void stop() throws Exception {
-    for (Broker broker : new Broker[] {main, limited}) {
-      if (broker != null) {
-        broker.process().close();
-      }
-    }
-    if (stripe != null) {
-      stripe.stop();
-    }
-    if (schema != null) {
-      try (Connection c = DriverManager.getConnection(PG, "postgres", "");
-          Statement s = c.createStatement()) {
-        s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-      }
-    }
-  }
-
-  private static Secret register(Broker broker, String clientId, String origin) throws Exception {
-    BrokerProcess.Completed run =
-        BrokerProcess.run(
-            broker.work(),
-            broker.env(),
-            null,
-            Duration.ofSeconds(60),
-            "admin",
-            "client",
-            "add",
-            "--name",
-            "CMS " + clientId,
-            "--client-id",
-            clientId,
-            "--web-origin",
-            origin,
-            "--grant-type",
-            "client_credentials");
-    assertEquals(0, run.exitCode(), run.stderr());
-    Matcher m = Pattern.compile("client secret: (\\S+)").matcher(run.stdout());
-    assertTrue(m.find(), run.stdout());
-    return new Secret(m.group(1));
-  }
-
-  private static String token(Broker broker, String clientId, Secret secret) throws Exception {
-    TokenRequest request =
-        new TokenRequest(
-            URI.create(broker.base() + "/oauth2/token"),
-            new ClientSecretBasic(new ClientID(clientId), secret),
-            new ClientCredentialsGrant(),
-            new Scope("payments"));
-    TokenResponse answer =
-        OIDCTokenResponseParser.parse(NimbusHttp.send(broker.http(), request.toHTTPRequest()));
-    assertTrue(answer.indicatesSuccess(), String.valueOf(answer.toHTTPResponse().getBody()));
-    return answer.toSuccessResponse().getTokens().getAccessToken().getValue();
+    PaymentsBroker.stopAll(main, limited, stripe, schema);
   }
 
   // ---- HTTP helpers -------------------------------------------------------------------------
 
   private static String paymentBody(long amount, String reference) {
-    Map<String, Object> json = new LinkedHashMap<>();
-    json.put("amount", amount);
-    json.put("currency", "eur");
-    json.put("description", "Donation");
-    json.put("reference", reference);
-    json.put("return_url", ORIGIN + "/donate/thanks");
-    json.put("cancel_url", ORIGIN + "/donate/cancelled");
-    return JSONObjectUtils.toJSONString(json);
+    return PaymentJson.donation(amount, reference, ORIGIN).toJson();
   }
 
   private static HttpResponse<String> send(
-      Broker broker, String bearer, String path, String key, String body) throws Exception {
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create(broker.base() + path))
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(body));
-    if (bearer != null) {
-      request.header("Authorization", "Bearer " + bearer);
-    }
-    if (key != null) {
-      request.header("Idempotency-Key", key);
-    }
-    return broker.http().send(request.build(), HttpResponse.BodyHandlers.ofString());
+      PaymentsBroker broker, String bearer, String path, String key, String body) throws Exception {
+    return broker.post(path, bearer, key, body);
   }
 
   private static HttpResponse<String> read(String bearer, String path) throws Exception {
-    return main.http()
-        .send(
-            HttpRequest.newBuilder(URI.create(main.base() + path))
-                .header("Authorization", "Bearer " + bearer)
-                .GET()
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
+    return main.get(path, bearer);
   }
 
   private static Map<String, Object> json(HttpResponse<String> response) throws Exception {
@@ -314,8 +168,7 @@ class PaymentsRefundIT {
   // ---- database ---------------------------------------------------------------------------
 
   private static String column(String sql, String arg) throws Exception {
-    try (Connection c =
-            DriverManager.getConnection(PG + "?currentSchema=" + schema, "postgres", "");
+    try (Connection c = schema.connect();
         PreparedStatement s = c.prepareStatement(sql)) {
       s.setString(1, arg);
       try (ResultSet rs = s.executeQuery()) {
@@ -352,17 +205,7 @@ class PaymentsRefundIT {
   }
 
   private static HttpResponse<String> deliver(String body) throws Exception {
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    return main.http()
-        .send(
-            HttpRequest.newBuilder(URI.create(main.base() + "/webhooks/stripe"))
-                .header("Content-Type", "application/json; charset=utf-8")
-                .header(
-                    "Stripe-Signature",
-                    StripeWebhookIT.sign(WEBHOOK_SECRET, Instant.now().getEpochSecond(), bytes))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
+    return main.webhook(body, WEBHOOK_SECRET);
   }
 
   /** Delivers {@code checkout.session.completed} (paid) naming {@code paymentIntent}. */
@@ -484,14 +327,12 @@ class PaymentsRefundIT {
         post(urlEqualTo(SESSIONS + "/" + session + "/expire"))
             .atPriority(1)
             .willReturn(
-                aResponse()
-                    .withStatus(400)
-                    .withHeader("Content-Type", "application/json")
-                    .withBody(
-                        """
-                        {"error": {"type": "invalid_request_error",
-                          "message": "Only Checkout Sessions with a status in [\\"open\\"] can be expired."}}
-                        """)));
+                FakeStripe.error(
+                    400,
+                    """
+                    {"error": {"type": "invalid_request_error",
+                      "message": "Only Checkout Sessions with a status in [\\"open\\"] can be expired."}}
+                    """)));
     stubSession(session, completeSession(session, paymentIntent, 1250, 0));
     long before = outbox();
 
@@ -650,14 +491,12 @@ class PaymentsRefundIT {
             .atPriority(1)
             .withRequestBody(matching("(?s).*amount=777.*"))
             .willReturn(
-                aResponse()
-                    .withStatus(400)
-                    .withHeader("Content-Type", "application/json")
-                    .withBody(
-                        """
-                        {"error": {"type": "invalid_request_error",
-                          "code": "charge_already_refunded", "message": "(fake) refunded"}}
-                        """)));
+                FakeStripe.error(
+                    400,
+                    """
+                    {"error": {"type": "invalid_request_error",
+                      "code": "charge_already_refunded", "message": "(fake) refunded"}}
+                    """)));
     HttpResponse<String> answer = refund(id, key(), "{\"amount\": 777}");
     assertEquals(409, answer.statusCode(), answer.body());
     assertEquals("refund_refused", json(answer).get("error"));
@@ -763,11 +602,7 @@ class PaymentsRefundIT {
     String paymentIntent = pi();
     stripe.stubFor(
         get(urlPathEqualTo(SESSIONS + "/" + session))
-            .willReturn(
-                aResponse()
-                    .withStatus(500)
-                    .withHeader("Content-Type", "application/json")
-                    .withBody("{\"error\": {\"type\": \"api_error\"}}")));
+            .willReturn(FakeStripe.error(500, "{\"error\": {\"type\": \"api_error\"}}")));
     String charge =
         charge(paymentIntent, 1250, 1250)
             .replace("\"metadata\": {}", "\"metadata\": {\"broker_payment_id\": \"" + id + "\"}");
@@ -809,8 +644,8 @@ class PaymentsRefundIT {
 
   @Test
   void paymentCreationIsRateLimitedPerClientThenPerAddress() throws Exception {
-    String a = token(limited, "cms-a", register(limited, "cms-a", ORIGIN));
-    String b = token(limited, "cms-b", register(limited, "cms-b", ORIGIN));
+    String a = limited.paymentsToken("cms-a", ORIGIN);
+    String b = limited.paymentsToken("cms-b", ORIGIN);
     for (int i = 0; i < 2; i++) {
       HttpResponse<String> ok =
           send(limited, a, "/api/v1/payments", key(), paymentBody(1250, "rate-a-" + i));

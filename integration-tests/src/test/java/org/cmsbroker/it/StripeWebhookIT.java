@@ -5,39 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
-import com.nimbusds.jose.util.JSONObjectUtils;
-import com.nimbusds.oauth2.sdk.ClientCredentialsGrant;
-import com.nimbusds.oauth2.sdk.Scope;
-import com.nimbusds.oauth2.sdk.TokenRequest;
-import com.nimbusds.oauth2.sdk.TokenResponse;
-import com.nimbusds.oauth2.sdk.auth.ClientSecretBasic;
-import com.nimbusds.oauth2.sdk.auth.Secret;
-import com.nimbusds.oauth2.sdk.id.ClientID;
-import com.nimbusds.openid.connect.sdk.OIDCTokenResponseParser;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.Statement;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import org.cmsbroker.it.support.BrokerHome;
-import org.cmsbroker.it.support.BrokerProcess;
 import org.cmsbroker.it.support.FakeStripe;
-import org.cmsbroker.it.support.LoginClient;
-import org.cmsbroker.it.support.NimbusHttp;
+import org.cmsbroker.it.support.PaymentJson;
+import org.cmsbroker.it.support.PaymentsBroker;
+import org.cmsbroker.it.support.PostgresSchema;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,134 +28,45 @@ import org.junit.jupiter.api.Test;
  * Stripe signs them ({@code t=<unix>,v1=<hex HMAC-SHA256(secret, t + "." + body)>}).
  */
 class StripeWebhookIT {
-  static final String PG = "jdbc:postgresql://127.0.0.1:5432/test";
-  static final String SECRET_KEY = FakeStripe.SECRET_KEY;
   static final String WEBHOOK_SECRET = "whsec_" + "itWebhookSecretForTheBrokerTests0";
   static final String ROLLED_SECRET = "whsec_" + "itWebhookSecretRolledOutAlready01";
   static final String ORIGIN = "https://cms.example.org";
 
   private static WireMockServer stripe;
-  private static String schema;
-  private static BrokerProcess broker;
-  private static Path work;
-  private static Map<String, String> env;
-  private static String base;
-  private static HttpClient http;
+  private static PostgresSchema schema;
+  private static PaymentsBroker broker;
   private static String token;
 
   @BeforeAll
   static void start() throws Exception {
-    schema = "it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-    try (Connection c = DriverManager.getConnection(PG, "postgres", "");
-        Statement s = c.createStatement()) {
-      s.execute("CREATE SCHEMA " + schema);
-    }
+    schema = new PostgresSchema();
     stripe = FakeStripe.start();
-    work = BrokerHome.freshDirectory("webhooks");
-    Path data = work.resolve("data");
-    int https = BrokerHome.freePort();
-    env = new HashMap<>();
-    env.put("BROKER_DATA_DIR", data.toString());
-    env.put("BROKER_HTTPS_PORT", Integer.toString(https));
-    env.put("BROKER_HTTP_PORT", "off");
-    env.put("BROKER_DB_URL", PG + "?currentSchema=" + schema);
-    env.put("BROKER_DB_USER", "postgres");
-    env.put("BROKER_STRIPE_SECRET_KEY", SECRET_KEY);
-    env.put("BROKER_STRIPE_WEBHOOK_SECRET", ROLLED_SECRET + "," + WEBHOOK_SECRET);
-    env.put("BROKER_STRIPE_API_BASE", "http://127.0.0.1:" + stripe.port());
-    broker = BrokerProcess.start(work, Map.copyOf(env)).awaitReady(Duration.ofSeconds(180));
-    base = "https://localhost:" + https;
-    http = new LoginClient(data, base).http();
-    token = token("cms", register("cms"));
+    broker =
+        PaymentsBroker.builder("webhooks")
+            .database(schema)
+            .stripe(stripe)
+            .webhookSecret(ROLLED_SECRET + "," + WEBHOOK_SECRET)
+            .start()
+            .awaitReady();
+    token = broker.paymentsToken("cms", ORIGIN);
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (broker != null) {
-      broker.close();
-    }
-    if (stripe != null) {
-      stripe.stop();
-    }
-    if (schema != null) {
-      try (Connection c = DriverManager.getConnection(PG, "postgres", "");
-          Statement s = c.createStatement()) {
-        s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-      }
-    }
-  }
-
-  private static Secret register(String clientId) throws Exception {
-    BrokerProcess.Completed run =
-        BrokerProcess.run(
-            work,
-            Map.copyOf(env),
-            null,
-            Duration.ofSeconds(60),
-            "admin",
-            "client",
-            "add",
-            "--name",
-            "CMS " + clientId,
-            "--client-id",
-            clientId,
-            "--web-origin",
-            ORIGIN,
-            "--grant-type",
-            "client_credentials");
-    assertEquals(0, run.exitCode(), run.stderr());
-    Matcher m = Pattern.compile("client secret: (\\S+)").matcher(run.stdout());
-    assertTrue(m.find(), run.stdout());
-    return new Secret(m.group(1));
-  }
-
-  private static String token(String clientId, Secret secret) throws Exception {
-    TokenRequest request =
-        new TokenRequest(
-            URI.create(base + "/oauth2/token"),
-            new ClientSecretBasic(new ClientID(clientId), secret),
-            new ClientCredentialsGrant(),
-            new Scope("payments"));
-    TokenResponse answer =
-        OIDCTokenResponseParser.parse(NimbusHttp.send(http, request.toHTTPRequest()));
-    assertTrue(answer.indicatesSuccess(), String.valueOf(answer.toHTTPResponse().getBody()));
-    return answer.toSuccessResponse().getTokens().getAccessToken().getValue();
+    PaymentsBroker.stopAll(broker, stripe, schema);
   }
 
   /** Creates a payment of 12.50 EUR; returns its JSON. */
   private static Map<String, Object> createPayment(String reference) throws Exception {
-    Map<String, Object> json = new LinkedHashMap<>();
-    json.put("amount", 1250);
-    json.put("currency", "eur");
-    json.put("description", "Donation");
-    json.put("reference", reference);
-    json.put("donor_email", "donor@example.org");
-    json.put("return_url", ORIGIN + "/donate/thanks");
-    json.put("cancel_url", ORIGIN + "/donate/cancelled");
-    json.put("mode", "redirect");
-    HttpResponse<String> answer =
-        http.send(
-            HttpRequest.newBuilder(URI.create(base + "/api/v1/payments"))
-                .header("Content-Type", "application/json")
-                .header("Authorization", "Bearer " + token)
-                .header("Idempotency-Key", "it-" + UUID.randomUUID())
-                .POST(HttpRequest.BodyPublishers.ofString(JSONObjectUtils.toJSONString(json)))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    assertEquals(201, answer.statusCode(), answer.body());
-    return JSONObjectUtils.parse(answer.body());
+    return broker.createdPayment(
+        token,
+        PaymentJson.donation(1250, reference, ORIGIN)
+            .donorEmail("donor@example.org")
+            .mode("redirect"));
   }
 
   private static Map<String, Object> payment(String id) throws Exception {
-    HttpResponse<String> answer =
-        http.send(
-            HttpRequest.newBuilder(URI.create(base + "/api/v1/payments/" + id))
-                .header("Authorization", "Bearer " + token)
-                .GET()
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    assertEquals(200, answer.statusCode(), answer.body());
-    return JSONObjectUtils.parse(answer.body());
+    return broker.payment(token, id);
   }
 
   static String sign(String secret, long t, byte[] body) throws Exception {
@@ -184,19 +74,11 @@ class StripeWebhookIT {
   }
 
   private static HttpResponse<String> deliver(byte[] body, String signature) throws Exception {
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create(base + "/webhooks/stripe"))
-            .header("Content-Type", "application/json; charset=utf-8")
-            .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-    if (signature != null) {
-      request.header("Stripe-Signature", signature);
-    }
-    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    return broker.webhook(body, signature);
   }
 
   private static HttpResponse<String> deliver(String body) throws Exception {
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    return deliver(bytes, sign(WEBHOOK_SECRET, Instant.now().getEpochSecond(), bytes));
+    return broker.webhook(body, WEBHOOK_SECRET);
   }
 
   static String sessionEvent(
@@ -209,8 +91,7 @@ class StripeWebhookIT {
   }
 
   private static long count(String sql, String arg) throws Exception {
-    try (Connection c =
-            DriverManager.getConnection(PG + "?currentSchema=" + schema, "postgres", "");
+    try (Connection c = schema.connect();
         PreparedStatement s = c.prepareStatement(sql)) {
       if (arg != null) {
         s.setString(1, arg);
@@ -231,8 +112,7 @@ class StripeWebhookIT {
   }
 
   private static String outcome(String eventId) throws Exception {
-    try (Connection c =
-            DriverManager.getConnection(PG + "?currentSchema=" + schema, "postgres", "");
+    try (Connection c = schema.connect();
         PreparedStatement s =
             c.prepareStatement("SELECT outcome FROM stripe_event WHERE event_id = ?")) {
       s.setString(1, eventId);

@@ -6,6 +6,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.Map;
@@ -20,6 +21,18 @@ public final class FakeStripe {
   /** A test-mode secret key of the right shape; Stripe never sees it. */
   public static final String SECRET_KEY = "sk_test_" + "51FakeKeyForTheBrokerTests0000";
 
+  /** Where Stripe creates Checkout Sessions. */
+  public static final String SESSIONS = "/v1/checkout/sessions";
+
+  /** The open Checkout Session of 12.50 EUR that {@link #start()} answers (random ids). */
+  public static final String OPEN_SESSION =
+      session(
+          "cs_test_secret_{{randomValue length=16 type='ALPHANUMERIC'}}",
+          """
+            "amount_total": 1250,
+            "url": "https://checkout.stripe.com/c/pay/cs_test_a1{{randomValue length=40 type='ALPHANUMERIC'}}"
+          """);
+
   private FakeStripe() {}
 
   /**
@@ -27,34 +40,65 @@ public final class FakeStripe {
    * Checkout Session of 12.50 EUR (random id); the caller stops it.
    */
   public static WireMockServer start() {
+    return start(OPEN_SESSION);
+  }
+
+  /**
+   * A started WireMock server that answers {@code POST /v1/checkout/sessions} with {@code
+   * sessionJson} (a response template); the caller stops it.
+   */
+  public static WireMockServer start(String sessionJson) {
     WireMockServer stripe = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
     stripe.start();
-    stripe.stubFor(
-        post(urlEqualTo("/v1/checkout/sessions"))
-            .willReturn(
-                aResponse()
-                    .withStatus(200)
-                    .withHeader("Content-Type", "application/json")
-                    .withHeader("Request-Id", "req_fake")
-                    .withTransformers("response-template")
-                    .withBody(
-                        """
-                        {
-                          "id": "cs_test_{{randomValue length=24 type='ALPHANUMERIC'}}",
-                          "object": "checkout.session",
-                          "amount_total": 1250,
-                          "client_secret": "cs_test_secret_{{randomValue length=16 type='ALPHANUMERIC'}}",
-                          "currency": "eur",
-                          "expires_at": 1893456000,
-                          "livemode": false,
-                          "metadata": {},
-                          "mode": "payment",
-                          "payment_status": "unpaid",
-                          "status": "open",
-                          "url": "https://checkout.stripe.com/c/pay/cs_test_a1{{randomValue length=40 type='ALPHANUMERIC'}}"
-                        }
-                        """)));
+    stripe.stubFor(post(urlEqualTo(SESSIONS)).willReturn(answer(sessionJson)));
     return stripe;
+  }
+
+  /** An open embedded Checkout Session (random id) whose client secret is {@code clientSecret}. */
+  public static String embeddedSession(String clientSecret) {
+    return session(
+        clientSecret,
+        """
+          "ui_mode": "embedded",
+          "url": null
+        """);
+  }
+
+  /** An open Checkout Session with these fields besides those every open session has. */
+  private static String session(String clientSecret, String fields) {
+    return """
+        {
+          "id": "cs_test_{{randomValue length=24 type='ALPHANUMERIC'}}",
+          "object": "checkout.session",
+          "client_secret": "%s",
+          "currency": "eur",
+          "expires_at": 1893456000,
+          "livemode": false,
+          "metadata": {},
+          "mode": "payment",
+          "payment_status": "unpaid",
+          "status": "open",
+        %s}
+        """
+        .formatted(clientSecret, fields);
+  }
+
+  /** A 200 answer as Stripe gives it: JSON with a Request-Id, {@code body} a response template. */
+  public static ResponseDefinitionBuilder answer(String body) {
+    return aResponse()
+        .withStatus(200)
+        .withHeader("Content-Type", "application/json")
+        .withHeader("Request-Id", "req_fake")
+        .withTransformers("response-template")
+        .withBody(body);
+  }
+
+  /** An error answer as Stripe gives it: {@code status} with the JSON {@code body}. */
+  public static ResponseDefinitionBuilder error(int status, String body) {
+    return aResponse()
+        .withStatus(status)
+        .withHeader("Content-Type", "application/json")
+        .withBody(body);
   }
 
   /** Stripe's signature: HMAC-SHA256 keyed with the whole secret over {@code t + "." + body}. */
