@@ -19,12 +19,20 @@ public class RateLimits {
 
   private static final Duration MINUTE = Duration.ofMinutes(1);
 
+  /**
+   * CSP violation reports per minute from one address. A page load yields a handful of reports at
+   * most; the limit keeps one sender from turning the unauthenticated endpoint into a stream of
+   * database writes.
+   */
+  public static final int CSP_REPORTS_PER_MINUTE = 60;
+
   @Inject BrokerConfig config;
 
   private RateLimiter paymentCreationPerClient;
   private RateLimiter paymentCreationPerAddress;
   private RateLimiter payPagePerAddress;
   private RateLimiter payPagePerClient;
+  private RateLimiter cspReportsPerAddress;
 
   @PostConstruct
   void build() {
@@ -33,6 +41,7 @@ public class RateLimits {
     paymentCreationPerAddress = new RateLimiter(config.paymentRateIpPerMinute(), MINUTE, MAX_KEYS);
     payPagePerAddress = new RateLimiter(config.payPageRateIpPerMinute(), MINUTE, MAX_KEYS);
     payPagePerClient = new RateLimiter(config.payPageRateClientPerMinute(), MINUTE, MAX_KEYS);
+    cspReportsPerAddress = new RateLimiter(CSP_REPORTS_PER_MINUTE, MINUTE, MAX_KEYS);
   }
 
   /** {@code POST /api/v1/payments}, keyed by client id. */
@@ -53,5 +62,10 @@ public class RateLimits {
   /** The embedded payment page {@code /pay/{id}}, keyed by the payment's client id. */
   public RateLimiter payPagePerClient() {
     return payPagePerClient;
+  }
+
+  /** {@code POST /csp-report}, keyed by the sender's address ({@link #CSP_REPORTS_PER_MINUTE}). */
+  public RateLimiter cspReportsPerAddress() {
+    return cspReportsPerAddress;
   }
 }

@@ -27,6 +27,7 @@ import org.cmsbroker.it.support.FakeStripe;
 import org.cmsbroker.it.support.Https;
 import org.cmsbroker.it.support.PaymentJson;
 import org.cmsbroker.it.support.PaymentsBroker;
+import org.cmsbroker.ratelimit.RateLimits;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -326,6 +327,25 @@ class EmbeddedPayBrowserIT {
             .orElseThrow(() -> new AssertionError(listed));
     assertTrue(line.matches(".*\\s3\\s+/pay/\\{id\\}\\s+script-src-elem\\s.*"), line);
     assertFalse(listed.contains("card=1"), "no query string is kept");
+  }
+
+  @Test
+  void cspReportsBeyondTheLimitOfOneAddressAreRefusedWithRetryAfter() throws Exception {
+    // Counted before anything else is checked, so refused reports count too and store nothing.
+    HttpClient noKey = noKeyBroker.http();
+    HttpRequest report =
+        HttpRequest.newBuilder(URI.create(noKeyBroker.base() + "/csp-report"))
+            .header("Content-Type", "text/plain")
+            .POST(HttpRequest.BodyPublishers.ofString("x"))
+            .build();
+    for (int i = 0; i < RateLimits.CSP_REPORTS_PER_MINUTE; i++) {
+      assertEquals(415, noKey.send(report, HttpResponse.BodyHandlers.ofString()).statusCode());
+    }
+    HttpResponse<String> refused = noKey.send(report, HttpResponse.BodyHandlers.ofString());
+    assertEquals(429, refused.statusCode(), refused.body());
+    assertEquals("rate_limited", JSONObjectUtils.parse(refused.body()).get("error"));
+    long retryAfter = Long.parseLong(header(refused, "Retry-After"));
+    assertTrue(retryAfter >= 1 && retryAfter <= 60, "Retry-After " + retryAfter);
   }
 
   private static HttpResponse<String> postReport(String type, String body) throws Exception {

@@ -13,17 +13,22 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
+import org.cmsbroker.config.BrokerConfig;
 import org.cmsbroker.csp.CspReportParser;
 import org.cmsbroker.csp.CspReportRejectedException;
 import org.cmsbroker.csp.CspReports;
 import org.cmsbroker.csp.CspViolation;
+import org.cmsbroker.ratelimit.RateLimiter;
+import org.cmsbroker.ratelimit.RateLimits;
+import org.cmsbroker.web.http.ClientAddress;
 
 /**
  * {@code POST /csp-report}: where browsers send the CSP violations of the broker's pages, as {@code
  * application/csp-report} ({@code report-uri}) or {@code application/reports+json} (Reporting API).
  * Bodies over {@value CspReportParser#MAX_BODY_BYTES} bytes get 413, other media types 415, bodies
  * that are not reports of the expected shape 400 (JSON errors, fixed descriptions); accepted
- * reports are counted ({@link CspReports}) and answered with 204.
+ * reports are counted ({@link CspReports}) and answered with 204. One address may send {@value
+ * RateLimits#CSP_REPORTS_PER_MINUTE} reports a minute; more get 429 with {@code Retry-After}.
  */
 @WebServlet(PaymentPagePolicy.REPORT_PATH)
 public class CspReportServlet extends HttpServlet {
@@ -33,6 +38,8 @@ public class CspReportServlet extends HttpServlet {
   static final String REPORTS_JSON = "application/reports+json";
 
   @Inject transient CspReports reports;
+  @Inject transient RateLimits limits;
+  @Inject transient BrokerConfig config;
 
   @Override
   protected void service(HttpServletRequest request, HttpServletResponse response)
@@ -48,6 +55,22 @@ public class CspReportServlet extends HttpServlet {
   @Override
   protected void doPost(HttpServletRequest request, HttpServletResponse response)
       throws IOException {
+    RateLimiter.Decision decision =
+        limits
+            .cspReportsPerAddress()
+            .tryAcquire(ClientAddress.of(request, config.trustedProxies()));
+    if (!decision.allowed()) {
+      response.setHeader("Retry-After", Long.toString(decision.retryAfterSeconds()));
+      error(
+          response,
+          429,
+          "rate_limited",
+          "At most "
+              + RateLimits.CSP_REPORTS_PER_MINUTE
+              + " reports a minute are taken from one"
+              + " address.");
+      return;
+    }
     String type = mediaType(request.getContentType());
     if (!CSP_REPORT.equals(type) && !REPORTS_JSON.equals(type)) {
       error(
