@@ -1,5 +1,7 @@
 package org.cmsbroker.admin;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -10,6 +12,7 @@ import org.cmsbroker.account.AccountService;
 import org.cmsbroker.account.AccountView;
 import org.cmsbroker.account.NewAccount;
 import org.cmsbroker.csp.CspAggregate;
+import org.cmsbroker.payment.StripeEventCount;
 
 /**
  * Maps an {@link AdminRequest} to calls on {@link AccountAdministration} (or, for {@code client.*},
@@ -23,7 +26,7 @@ import org.cmsbroker.csp.CspAggregate;
  * client.update}, {@code client.rotate_secret}, {@code client.rotate_callback_secret}, {@code
  * client.set_civicrm_credentials}, {@code client.remove}; {@code keys.list}, {@code keys.rotate};
  * {@code callbacks.list}, {@code callbacks.replay} (through {@link CallbackCommands}); {@code
- * csp.list}.
+ * csp.list}; {@code stripe.events}.
  */
 public final class AdminCommands {
   static final String USERNAME = "username";
@@ -45,6 +48,7 @@ public final class AdminCommands {
   private final KeyAdministration keys;
   private final CallbackCommands callbacks;
   private final CspReportAdministration cspReports;
+  private final StripeEventAdministration stripeEvents;
 
   /** The most CSP aggregates {@code csp.list} shows. */
   static final int CSP_LIST_LIMIT = 50;
@@ -68,6 +72,7 @@ public final class AdminCommands {
         new ClientCommands(Objects.requireNonNull(clients, "clients")),
         keys,
         callbacks == null ? null : new CallbackCommands(callbacks),
+        null,
         null);
   }
 
@@ -76,18 +81,31 @@ public final class AdminCommands {
       ClientCommands clients,
       KeyAdministration keys,
       CallbackCommands callbacks,
-      CspReportAdministration cspReports) {
+      CspReportAdministration cspReports,
+      StripeEventAdministration stripeEvents) {
     this.accounts = Objects.requireNonNull(accounts, "accounts");
     this.clients = clients;
     this.keys = keys;
     this.callbacks = callbacks;
     this.cspReports = cspReports;
+    this.stripeEvents = stripeEvents;
   }
 
   /** These commands, plus {@code csp.list} answered from {@code reports}. */
   public AdminCommands withCspReports(CspReportAdministration reports) {
     return new AdminCommands(
-        accounts, clients, keys, callbacks, Objects.requireNonNull(reports, "reports"));
+        accounts,
+        clients,
+        keys,
+        callbacks,
+        Objects.requireNonNull(reports, "reports"),
+        stripeEvents);
+  }
+
+  /** These commands, plus {@code stripe.events} answered from {@code events}. */
+  public AdminCommands withStripeEvents(StripeEventAdministration events) {
+    return new AdminCommands(
+        accounts, clients, keys, callbacks, cspReports, Objects.requireNonNull(events, "events"));
   }
 
   private CallbackCommands callbacks() throws AdminProtocolException {
@@ -120,6 +138,7 @@ public final class AdminCommands {
         case "keys.list" -> keysList();
         case "keys.rotate" -> keysRotate(request);
         case "csp.list" -> cspList(request);
+        case "stripe.events" -> stripeEvents(request);
         default ->
             throw new AdminProtocolException(
                 AdminProtocolException.UNKNOWN_COMMAND,
@@ -294,6 +313,64 @@ public final class AdminCommands {
               AdminTable.cell(a.sampleUserAgent())));
     }
     return AdminResponse.ok(AdminTable.render(CSP_COLUMNS, rows));
+  }
+
+  /** The window {@code stripe.events} counts over when no {@code since_hours} is sent. */
+  static final int STRIPE_EVENTS_DEFAULT_HOURS = 24;
+
+  /** The longest window {@code stripe.events} counts over: a year. */
+  static final int STRIPE_EVENTS_MAX_HOURS = 8760;
+
+  static final List<String> STRIPE_EVENT_COLUMNS =
+      List.of("TYPE", "OUTCOME", "COUNT", "LAST RECEIVED");
+
+  private AdminResponse stripeEvents(AdminRequest request) throws AdminProtocolException {
+    request.allowOnly(Set.of("since_hours"));
+    if (stripeEvents == null) {
+      throw new AdminProtocolException(
+          AdminProtocolException.UNKNOWN_COMMAND, "Stripe events are not kept here");
+    }
+    int hours = sinceHours(request);
+    String window = "in the last " + hours + (hours == 1 ? " hour" : " hours");
+    List<StripeEventCount> counts = stripeEvents.counts(Duration.ofHours(hours));
+    if (counts.isEmpty()) {
+      return AdminResponse.ok("no Stripe events " + window);
+    }
+    List<List<String>> rows = new ArrayList<>();
+    long total = 0;
+    Instant newest = null;
+    for (StripeEventCount c : counts) {
+      rows.add(
+          List.of(
+              AdminTable.cell(c.type()),
+              AdminTable.cell(c.outcome()),
+              Long.toString(c.count()),
+              AdminTable.time(c.newest())));
+      total += c.count();
+      if (newest == null || c.newest().isAfter(newest)) {
+        newest = c.newest();
+      }
+    }
+    List<String> out = new ArrayList<>(AdminTable.render(STRIPE_EVENT_COLUMNS, rows));
+    out.add(
+        total
+            + (total == 1 ? " event " : " events ")
+            + window
+            + "; newest received "
+            + AdminTable.time(newest));
+    return AdminResponse.ok(out);
+  }
+
+  private static int sinceHours(AdminRequest request) throws AdminProtocolException {
+    String value =
+        request.single("since_hours").orElse(Integer.toString(STRIPE_EVENTS_DEFAULT_HOURS));
+    int hours = value.matches("[0-9]{1,4}") ? Integer.parseInt(value) : 0;
+    if (hours < 1 || hours > STRIPE_EVENTS_MAX_HOURS) {
+      throw new AdminProtocolException(
+          AdminProtocolException.BAD_REQUEST,
+          "\"since_hours\" must be a whole number of hours from 1 to " + STRIPE_EVENTS_MAX_HOURS);
+    }
+    return hours;
   }
 
   private void requireKeys() throws AdminProtocolException {

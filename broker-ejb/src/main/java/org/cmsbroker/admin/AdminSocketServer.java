@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.logging.Logger;
 import org.cmsbroker.config.BrokerConfig;
 import org.cmsbroker.csp.CspReports;
+import org.cmsbroker.payment.StripeEventCounts;
 
 /**
  * Opens the admin socket at {@code <data dir>/run/admin.sock} at start-up and serves it on one
@@ -37,6 +38,7 @@ public class AdminSocketServer {
   @Inject KeyAdministration keys;
   @Inject CallbackAdministration callbacks;
   @Inject CspReports cspReports;
+  @Inject StripeEventCounts stripeEvents;
   @Resource ManagedThreadFactory threads;
 
   private AdminSocketListener listener;
@@ -50,6 +52,7 @@ public class AdminSocketServer {
               socket,
               new AdminCommands(accounts, clients, keys, callbacks)
                       .withCspReports(cspReports::recent)
+                      .withStripeEvents(stripeEvents::counts)
                   ::execute);
       threads.newThread(listener::serve).start();
       LOG.info(() -> "Admin socket listening at " + socket);

@@ -50,6 +50,28 @@ public final class PaymentStateMachine {
   private PaymentStateMachine() {}
 
   /**
+   * Whether {@link #decide} acts on events of {@code type}; every other type is {@link
+   * Decision#IGNORE_UNKNOWN_TYPE}, whatever the payment (a Stripe endpoint sending more types than
+   * the broker needs).
+   */
+  public static boolean handles(String type) {
+    return switch (type) {
+      case StripePaymentEvent.CHECKOUT_SESSION_COMPLETED,
+              StripePaymentEvent.CHECKOUT_SESSION_ASYNC_PAYMENT_SUCCEEDED,
+              StripePaymentEvent.CHECKOUT_SESSION_ASYNC_PAYMENT_FAILED,
+              StripePaymentEvent.PAYMENT_INTENT_PAYMENT_FAILED,
+              StripePaymentEvent.CHECKOUT_SESSION_EXPIRED,
+              StripePaymentEvent.CHARGE_REFUNDED,
+              StripePaymentEvent.CHARGE_DISPUTE_CREATED,
+              StripePaymentEvent.REFUND_FAILED ->
+          true;
+      default ->
+          type.startsWith(StripePaymentEvent.CHARGE_DISPUTE_PREFIX)
+              || type.startsWith(StripePaymentEvent.REFUND_PREFIX);
+    };
+  }
+
+  /**
    * What {@code event} does to a payment in state {@code current}.
    *
    * @return the decision and the resulting state ({@code current} itself unless {@link

@@ -33,6 +33,10 @@ public class StripeWebhookService {
   /** The outcome recorded when no payment of the broker matches the event. */
   public static final String NO_PAYMENT = "no_payment";
 
+  /** Shared by every instance of this bean: one line a minute about unhandled event types. */
+  private static final UnhandledEventTypeLog UNHANDLED =
+      new UnhandledEventTypeLog(Clock.systemUTC());
+
   @PersistenceContext(unitName = "broker")
   EntityManager em;
 
@@ -98,10 +102,12 @@ public class StripeWebhookService {
     OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
     Payment payment = findPayment(event);
     String outcome;
+    boolean handled = PaymentStateMachine.handles(event.type());
     if (payment == null) {
       outcome = NO_PAYMENT;
+      // Unhandled types are summed up once a minute instead (below).
       LOG.log(
-          Level.INFO,
+          handled ? Level.INFO : Level.FINE,
           "Stripe event {0} ({1}) names no payment of this broker; ignored",
           new Object[] {event.id(), event.type()});
     } else {
@@ -140,6 +146,9 @@ public class StripeWebhookService {
         new StripeEventRecord(
             event.id(), event.type(), now, payment == null ? null : payment.id(), outcome));
     em.flush();
+    if (!handled) {
+      UNHANDLED.record(event.type()).ifPresent(LOG::warning);
+    }
     return new Result(false, outcome, payment == null ? null : payment.id(), null);
   }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,6 +16,7 @@ import org.cmsbroker.account.Account;
 import org.cmsbroker.account.AccountException;
 import org.cmsbroker.account.AccountView;
 import org.cmsbroker.account.NewAccount;
+import org.cmsbroker.payment.StripeEventCount;
 import org.junit.jupiter.api.Test;
 
 class AdminCommandsTest {
@@ -393,5 +395,95 @@ class AdminCommandsTest {
     AdminResponse response =
         commands.withCspReports(limit -> List.of()).execute(request("csp.list", "limit", "5"));
     assertEquals(AdminProtocolException.BAD_REQUEST, response.errorCode());
+  }
+
+  private final List<Duration> windows = new ArrayList<>();
+
+  private AdminCommands withEvents(StripeEventCount... counts) {
+    return commands.withStripeEvents(
+        window -> {
+          windows.add(window);
+          return List.of(counts);
+        });
+  }
+
+  @Test
+  void stripeEventsShowsCountsByTypeAndOutcomeWithTotalAndNewest() {
+    AdminResponse response =
+        withEvents(
+                new StripeEventCount(
+                    "customer.created",
+                    "ignore_unknown_type",
+                    7,
+                    Instant.parse("2026-01-02T09:00:00.5Z")),
+                new StripeEventCount(
+                    "checkout.session.completed",
+                    "apply",
+                    2,
+                    Instant.parse("2026-01-02T11:00:00Z")),
+                new StripeEventCount(
+                    "bad\u001b[2Jtype", "no_payment", 1, Instant.parse("2026-01-01T08:00:00Z")))
+            .execute(request("stripe.events"));
+
+    assertTrue(response.isOk(), response.toString());
+    assertEquals(List.of(Duration.ofHours(24)), windows);
+    assertEquals(
+        List.of(
+            "TYPE                        OUTCOME              COUNT  LAST RECEIVED",
+            "customer.created            ignore_unknown_type  7      2026-01-02T09:00:00Z",
+            "checkout.session.completed  apply                2      2026-01-02T11:00:00Z",
+            "bad?[2Jtype                 no_payment           1      2026-01-01T08:00:00Z",
+            "10 events in the last 24 hours; newest received 2026-01-02T11:00:00Z"),
+        response.lines());
+  }
+
+  @Test
+  void stripeEventsCountsOverTheWindowAsked() {
+    AdminResponse response =
+        withEvents(
+                new StripeEventCount(
+                    "charge.refunded", "apply", 1, Instant.parse("2026-01-02T11:00:00Z")))
+            .execute(request("stripe.events", "since_hours", "1"));
+
+    assertEquals(List.of(Duration.ofHours(1)), windows);
+    assertEquals(
+        "1 event in the last 1 hour; newest received 2026-01-02T11:00:00Z",
+        response.lines().get(response.lines().size() - 1));
+    withEvents().execute(request("stripe.events", "since_hours", "8760"));
+    assertEquals(Duration.ofHours(8760), windows.get(1));
+  }
+
+  @Test
+  void stripeEventsWithoutEventsSaysSo() {
+    assertEquals(
+        List.of("no Stripe events in the last 48 hours"),
+        withEvents().execute(request("stripe.events", "since_hours", "48")).lines());
+  }
+
+  @Test
+  void stripeEventsRefusesAWindowOutOfRange() {
+    for (String hours : List.of("0", "8761", "-1", "1.5", "24h", "", "99999")) {
+      AdminResponse response = withEvents().execute(request("stripe.events", "since_hours", hours));
+      assertEquals(AdminProtocolException.BAD_REQUEST, response.errorCode(), hours);
+      assertEquals(
+          List.of("\"since_hours\" must be a whole number of hours from 1 to 8760"),
+          response.lines(),
+          hours);
+    }
+    assertTrue(windows.isEmpty());
+  }
+
+  @Test
+  void stripeEventsRefusesOtherParameters() {
+    AdminResponse response = withEvents().execute(request("stripe.events", "limit", "5"));
+    assertEquals(AdminProtocolException.BAD_REQUEST, response.errorCode());
+    assertTrue(windows.isEmpty());
+  }
+
+  @Test
+  void stripeEventsIsUnknownWithoutTheEvents() {
+    assertEquals(
+        AdminProtocolException.UNKNOWN_COMMAND,
+        commands.execute(request("stripe.events")).errorCode());
   }
 }

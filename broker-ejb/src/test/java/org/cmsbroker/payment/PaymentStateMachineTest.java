@@ -291,4 +291,34 @@ class PaymentStateMachineTest {
         IllegalArgumentException.class, () -> new PaymentState(REFUNDED, 100, 101, false, T0));
     assertThrows(NullPointerException.class, () -> StripePaymentEvent.of(DISPUTE, null));
   }
+
+  @Test
+  void handlesExactlyTheTypesDecideDoesNotIgnoreAsUnknown() {
+    for (String type :
+        Stream.of(
+                StripePaymentEvent.CHECKOUT_SESSION_COMPLETED,
+                StripePaymentEvent.CHECKOUT_SESSION_ASYNC_PAYMENT_SUCCEEDED,
+                StripePaymentEvent.CHECKOUT_SESSION_ASYNC_PAYMENT_FAILED,
+                StripePaymentEvent.CHECKOUT_SESSION_EXPIRED,
+                StripePaymentEvent.PAYMENT_INTENT_PAYMENT_FAILED,
+                StripePaymentEvent.CHARGE_REFUNDED,
+                StripePaymentEvent.CHARGE_DISPUTE_CREATED,
+                "charge.dispute.closed",
+                StripePaymentEvent.REFUND_FAILED,
+                "refund.updated",
+                "customer.created",
+                "payment_intent.succeeded",
+                "charge.succeeded",
+                "checkout.session.something_new")
+            .toList()) {
+      for (PaymentStatus status : PaymentStatus.values()) {
+        boolean unknown =
+            PaymentStateMachine.decide(at(status), event(type, AFTER)).decision()
+                == IGNORE_UNKNOWN_TYPE;
+        assertEquals(!unknown, PaymentStateMachine.handles(type), type + " from " + status);
+      }
+    }
+    assertTrue(PaymentStateMachine.handles("charge.refunded"));
+    assertFalse(PaymentStateMachine.handles("customer.created"));
+  }
 }

@@ -68,6 +68,8 @@ record AdminArguments(
   private static final String CLIENT = "--client";
   private static final String STATUS = "--status";
   private static final String LIMIT = "--limit";
+  private static final String SINCE = "--since";
+  private static final int MAX_SINCE_HOURS = 8760;
   private static final Set<String> STATUSES = Set.of("pending", "delivering", "delivered", "dead");
 
   /** Options that take no value; each stands for this wire parameter and value. */
@@ -105,6 +107,9 @@ record AdminArguments(
     }
     if (first.equals("csp")) {
       return csp(args.subList(1, args.size()));
+    }
+    if (first.equals("stripe-events")) {
+      return stripeEvents(args.subList(1, args.size()));
     }
     if (!first.equals("user")) {
       throw new UsageException("unknown admin command \"" + SettingsLoader.printable(first) + "\"");
@@ -292,6 +297,23 @@ record AdminArguments(
     return new AdminArguments(false, "csp.list", List.of(), false);
   }
 
+  /** {@code stripe-events [--since HOURS]}: Stripe events counted by type and outcome. */
+  private static AdminArguments stripeEvents(List<String> args) throws UsageException {
+    List<Map.Entry<String, String>> given = options("stripe-events", "", args, Set.of(SINCE));
+    List<Map.Entry<String, String>> fields = new ArrayList<>();
+    for (Map.Entry<String, String> option : given) {
+      String hours = option.getValue();
+      if (!hours.matches("[0-9]{1,4}")
+          || Integer.parseInt(hours) < 1
+          || Integer.parseInt(hours) > MAX_SINCE_HOURS) {
+        throw new UsageException(
+            "--since must be a whole number of hours from 1 to " + MAX_SINCE_HOURS);
+      }
+      fields.add(new SimpleImmutableEntry<>("since_hours", hours));
+    }
+    return new AdminArguments(false, "stripe.events", fields, false);
+  }
+
   private static AdminArguments byClientId(String command, String sub, List<String> options)
       throws UsageException {
     List<Map.Entry<String, String>> given = options("client", sub, options, Set.of(CLIENT_ID));
@@ -354,9 +376,7 @@ record AdminArguments(
             (name.startsWith("-") ? "unknown option \"" : "unexpected argument \"")
                 + SettingsLoader.printable(name)
                 + "\" for "
-                + group
-                + " "
-                + sub);
+                + (group + " " + sub).strip());
       }
       String value;
       if (FLAGS.containsKey(name)) {
@@ -392,6 +412,7 @@ record AdminArguments(
         Usage: java -jar broker.jar admin user <command> [options]
                java -jar broker.jar admin client <command> [options]
                java -jar broker.jar admin callbacks <command> [options]
+               java -jar broker.jar admin stripe-events [--since HOURS]
 
           user add --username U --email E [--name "Given Family"] [--given-name G]
                    [--family-name F] [--role R]... [--email-verified]
@@ -440,6 +461,10 @@ record AdminArguments(
                                            send every dead callback of a client again
           csp list                         CSP violation reports of the broker's pages, counted
                                            by page, directive and blocked origin (latest 50)
+          stripe-events [--since HOURS]    the Stripe events of the last HOURS (default 24, at
+                                           most 8760) counted by type and outcome, most
+                                           frequent first (ignore_unknown_type: a type the
+                                           endpoint need not send); never payloads
           help                             this text
 
         The password is the first line of standard input; on a terminal it is asked for twice,

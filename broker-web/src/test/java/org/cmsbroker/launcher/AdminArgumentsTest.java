@@ -442,4 +442,40 @@ class AdminArgumentsTest {
         assertThrows(AdminArguments.UsageException.class, () -> parse("csp")).getMessage());
     assertTrue(AdminArguments.usage().contains("csp list"));
   }
+
+  @Test
+  void stripeEventsCountsTheLastDayUnlessToldOtherwise() throws Exception {
+    AdminArguments day = parse("stripe-events");
+    assertEquals("stripe.events", day.command());
+    assertEquals(List.of(), day.fields());
+    assertFalse(day.needsPassword());
+
+    assertEquals(
+        List.of(Map.entry("since_hours", "1")), parse("stripe-events", "--since", "1").fields());
+    assertEquals(
+        List.of(Map.entry("since_hours", "8760")), parse("stripe-events", "--since=8760").fields());
+    assertTrue(AdminArguments.usage().contains("stripe-events [--since HOURS]"));
+  }
+
+  @Test
+  void stripeEventsRefusesAWindowOutOfRange() {
+    for (String hours : List.of("0", "8761", "99999", "-1", "1.5", "24h", "")) {
+      assertEquals(
+          "--since must be a whole number of hours from 1 to 8760",
+          refusal("stripe-events", "--since=" + hours),
+          hours);
+    }
+    assertEquals("--since needs a value", refusal("stripe-events", "--since"));
+    assertEquals(
+        "--since is given more than once",
+        refusal("stripe-events", "--since", "1", "--since", "2"));
+  }
+
+  @Test
+  void stripeEventsTakesNoOtherArguments() {
+    assertEquals(
+        "unknown option \"--limit\" for stripe-events", refusal("stripe-events", "--limit", "5"));
+    assertEquals(
+        "unexpected argument \"list\" for stripe-events", refusal("stripe-events", "list"));
+  }
 }

@@ -13,6 +13,8 @@ import java.sql.ResultSet;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.cmsbroker.it.support.FakeStripe;
 import org.cmsbroker.it.support.PaymentJson;
 import org.cmsbroker.it.support.PaymentsBroker;
@@ -263,5 +265,15 @@ class StripeWebhookIT {
     assertEquals("pending", payment((String) payment.get("id")).get("status"));
     assertEquals(outboxBefore, outboxFor("cms"));
     assertFalse(answer.body().contains("donor@example.org"));
+
+    // The operator sees the ignored type counted: broker.jar admin stripe-events.
+    String listed = broker.adminOk("stripe-events", "--since", "1");
+    Matcher row =
+        Pattern.compile("(?m)^customer\\.created +ignore_unknown_type +([0-9]+) +\\S+$")
+            .matcher(listed);
+    assertTrue(row.find(), listed);
+    assertTrue(Long.parseLong(row.group(1)) >= 1, listed);
+    assertTrue(listed.contains(" in the last 1 hour; newest received "), listed);
+    assertFalse(listed.contains("donor@example.org"), listed);
   }
 }

@@ -1,0 +1,57 @@
+package org.cmsbroker.payment;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Decides when Stripe events of types the broker does not handle are worth a log line: the first at
+ * once, then at most one line per {@link #INTERVAL}, each counting the events since the line before
+ * and naming their types (at most {@link #MAX_TYPES}). A Stripe endpoint that sends every event
+ * type thus costs one line a minute, not one per event; {@code broker.jar admin stripe-events} has
+ * the full counts. Thread-safe.
+ */
+final class UnhandledEventTypeLog {
+  static final Duration INTERVAL = Duration.ofMinutes(1);
+  static final int MAX_TYPES = 10;
+
+  private final Clock clock;
+  private final Set<String> types = new TreeSet<>();
+  private boolean moreTypes;
+  private long count;
+  private Instant lastLogged;
+
+  UnhandledEventTypeLog(Clock clock) {
+    this.clock = clock;
+  }
+
+  /** Counts one event of the unhandled {@code type}; the line to log now, if one is due. */
+  synchronized Optional<String> record(String type) {
+    count++;
+    String printable = type.replaceAll("[\\p{Cntrl}\\p{Cf}\\p{Zl}\\p{Zp}]", "?");
+    if (types.size() < MAX_TYPES) {
+      types.add(printable);
+    } else if (!types.contains(printable)) {
+      moreTypes = true;
+    }
+    Instant now = clock.instant();
+    if (lastLogged != null && now.isBefore(lastLogged.plus(INTERVAL))) {
+      return Optional.empty();
+    }
+    String names = String.join(", ", types) + (moreTypes ? ", ..." : "");
+    String line =
+        "Stripe sent "
+            + count
+            + (count == 1 ? " event of type [" : " events of types [")
+            + names
+            + "] the broker does not handle; configure the endpoint's events (see README)";
+    lastLogged = now;
+    count = 0;
+    types.clear();
+    moreTypes = false;
+    return Optional.of(line);
+  }
+}
