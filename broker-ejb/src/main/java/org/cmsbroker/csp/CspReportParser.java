@@ -1,27 +1,17 @@
 package org.cmsbroker.csp;
 
-import com.google.gson.Gson;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.TypeAdapter;
-import com.google.gson.stream.JsonReader;
-import com.google.gson.stream.JsonToken;
-import java.io.IOException;
-import java.io.StringReader;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.cmsbroker.json.StrictJson;
 
 /**
  * Reads CSP violation reports in both formats browsers send, and reduces each violation to a {@link
@@ -71,8 +61,6 @@ public final class CspReportParser {
           "mediastream",
           "trusted-types-policy",
           "trusted-types-sink");
-
-  private static final TypeAdapter<JsonElement> ELEMENTS = new Gson().getAdapter(JsonElement.class);
 
   private final URI publicUrl;
 
@@ -263,27 +251,13 @@ public final class CspReportParser {
     if (body.length > MAX_BODY_BYTES) {
       throw new CspReportRejectedException("A report may be at most " + MAX_BODY_BYTES + " bytes.");
     }
-    String text;
     try {
-      text =
-          StandardCharsets.UTF_8
-              .newDecoder()
-              .onMalformedInput(CodingErrorAction.REPORT)
-              .onUnmappableCharacter(CodingErrorAction.REPORT)
-              .decode(ByteBuffer.wrap(body))
-              .toString();
-    } catch (CharacterCodingException e) {
-      throw new CspReportRejectedException("The report is not UTF-8.");
-    }
-    try (JsonReader reader = new JsonReader(new StringReader(text))) {
-      reader.setLenient(false);
-      JsonElement element = ELEMENTS.read(reader);
-      if (element == null || reader.peek() != JsonToken.END_DOCUMENT) {
-        throw new CspReportRejectedException("The report is not valid JSON.");
-      }
-      return element;
-    } catch (IOException | JsonParseException | IllegalStateException e) {
-      throw new CspReportRejectedException("The report is not valid JSON.");
+      return StrictJson.parse(body);
+    } catch (StrictJson.InvalidJsonException e) {
+      throw new CspReportRejectedException(
+          e.problem() == StrictJson.Problem.NOT_UTF8
+              ? "The report is not UTF-8."
+              : "The report is not valid JSON.");
     }
   }
 

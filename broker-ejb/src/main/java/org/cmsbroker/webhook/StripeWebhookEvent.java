@@ -1,22 +1,12 @@
 package org.cmsbroker.webhook;
 
-import com.google.gson.Gson;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
 import com.google.gson.JsonPrimitive;
-import com.google.gson.TypeAdapter;
-import com.google.gson.stream.JsonReader;
-import com.google.gson.stream.JsonToken;
-import java.io.IOException;
-import java.io.StringReader;
 import java.math.BigDecimal;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Objects;
+import org.cmsbroker.json.StrictJson;
 
 /**
  * The parts of a verified Stripe event the broker reads: the event's {@code id}, {@code type} and
@@ -139,35 +129,21 @@ public record StripeWebhookEvent(
         brokerRefundId);
   }
 
-  private static final TypeAdapter<JsonElement> ELEMENTS = new Gson().getAdapter(JsonElement.class);
-
   /** Strict UTF-8, strict JSON (no lenient syntax), one object and nothing after it. */
   private static JsonObject strictObject(byte[] body) throws MalformedEventException {
-    String text;
+    JsonElement element;
     try {
-      text =
-          StandardCharsets.UTF_8
-              .newDecoder()
-              .onMalformedInput(CodingErrorAction.REPORT)
-              .onUnmappableCharacter(CodingErrorAction.REPORT)
-              .decode(ByteBuffer.wrap(body))
-              .toString();
-    } catch (CharacterCodingException e) {
-      throw new MalformedEventException("The event is not UTF-8.");
+      element = StrictJson.parse(body);
+    } catch (StrictJson.InvalidJsonException e) {
+      throw new MalformedEventException(
+          e.problem() == StrictJson.Problem.NOT_UTF8
+              ? "The event is not UTF-8."
+              : "The event is not valid JSON.");
     }
-    try (JsonReader reader = new JsonReader(new StringReader(text))) {
-      reader.setLenient(false);
-      JsonElement element = ELEMENTS.read(reader);
-      if (reader.peek() != JsonToken.END_DOCUMENT) {
-        throw new MalformedEventException("The event is not valid JSON.");
-      }
-      if (element == null || !element.isJsonObject()) {
-        throw new MalformedEventException("The event is not a JSON object.");
-      }
-      return element.getAsJsonObject();
-    } catch (IOException | JsonParseException | IllegalStateException e) {
-      throw new MalformedEventException("The event is not valid JSON.");
+    if (!element.isJsonObject()) {
+      throw new MalformedEventException("The event is not a JSON object.");
     }
+    return element.getAsJsonObject();
   }
 
   private static String string(JsonObject o, String name) {
