@@ -1,6 +1,7 @@
 package org.cmsbroker.callback;
 
 import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.ejb.ConcurrencyManagement;
 import jakarta.ejb.ConcurrencyManagementType;
@@ -76,11 +77,34 @@ public class CallbackDispatchTimer {
   private final String owner = "broker-" + UUID.randomUUID();
   private final AtomicBoolean running = new AtomicBoolean();
   private final AtomicBoolean wanted = new AtomicBoolean();
+  private volatile boolean stopping;
+
+  /** How long shutting down waits for the delivery under way, so its lease is not left behind. */
+  static final Duration SHUTDOWN_WAIT =
+      StandardWebhooksDelivery.CONNECT_TIMEOUT.plus(StandardWebhooksDelivery.REQUEST_TIMEOUT);
 
   @PostConstruct
   void schedule() {
     long interval = config.callbackPollInterval().toMillis();
     timers.createIntervalTimer(interval, interval, new TimerConfig("callback-sweep", false));
+  }
+
+  /**
+   * On shutdown, takes no new message and lets the delivery under way finish (at most {@link
+   * #SHUTDOWN_WAIT}), so it is settled rather than left leased until {@link #LEASE} runs out.
+   */
+  @PreDestroy
+  void stop() {
+    stopping = true;
+    long deadline = System.nanoTime() + SHUTDOWN_WAIT.toNanos();
+    while (running.get() && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
   }
 
   @Timeout
@@ -95,7 +119,7 @@ public class CallbackDispatchTimer {
    */
   @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
   public void dispatchDue() {
-    if (!targets.isResolvable()) {
+    if (stopping || !targets.isResolvable()) {
       return;
     }
     wanted.set(true);
@@ -113,7 +137,7 @@ public class CallbackDispatchTimer {
 
   private void run() {
     Dispatcher dispatcher = new Dispatcher(targets.get(), deliveries);
-    for (int batch = 0; batch < MAX_BATCHES; batch++) {
+    for (int batch = 0; batch < MAX_BATCHES && !stopping; batch++) {
       List<LeasedMessage> leased = outbox.claimDue(owner, BATCH, LEASE);
       for (LeasedMessage message : leased) {
         settle(message, dispatcher.deliver(message));
