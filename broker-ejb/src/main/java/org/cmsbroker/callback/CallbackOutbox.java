@@ -15,13 +15,13 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.random.RandomGenerator;
 import java.util.regex.Pattern;
 import org.cmsbroker.config.BrokerConfig;
 import org.cmsbroker.crypto.FieldCipher;
+import org.cmsbroker.crypto.SecretTokens;
 
 /**
  * The outbox of callbacks to the CRM (table {@code callback_message}).
@@ -116,9 +116,7 @@ public class CallbackOutbox {
   }
 
   private String newId() {
-    byte[] bytes = new byte[16];
-    random.nextBytes(bytes);
-    return "msg_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    return SecretTokens.randomId("msg_", 16, random);
   }
 
   /**

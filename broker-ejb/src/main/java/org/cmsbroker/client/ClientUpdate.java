@@ -32,31 +32,6 @@ public record ClientUpdate(
     String callbackUrl,
     String callbackFormat) {
 
-  /** An update that leaves the callback settings as they are. */
-  public ClientUpdate(
-      String displayName,
-      List<String> redirectUris,
-      List<String> postLogoutRedirectUris,
-      List<String> webOrigins,
-      List<String> grantTypes,
-      String idTokenSignedResponseAlg,
-      String backchannelLogoutUri,
-      String rolesClaim,
-      Boolean enabled) {
-    this(
-        displayName,
-        redirectUris,
-        postLogoutRedirectUris,
-        webOrigins,
-        grantTypes,
-        idTokenSignedResponseAlg,
-        backchannelLogoutUri,
-        rolesClaim,
-        enabled,
-        null,
-        null);
-  }
-
   public ClientUpdate {
     redirectUris = redirectUris == null ? null : List.copyOf(redirectUris);
     postLogoutRedirectUris =

@@ -54,40 +54,6 @@ public record RegisteredClient(
     grantTypes = Collections.unmodifiableSet(new LinkedHashSet<>(grantTypes));
   }
 
-  /** A client without callback settings. */
-  public RegisteredClient(
-      String clientId,
-      String displayName,
-      ClientType type,
-      List<URI> redirectUris,
-      List<URI> postLogoutRedirectUris,
-      Set<String> webOrigins,
-      Set<String> grantTypes,
-      String idTokenSignedResponseAlg,
-      URI backchannelLogoutUri,
-      String rolesClaim,
-      boolean enabled,
-      Instant createdAt,
-      Instant updatedAt,
-      Instant secretRotatedAt) {
-    this(
-        clientId,
-        displayName,
-        type,
-        redirectUris,
-        postLogoutRedirectUris,
-        webOrigins,
-        grantTypes,
-        idTokenSignedResponseAlg,
-        backchannelLogoutUri,
-        rolesClaim,
-        enabled,
-        createdAt,
-        updatedAt,
-        secretRotatedAt,
-        ClientCallback.NONE);
-  }
-
   /** Whether the client is public (has no secret and must use PKCE). */
   public boolean isPublic() {
     return type == ClientType.PUBLIC;

@@ -211,9 +211,18 @@ public class BrokerConfig {
   }
 
   private long within(String name, long fallback, long min, long max) {
+    return within(name, fallback, min, max, "");
+  }
+
+  private long withinSeconds(String name, long fallback, long min, long max) {
+    return within(name, fallback, min, max, " seconds");
+  }
+
+  /** The setting {@code name} (or {@code fallback}), refused outside {@code min..max}. */
+  private long within(String name, long fallback, long min, long max, String unit) {
     long value = config.getOptionalValue(name, Long.class).orElse(fallback);
     if (value < min || value > max) {
-      throw new IllegalStateException(name + " must be between " + min + " and " + max);
+      throw new IllegalStateException(name + " must be between " + min + " and " + max + unit);
     }
     return value;
   }
@@ -223,12 +232,7 @@ public class BrokerConfig {
   }
 
   private long callbackSeconds(String name, long fallback) {
-    long value = config.getOptionalValue(name, Long.class).orElse(fallback);
-    if (value < 1 || value > SettingNames.MAX_CALLBACK_SECONDS) {
-      throw new IllegalStateException(
-          name + " must be between 1 and " + SettingNames.MAX_CALLBACK_SECONDS + " seconds");
-    }
-    return value;
+    return withinSeconds(name, fallback, 1, SettingNames.MAX_CALLBACK_SECONDS);
   }
 
   private static List<String> csv(String value) {
@@ -275,17 +279,7 @@ public class BrokerConfig {
   }
 
   private long tokenLifetime(String name, long fallback) {
-    long value = config.getOptionalValue(name, Long.class).orElse(fallback);
-    if (value < MIN_TOKEN_LIFETIME_SECONDS || value > MAX_TOKEN_LIFETIME_SECONDS) {
-      throw new IllegalStateException(
-          name
-              + " must be between "
-              + MIN_TOKEN_LIFETIME_SECONDS
-              + " and "
-              + MAX_TOKEN_LIFETIME_SECONDS
-              + " seconds");
-    }
-    return value;
+    return withinSeconds(name, fallback, MIN_TOKEN_LIFETIME_SECONDS, MAX_TOKEN_LIFETIME_SECONDS);
   }
 
   private static String stripTrailingSlash(String url) {

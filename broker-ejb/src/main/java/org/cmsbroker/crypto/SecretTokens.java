@@ -20,9 +20,17 @@ public final class SecretTokens {
 
   /** A new token of 256 random bits. */
   public static String generate(SecureRandom random) {
-    byte[] bytes = new byte[32];
-    random.nextBytes(bytes);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    return randomId("", 32, random);
+  }
+
+  /**
+   * An unguessable identifier: {@code prefix} and {@code bytes} random bytes in base64url, for
+   * example {@code pay_...} (payments), {@code rfd_...} (refunds), {@code msg_...} (callbacks).
+   */
+  public static String randomId(String prefix, int bytes, SecureRandom random) {
+    byte[] value = new byte[bytes];
+    random.nextBytes(value);
+    return prefix + Base64.getUrlEncoder().withoutPadding().encodeToString(value);
   }
 
   /** The stored form of a token: SHA-256, hex. */

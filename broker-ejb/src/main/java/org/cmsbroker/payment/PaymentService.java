@@ -16,7 +16,6 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -24,6 +23,7 @@ import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.cmsbroker.crypto.FieldCipher;
+import org.cmsbroker.crypto.SecretTokens;
 import org.cmsbroker.payment.PaymentRejectedException.Reason;
 
 /**
@@ -276,9 +276,7 @@ public class PaymentService {
   }
 
   private String newId() {
-    byte[] bytes = new byte[ID_BYTES];
-    random.nextBytes(bytes);
-    return "pay_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    return SecretTokens.randomId("pay_", ID_BYTES, random);
   }
 
   private OffsetDateTime now() {

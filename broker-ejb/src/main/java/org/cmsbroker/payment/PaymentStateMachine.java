@@ -80,6 +80,9 @@ public final class PaymentStateMachine {
   public static PaymentTransition decide(PaymentState current, StripePaymentEvent event) {
     Objects.requireNonNull(current, "current");
     Objects.requireNonNull(event, "event");
+    if (!handles(event.type())) {
+      return unchanged(IGNORE_UNKNOWN_TYPE, current);
+    }
     return switch (event.type()) {
       case StripePaymentEvent.CHECKOUT_SESSION_COMPLETED -> completed(current, event);
       case StripePaymentEvent.CHECKOUT_SESSION_ASYNC_PAYMENT_SUCCEEDED ->
@@ -92,15 +95,11 @@ public final class PaymentStateMachine {
       case StripePaymentEvent.CHARGE_REFUNDED -> refunded(current, event);
       case StripePaymentEvent.CHARGE_DISPUTE_CREATED -> disputed(current, event);
       case StripePaymentEvent.REFUND_FAILED -> unchanged(NEEDS_FETCH, current);
-      default -> {
-        if (event.type().startsWith(StripePaymentEvent.CHARGE_DISPUTE_PREFIX)) {
-          yield disputed(current, event);
-        }
-        if (event.type().startsWith(StripePaymentEvent.REFUND_PREFIX)) {
-          yield unchanged(IGNORE_NO_CHANGE, current);
-        }
-        yield unchanged(IGNORE_UNKNOWN_TYPE, current);
-      }
+        // The other handled types: any charge.dispute.* or refund.* (see handles).
+      default ->
+          event.type().startsWith(StripePaymentEvent.CHARGE_DISPUTE_PREFIX)
+              ? disputed(current, event)
+              : unchanged(IGNORE_NO_CHANGE, current);
     };
   }
 

@@ -14,12 +14,12 @@ import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.cmsbroker.crypto.SecretTokens;
 import org.cmsbroker.payment.PaymentRejectedException.Reason;
 
 /**
@@ -193,9 +193,7 @@ public class RefundService {
   }
 
   private String newId() {
-    byte[] bytes = new byte[ID_BYTES];
-    random.nextBytes(bytes);
-    return "rfd_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    return SecretTokens.randomId("rfd_", ID_BYTES, random);
   }
 
   private OffsetDateTime now() {

@@ -109,6 +109,7 @@ class ClientCommandsTest {
         true,
         Instant.parse("2025-01-01T00:00:00Z"),
         Instant.parse("2025-01-01T00:00:00Z"),
+        null,
         null);
   }
 

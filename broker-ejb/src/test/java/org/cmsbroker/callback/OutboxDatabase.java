@@ -1,21 +1,15 @@
 package org.cmsbroker.callback;
 
-import jakarta.persistence.EntityManager;
-import jakarta.persistence.EntityManagerFactory;
-import jakarta.persistence.Persistence;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.util.Map;
-import java.util.UUID;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
 import org.cmsbroker.crypto.FieldCipher;
 import org.cmsbroker.crypto.MasterKey;
-import org.cmsbroker.persistence.DatabaseMigrator;
-import org.cmsbroker.persistence.DriverDataSource;
+import org.cmsbroker.persistence.TestDatabase;
 
 /**
  * An in-memory H2 database with the real migrations, and the broker's persistence unit on it with
@@ -25,27 +19,8 @@ import org.cmsbroker.persistence.DriverDataSource;
 final class OutboxDatabase implements AutoCloseable {
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  final DriverDataSource dataSource = new DriverDataSource();
   final FieldCipher cipher = new FieldCipher(MasterKey.generate(RANDOM), RANDOM);
-  private final EntityManagerFactory factory;
-
-  OutboxDatabase() {
-    String url = "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
-    dataSource.setUrl(url);
-    dataSource.setUser("broker");
-    DatabaseMigrator.migrateSchema(dataSource, DatabaseMigrator.class.getClassLoader());
-    factory =
-        Persistence.createEntityManagerFactory(
-            "broker",
-            Map.of(
-                "jakarta.persistence.transactionType", "RESOURCE_LOCAL",
-                "jakarta.persistence.jtaDataSource", "",
-                "jakarta.persistence.jdbc.driver", "org.h2.Driver",
-                "jakarta.persistence.jdbc.url", url,
-                "jakarta.persistence.jdbc.user", "broker",
-                "jakarta.persistence.jdbc.password", "",
-                "eclipselink.cache.shared.default", "false"));
-  }
+  private final TestDatabase database = new TestDatabase();
 
   /** An outbox as one container-managed bean instance, with this clock and jitter. */
   Outbox outbox(Clock clock, RandomGenerator jitter) {
@@ -53,12 +28,12 @@ final class OutboxDatabase implements AutoCloseable {
   }
 
   Connection connection() throws SQLException {
-    return dataSource.getConnection();
+    return database.dataSource().getConnection();
   }
 
   @Override
   public void close() {
-    factory.close();
+    database.close();
   }
 
   /** Runs each call in its own transaction and entity manager, like a @Stateless call. */
@@ -76,24 +51,16 @@ final class OutboxDatabase implements AutoCloseable {
     }
 
     <T> T call(Function<CallbackOutbox, T> work) {
-      EntityManager em = factory.createEntityManager();
-      try {
-        em.getTransaction().begin();
-        CallbackOutbox outbox = new CallbackOutbox();
-        outbox.em = em;
-        outbox.cipher = cipher;
-        outbox.random = RANDOM;
-        outbox.clock = clock;
-        outbox.jitter = jitter;
-        T result = work.apply(outbox);
-        em.getTransaction().commit();
-        return result;
-      } finally {
-        if (em.getTransaction().isActive()) {
-          em.getTransaction().rollback();
-        }
-        em.close();
-      }
+      return database.inTransaction(
+          em -> {
+            CallbackOutbox outbox = new CallbackOutbox();
+            outbox.em = em;
+            outbox.cipher = cipher;
+            outbox.random = RANDOM;
+            outbox.clock = clock;
+            outbox.jitter = jitter;
+            return work.apply(outbox);
+          });
     }
   }
 }

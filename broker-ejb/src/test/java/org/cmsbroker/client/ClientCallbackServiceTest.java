@@ -158,7 +158,8 @@ class ClientCallbackServiceTest {
     service.update("site-a", callback("https://crm.example.org/hook", null));
     service.rotateCallbackSecret("site-a");
     service.update(
-        "site-a", new ClientUpdate(null, null, null, null, null, null, null, null, false));
+        "site-a",
+        new ClientUpdate(null, null, null, null, null, null, null, null, false, null, null));
 
     assertEquals(Optional.empty(), service.callbackTarget("site-a"));
     assertEquals(Optional.empty(), service.callbackTarget("nobody"));

@@ -193,12 +193,15 @@ class ClientServiceTest {
   @Test
   void authenticateRejectsADisabledClient() throws Exception {
     String secret = service.register(site("site")).secret();
-    service.update("site", new ClientUpdate(null, null, null, null, null, null, null, null, false));
+    service.update(
+        "site",
+        new ClientUpdate(null, null, null, null, null, null, null, null, false, null, null));
 
     assertTrue(service.authenticate("site", secret).isEmpty());
     assertFalse(service.find("site").orElseThrow().enabled());
 
-    service.update("site", new ClientUpdate(null, null, null, null, null, null, null, null, true));
+    service.update(
+        "site", new ClientUpdate(null, null, null, null, null, null, null, null, true, null, null));
     assertTrue(service.authenticate("site", secret).isPresent());
   }
 
@@ -235,7 +238,8 @@ class ClientServiceTest {
             () ->
                 service.update(
                     "nobody",
-                    new ClientUpdate("x", null, null, null, null, null, null, null, null)))) {
+                    new ClientUpdate(
+                        "x", null, null, null, null, null, null, null, null, null, null)))) {
       ClientException e = assertThrows(ClientException.class, call);
       assertEquals(Reason.NO_SUCH_CLIENT, e.reason());
       assertEquals("There is no such client.", e.getMessage());
@@ -269,6 +273,8 @@ class ClientServiceTest {
                 "RS256",
                 "",
                 "Roles",
+                null,
+                null,
                 null));
 
     assertEquals("New name", updated.displayName());
@@ -295,7 +301,8 @@ class ClientServiceTest {
             () ->
                 service.update(
                     "site",
-                    new ClientUpdate(null, null, null, null, null, null, null, null, null)));
+                    new ClientUpdate(
+                        null, null, null, null, null, null, null, null, null, null, null)));
 
     assertEquals(Reason.NOTHING_TO_CHANGE, e.reason());
   }
@@ -319,6 +326,8 @@ class ClientServiceTest {
                         null,
                         null,
                         null,
+                        null,
+                        null,
                         null)));
 
     assertEquals(Reason.PUBLIC_CLIENT_CREDENTIALS, e.reason());
@@ -334,7 +343,8 @@ class ClientServiceTest {
             () ->
                 service.update(
                     "site",
-                    new ClientUpdate(null, null, null, null, List.of(), null, null, null, null)));
+                    new ClientUpdate(
+                        null, null, null, null, List.of(), null, null, null, null, null, null)));
 
     assertEquals(Reason.NO_GRANT_TYPE, e.reason());
   }
@@ -349,7 +359,8 @@ class ClientServiceTest {
             () ->
                 service.update(
                     "site",
-                    new ClientUpdate(null, List.of(), null, null, null, null, null, null, null)));
+                    new ClientUpdate(
+                        null, List.of(), null, null, null, null, null, null, null, null, null)));
 
     assertEquals(Reason.MISSING_REDIRECT_URI, e.reason());
   }

@@ -2,65 +2,33 @@ package org.cmsbroker.csp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import jakarta.persistence.EntityManager;
-import jakarta.persistence.EntityManagerFactory;
-import jakarta.persistence.Persistence;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 import java.util.function.Function;
-import org.cmsbroker.persistence.DatabaseMigrator;
-import org.cmsbroker.persistence.DriverDataSource;
+import org.cmsbroker.persistence.TestDatabase;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** The store on H2 with the real migrations, each call in its own transaction as in Payara. */
 class CspReportStoreTest {
-  private final String url = "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
-  private final EntityManagerFactory factory = open();
+  private final TestDatabase database = new TestDatabase();
   private Instant now = Instant.parse("2026-03-01T10:00:00Z");
-
-  private EntityManagerFactory open() {
-    DriverDataSource dataSource = new DriverDataSource();
-    dataSource.setUrl(url);
-    dataSource.setUser("broker");
-    DatabaseMigrator.migrateSchema(dataSource, DatabaseMigrator.class.getClassLoader());
-    return Persistence.createEntityManagerFactory(
-        "broker",
-        Map.of(
-            "jakarta.persistence.transactionType", "RESOURCE_LOCAL",
-            "jakarta.persistence.jtaDataSource", "",
-            "jakarta.persistence.jdbc.driver", "org.h2.Driver",
-            "jakarta.persistence.jdbc.url", url,
-            "jakarta.persistence.jdbc.user", "broker",
-            "jakarta.persistence.jdbc.password", "",
-            "eclipselink.cache.shared.default", "false"));
-  }
 
   @AfterEach
   void close() {
-    factory.close();
+    database.close();
   }
 
   private <T> T call(Function<CspReportStore, T> work) {
-    EntityManager em = factory.createEntityManager();
-    try {
-      em.getTransaction().begin();
-      CspReportStore store = new CspReportStore();
-      store.em = em;
-      store.clock = Clock.fixed(now, ZoneOffset.UTC);
-      T result = work.apply(store);
-      em.getTransaction().commit();
-      return result;
-    } finally {
-      if (em.getTransaction().isActive()) {
-        em.getTransaction().rollback();
-      }
-      em.close();
-    }
+    return database.inTransaction(
+        em -> {
+          CspReportStore store = new CspReportStore();
+          store.em = em;
+          store.clock = Clock.fixed(now, ZoneOffset.UTC);
+          return work.apply(store);
+        });
   }
 
   private static CspViolation violation(String origin, String agent) {
@@ -102,24 +70,25 @@ class CspReportStoreTest {
 
   @Test
   void aFloodOfNewKindsFillsNoMoreThanTheCapAndCountsTheRestAsOverflow() {
-    EntityManager em = factory.createEntityManager();
-    em.getTransaction().begin();
     // Fill up to the cap directly: the store's own path is one row per call.
-    for (int i = 0; i < CspReportStore.MAX_AGGREGATES; i++) {
-      CspViolation v = violation("https://flood" + i + ".example", null);
-      em.persist(new CspReportEntry(v.aggregateKey(), v, now.atOffset(ZoneOffset.UTC)));
-    }
-    em.getTransaction().commit();
-    em.close();
+    database.inTransaction(
+        em -> {
+          for (int i = 0; i < CspReportStore.MAX_AGGREGATES; i++) {
+            CspViolation v = violation("https://flood" + i + ".example", null);
+            em.persist(new CspReportEntry(v.aggregateKey(), v, now.atOffset(ZoneOffset.UTC)));
+          }
+          return null;
+        });
 
     assertEquals(1L, (long) call(s -> s.record(violation("https://new1.example", null))));
     assertEquals(2L, (long) call(s -> s.record(violation("https://new2.example", null))));
     assertEquals(2L, (long) call(s -> s.record(violation("https://flood7.example", null))));
 
-    EntityManager check = factory.createEntityManager();
     long rows =
-        check.createQuery("SELECT COUNT(r) FROM CspReportEntry r", Long.class).getSingleResult();
-    check.close();
+        database.inTransaction(
+            em ->
+                em.createQuery("SELECT COUNT(r) FROM CspReportEntry r", Long.class)
+                    .getSingleResult());
     assertEquals(CspReportStore.MAX_AGGREGATES + 1, rows);
     CspAggregate overflow =
         call(s -> s.recent(CspReportStore.MAX_AGGREGATES + 1)).stream()

@@ -3,64 +3,30 @@ package org.cmsbroker.payment;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import jakarta.persistence.EntityManager;
-import jakarta.persistence.EntityManagerFactory;
-import jakarta.persistence.Persistence;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 import java.util.function.Function;
-import org.cmsbroker.persistence.DatabaseMigrator;
-import org.cmsbroker.persistence.DriverDataSource;
+import org.cmsbroker.persistence.TestDatabase;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** The counts on H2 with the real migrations, each call in its own transaction as in Payara. */
 class StripeEventCountsTest {
-  private final String url = "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
-  private final EntityManagerFactory factory = open();
+  private final TestDatabase database = new TestDatabase();
   private final Instant now = Instant.parse("2026-03-01T10:00:00Z");
   private int next;
 
-  private EntityManagerFactory open() {
-    DriverDataSource dataSource = new DriverDataSource();
-    dataSource.setUrl(url);
-    dataSource.setUser("broker");
-    DatabaseMigrator.migrateSchema(dataSource, DatabaseMigrator.class.getClassLoader());
-    return Persistence.createEntityManagerFactory(
-        "broker",
-        Map.of(
-            "jakarta.persistence.transactionType", "RESOURCE_LOCAL",
-            "jakarta.persistence.jtaDataSource", "",
-            "jakarta.persistence.jdbc.driver", "org.h2.Driver",
-            "jakarta.persistence.jdbc.url", url,
-            "jakarta.persistence.jdbc.user", "broker",
-            "jakarta.persistence.jdbc.password", "",
-            "eclipselink.cache.shared.default", "false"));
-  }
-
   @AfterEach
   void close() {
-    factory.close();
+    database.close();
   }
 
   private <T> T call(Function<EntityManager, T> work) {
-    EntityManager em = factory.createEntityManager();
-    try {
-      em.getTransaction().begin();
-      T result = work.apply(em);
-      em.getTransaction().commit();
-      return result;
-    } finally {
-      if (em.getTransaction().isActive()) {
-        em.getTransaction().rollback();
-      }
-      em.close();
-    }
+    return database.inTransaction(work);
   }
 
   private void record(String type, String outcome, Instant receivedAt) {
