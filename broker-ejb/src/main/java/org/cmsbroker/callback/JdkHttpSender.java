@@ -1,29 +1,24 @@
 package org.cmsbroker.callback;
 
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 
 /**
- * {@link HttpSender} on {@code java.net.http.HttpClient}: connect and request timeouts, no
- * redirects (a 3xx is an answer, not a new target), response body discarded. Thread-safe.
+ * {@link HttpSender} on {@link BoundedHttpClient}: connect timeout, a request timeout that covers
+ * the whole exchange, no redirects (a 3xx is an answer, not a new target); the answer's body is not
+ * used, and no more than {@link #MAX_BODY} bytes of it are read. Thread-safe.
  */
 public final class JdkHttpSender implements HttpSender {
-  private final HttpClient client;
+  /** The most of an answer that is read; receivers acknowledge with a status, not a body. */
+  static final int MAX_BODY = 16 * 1024;
+
+  private final BoundedHttpClient client;
   private final Duration requestTimeout;
 
   public JdkHttpSender(Duration connectTimeout, Duration requestTimeout) {
-    this.client =
-        HttpClient.newBuilder()
-            .connectTimeout(connectTimeout)
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
+    this.client = new BoundedHttpClient(connectTimeout, requestTimeout, MAX_BODY);
     this.requestTimeout = requestTimeout;
   }
 
@@ -33,16 +28,6 @@ public final class JdkHttpSender implements HttpSender {
     if (!"https".equalsIgnoreCase(scheme) && !"http".equalsIgnoreCase(scheme)) {
       throw new IOException("callback target is not an HTTP(S) URL");
     }
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(target)
-            .timeout(requestTimeout)
-            .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
-    headers.forEach(request::header);
-    try {
-      return client.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("callback interrupted");
-    }
+    return client.post(target, headers, body, requestTimeout).status();
   }
 }
