@@ -7,6 +7,7 @@ import jakarta.ejb.DependsOn;
 import jakarta.ejb.Schedule;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -22,6 +23,9 @@ import org.cmsbroker.audit.SecurityEvents.Outcome;
 import org.cmsbroker.config.BrokerConfig;
 import org.cmsbroker.crypto.MasterKey;
 import org.cmsbroker.crypto.RsaOaepKeyGenerator;
+import org.cmsbroker.lifecycle.SchemaReady;
+import org.cmsbroker.lifecycle.StartupState;
+import org.cmsbroker.lifecycle.StartupState.Part;
 
 /**
  * The login machinery of this instance: the login key ring (keys in the database, rotated on
@@ -40,6 +44,7 @@ public class LoginComponents {
   @Inject JpaLoginKeyStore keyStore;
   @Inject MasterKey masterKey;
   @Inject SecurityEvents events;
+  @Inject StartupState state;
 
   private final Clock clock = Clock.systemUTC();
   private LoginKeyRing ring;
@@ -70,17 +75,34 @@ public class LoginComponents {
             LoginThrottle.DEFAULT_FREE_FAILURES_PER_ADDRESS,
             clock);
     bindingKey = masterKey.derive("login-challenge-binding/v1");
+    load();
+  }
+
+  /** Retries a load that failed because the schema was not there yet. */
+  public void onSchemaReady(@Observes SchemaReady schema) {
+    if (!ready) {
+      load();
+    }
+  }
+
+  private void load() {
     try {
       LoginKey current = ring.rotateIfDue();
       ready = true;
+      state.ready(Part.LOGIN_KEYS, current.keyId());
       LOG.info(() -> "Login key " + current.keyId() + " is current");
     } catch (RuntimeException e) {
+      state.failed(Part.LOGIN_KEYS, e.getClass().getSimpleName());
       LOG.severe("Login keys could not be loaded or made: " + e.getMessage());
     }
   }
 
   @Schedule(hour = "*", minute = "*/10", persistent = false)
   void maintain() {
+    if (!ready) {
+      load();
+      return;
+    }
     String before = ring.current().keyId();
     LoginKey current = ring.rotateIfDue();
     if (!current.keyId().equals(before)) {
@@ -88,11 +110,6 @@ public class LoginComponents {
     }
     challenges.purgeExpired();
     throttle.purgeIdle();
-  }
-
-  /** Whether the login key is loaded (readiness). */
-  public boolean isReady() {
-    return ready;
   }
 
   public LoginKeyRing keyRing() {

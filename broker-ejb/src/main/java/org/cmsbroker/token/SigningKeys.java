@@ -8,6 +8,7 @@ import jakarta.ejb.DependsOn;
 import jakarta.ejb.Schedule;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
@@ -16,6 +17,9 @@ import java.util.logging.Logger;
 import org.cmsbroker.audit.SecurityEvents;
 import org.cmsbroker.audit.SecurityEvents.Outcome;
 import org.cmsbroker.config.BrokerConfig;
+import org.cmsbroker.lifecycle.SchemaReady;
+import org.cmsbroker.lifecycle.StartupState;
+import org.cmsbroker.lifecycle.StartupState.Part;
 
 /**
  * The token machinery of this instance: the signing key ring (keys in the database, made at first
@@ -37,6 +41,7 @@ public class SigningKeys {
   @Inject BrokerConfig config;
   @Inject JpaSigningKeyStore keyStore;
   @Inject SecurityEvents events;
+  @Inject StartupState state;
 
   private final Clock clock = Clock.systemUTC();
   private TokenSettings settings;
@@ -62,9 +67,21 @@ public class SigningKeys {
             clock);
     issuer = new TokenIssuer(ring, settings, clock);
     verifier = new AccessTokenVerifier(ring, settings, clock);
+    load();
+  }
+
+  /** Retries a load that failed because the schema was not there yet. */
+  public void onSchemaReady(@Observes SchemaReady schema) {
+    if (!ready) {
+      load();
+    }
+  }
+
+  private void load() {
     try {
       record(ring.rotateIfDue(), "scheduled");
       ready = true;
+      state.ready(Part.SIGNING_KEYS, ring.current(SigningAlgorithm.ES256).keyId());
       LOG.info(
           () ->
               "Signing keys "
@@ -73,6 +90,7 @@ public class SigningKeys {
                   + ring.current(SigningAlgorithm.RS256).keyId()
                   + " (RS256) are current");
     } catch (RuntimeException e) {
+      state.failed(Part.SIGNING_KEYS, e.getClass().getSimpleName());
       LOG.severe("Signing keys could not be loaded or made: " + e.getMessage());
     }
   }
@@ -80,7 +98,10 @@ public class SigningKeys {
   @Schedule(hour = "*", minute = "*/10", persistent = false)
   void maintain() {
     record(ring.rotateIfDue(), "scheduled");
-    ready = true;
+    if (!ready) {
+      ready = true;
+      state.ready(Part.SIGNING_KEYS, ring.current(SigningAlgorithm.ES256).keyId());
+    }
   }
 
   /**
@@ -104,11 +125,6 @@ public class SigningKeys {
           null,
           "alg=" + key.algorithm() + " kid=" + key.keyId() + " trigger=" + trigger);
     }
-  }
-
-  /** Whether the signing keys are loaded (readiness). */
-  public boolean isReady() {
-    return ready;
   }
 
   /** The public keys for {@code /oauth2/jwks}: current and still published retired ones. */
