@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.cmsbroker.crypto.PasswordHashingBusyException;
 
 /**
  * Target of every {@code <error-page>} in web.xml: answers with the broker's own minimal error body
@@ -26,6 +27,18 @@ public class ErrorServlet extends HttpServlet {
     int status = code instanceof Integer i ? i : HttpServletResponse.SC_NOT_FOUND;
     String path = uri instanceof String s ? s : request.getRequestURI();
     Throwable failure = (Throwable) request.getAttribute(RequestDispatcher.ERROR_EXCEPTION);
+    PasswordHashingBusyException busy = busy(failure);
+    if (busy != null) {
+      // Expected under a burst of logins: a clear 503 the client may retry, not an internal error.
+      response.setHeader("Retry-After", Long.toString(Math.max(1, busy.retryAfter().toSeconds())));
+      LOG.fine(() -> "Password hashing at capacity answering " + path);
+      ErrorResponses.write(
+          response,
+          HttpServletResponse.SC_SERVICE_UNAVAILABLE,
+          ErrorResponses.wantsJson(path, request.getHeader("Accept")),
+          null);
+      return;
+    }
     if (failure != null && status < 500) {
       status = HttpServletResponse.SC_INTERNAL_SERVER_ERROR;
     }
@@ -42,5 +55,15 @@ public class ErrorServlet extends HttpServlet {
         status,
         ErrorResponses.wantsJson(path, request.getHeader("Accept")),
         correlationId);
+  }
+
+  /** The capacity refusal in {@code failure}'s cause chain, or {@code null}. */
+  static PasswordHashingBusyException busy(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof PasswordHashingBusyException e) {
+        return e;
+      }
+    }
+    return null;
   }
 }
