@@ -25,7 +25,11 @@ measure() { # data_dir -> "seconds rss_mib"
     sleep 0.2
   done
   secs=$(sed -n 's/.*started in \([0-9.]*\) s.*/\1/p' "$log")
-  rss=$(awk '/VmRSS/ {printf "%.0f", $2/1024}' /proc/$pid/status)
+  # The launcher starts the server in a JVM of its own: count both (the launcher's is small).
+  rss=0
+  for p in $pid $(pgrep -P $pid || true); do
+    rss=$((rss + $(awk '/VmRSS/ {printf "%.0f", $2/1024}' /proc/$p/status)))
+  done
   kill $pid; wait $pid 2>/dev/null || true
   rm -f "$log"
   echo "$secs $rss"

@@ -37,6 +37,13 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    boolean run = args.length == 0 || args[0].toLowerCase(Locale.ROOT).equals("run");
+    if (run && ServerJvm.shouldRelaunch(System.getenv())) {
+      System.exit(ServerJvm.relaunch(System.getenv()));
+    }
+    if (run) {
+      ServerJvm.watchParent();
+    }
     int code = run(args, System.out, System.err);
     if (code != OK || args.length > 0 && !args[0].equals("run")) {
       System.exit(code);
@@ -208,9 +215,14 @@ public final class Main {
 
   /** The directory holding broker.jar, broker.war and lib/. */
   static Path installDirectory() {
+    Path jar = jarFile();
+    return Files.isDirectory(jar) ? jar : jar.getParent();
+  }
+
+  /** broker.jar itself (a directory of classes when run from a build). */
+  static Path jarFile() {
     try {
-      Path jar = Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-      return Files.isDirectory(jar) ? jar : jar.getParent();
+      return Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     } catch (URISyntaxException e) {
       throw new IllegalStateException(e);
     }
