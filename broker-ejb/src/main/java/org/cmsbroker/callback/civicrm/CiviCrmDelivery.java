@@ -12,7 +12,7 @@ import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
+import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -69,9 +69,12 @@ public class CiviCrmDelivery implements CallbackDelivery {
 
   private static final Pattern DIGITS = Pattern.compile("[0-9]{1,19}");
 
-  /** A plain date-time every CiviCRM date path reads (PHP strtotime and isoToMysql alike). */
+  /**
+   * A plain date-time every CiviCRM date path reads (PHP strtotime and isoToMysql alike), as the
+   * site's local time: it carries no zone, so it is written in the client's CiviCRM time zone.
+   */
   private static final DateTimeFormatter TRXN_DATE =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT).withZone(ZoneOffset.UTC);
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT);
 
   private final CiviCrmHttp http;
   private final Clock clock;
@@ -148,7 +151,12 @@ public class CiviCrmDelivery implements CallbackDelivery {
         case "failed" -> closeIfPending(api, contribution, "Failed");
         case "expired" -> closeIfPending(api, contribution, "Cancelled");
         case "succeeded", "partially_refunded", "refunded" ->
-            recordPayments(api, contributionId, payment, digits, message.createdAt());
+            recordPayments(
+                api,
+                contributionId,
+                payment,
+                digits,
+                trxnDate(payment, message, target.timeZone()));
         default -> {
           return new DeliveryOutcome.GiveUp(
               null, CiviCrmApi.clip("unknown payment status for CiviCRM: " + payment.status()));
@@ -209,8 +217,18 @@ public class CiviCrmDelivery implements CallbackDelivery {
     api.call("Contribution", "update", params);
   }
 
+  /**
+   * The {@code trxn_date} CiviCRM records: when the payment's outcome happened (Stripe's event
+   * time), else when the message was queued, as a plain local date-time in the site's time zone,
+   * which is how CiviCRM reads it.
+   */
+  static String trxnDate(PaymentCallback payment, LeasedMessage message, ZoneId siteZone) {
+    Instant when = payment.occurredAt() != null ? payment.occurredAt() : message.createdAt();
+    return TRXN_DATE.withZone(siteZone).format(when);
+  }
+
   private static void recordPayments(
-      CiviCrmApi api, long contributionId, PaymentCallback payment, int digits, Instant when)
+      CiviCrmApi api, long contributionId, PaymentCallback payment, int digits, String date)
       throws CallFailedException {
     String txn = payment.transactionId();
     String refundPrefix = txn + "-refund-";
@@ -243,14 +261,13 @@ public class CiviCrmDelivery implements CallbackDelivery {
         refundRecorded |= trxnId.equals(refundTrxnId);
       }
     }
-    String date = TRXN_DATE.format(when);
     if (!paid) {
       // A refund implies the payment: record it first if its own message has not done so.
-      createPayment(api, contributionId, payment.amount(), digits, txn, date, true);
+      createPayment(api, contributionId, payment.amount(), payment.fee(), digits, txn, date, true);
     }
     long missing = payment.amountRefunded() - refundedInCiviCrm;
     if (payment.amountRefunded() > 0 && !refundRecorded && missing > 0) {
-      createPayment(api, contributionId, -missing, digits, refundTrxnId, date, false);
+      createPayment(api, contributionId, -missing, null, digits, refundTrxnId, date, false);
     }
   }
 
@@ -258,6 +275,7 @@ public class CiviCrmDelivery implements CallbackDelivery {
       CiviCrmApi api,
       long contributionId,
       long minorUnits,
+      Long feeMinorUnits,
       int digits,
       String trxnId,
       String date,
@@ -266,6 +284,10 @@ public class CiviCrmDelivery implements CallbackDelivery {
     JsonObject values = new JsonObject();
     values.addProperty("contribution_id", contributionId);
     values.addProperty("total_amount", BigDecimal.valueOf(minorUnits, digits));
+    if (feeMinorUnits != null) {
+      // Stripe's fee: CiviCRM books it as a fee and the payment's net amount as total - fee.
+      values.addProperty("fee_amount", BigDecimal.valueOf(feeMinorUnits, digits));
+    }
     values.addProperty("trxn_id", trxnId);
     values.addProperty("trxn_date", date);
     values.addProperty("is_send_contribution_notification", notify);

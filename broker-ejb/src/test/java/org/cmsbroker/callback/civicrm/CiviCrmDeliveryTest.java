@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.time.Clock;
@@ -55,7 +56,7 @@ class CiviCrmDeliveryTest {
   }
 
   private CallbackTarget target() {
-    return new CallbackTarget(crm.url(), CallbackFormat.CIVICRM, API_KEY, null);
+    return new CallbackTarget(crm.url(), CallbackFormat.CIVICRM, API_KEY, null, null);
   }
 
   private static String payload(
@@ -92,6 +93,73 @@ class CiviCrmDeliveryTest {
 
   private DeliveryOutcome deliver(String payload) {
     return deliver(target(), payload, 1);
+  }
+
+  @Test
+  void succeededRecordsStripesFeeSoTheNetAmountIsTrue() {
+    crm.contribution(42, "EUR", "50.00", "Pending");
+    JsonObject o =
+        JsonParser.parseString(payload("succeeded", "42", 5000, "eur", 0)).getAsJsonObject();
+    o.addProperty("fee", 170);
+
+    assertEquals(new DeliveryOutcome.Delivered(200), deliver(o.toString()));
+
+    FakeCiviCrm.Payment p = crm.payments().get(0);
+    assertEquals(new BigDecimal("1.70"), p.fee());
+    assertEquals(new BigDecimal("48.30"), p.net());
+  }
+
+  @Test
+  void refundRecordsNoFeeOnTheNegativePayment() {
+    crm.contribution(42, "EUR", "50.00", "Pending");
+    JsonObject o =
+        JsonParser.parseString(payload("refunded", "42", 5000, "eur", 5000)).getAsJsonObject();
+    o.addProperty("fee", 170);
+
+    assertEquals(new DeliveryOutcome.Delivered(200), deliver(o.toString()));
+
+    assertEquals(new BigDecimal("1.70"), crm.payments().get(0).fee());
+    assertEquals(null, crm.payments().get(1).fee());
+  }
+
+  @Test
+  void transactionDateIsWhenStripeSawThePaymentInTheSitesTimeZone() {
+    crm.contribution(42, "EUR", "12.34", "Pending");
+    JsonObject o =
+        JsonParser.parseString(payload("succeeded", "42", 1234, "eur", 0)).getAsJsonObject();
+    // Stripe's event time, not when the message was queued (CREATED, 2025-06-01T08:00:00Z).
+    o.addProperty("occurred_at", "2025-01-15T23:30:00Z");
+    CallbackTarget berlin =
+        new CallbackTarget(
+            crm.url(), CallbackFormat.CIVICRM, API_KEY, null, java.time.ZoneId.of("Europe/Berlin"));
+
+    assertEquals(new DeliveryOutcome.Delivered(200), deliver(berlin, o.toString(), 1));
+
+    // Berlin is UTC+1 in January: CiviCRM reads the date as the site's local time.
+    assertEquals("2025-01-16 00:30:00", crm.payments().get(0).trxnDate());
+  }
+
+  @Test
+  void transactionDateDefaultsToUtc() {
+    crm.contribution(42, "EUR", "12.34", "Pending");
+    JsonObject o =
+        JsonParser.parseString(payload("succeeded", "42", 1234, "eur", 0)).getAsJsonObject();
+    o.addProperty("occurred_at", "2025-07-15T23:30:00Z");
+
+    assertEquals(new DeliveryOutcome.Delivered(200), deliver(o.toString()));
+
+    assertEquals("2025-07-15 23:30:00", crm.payments().get(0).trxnDate());
+  }
+
+  @Test
+  void feeAboveTheAmountGivesUp() {
+    crm.contribution(42, "EUR", "12.34", "Pending");
+    JsonObject o =
+        JsonParser.parseString(payload("succeeded", "42", 1234, "eur", 0)).getAsJsonObject();
+    o.addProperty("fee", 1235);
+
+    assertTrue(deliver(o.toString()) instanceof DeliveryOutcome.GiveUp);
+    assertTrue(crm.payments().isEmpty());
   }
 
   @Test
@@ -278,7 +346,7 @@ class CiviCrmDeliveryTest {
   void aWrongApiKeyIsAClientErrorThatGivesUpAfterFiveAttempts() {
     crm.contribution(42, "EUR", "12.34", "Pending");
     CallbackTarget wrong =
-        new CallbackTarget(crm.url(), CallbackFormat.CIVICRM, "not-" + API_KEY, null);
+        new CallbackTarget(crm.url(), CallbackFormat.CIVICRM, "not-" + API_KEY, null, null);
     String payload = payload("succeeded", "42", 1234, "eur", 0);
 
     DeliveryOutcome first = deliver(wrong, payload, 1);
@@ -300,7 +368,7 @@ class CiviCrmDeliveryTest {
 
     DeliveryOutcome outcome =
         deliver(
-            new CallbackTarget(crm.url(), CallbackFormat.CIVICRM, API_KEY, SITE_KEY),
+            new CallbackTarget(crm.url(), CallbackFormat.CIVICRM, API_KEY, SITE_KEY, null),
             payload("succeeded", "42", 1234, "eur", 0),
             1);
 
@@ -315,7 +383,8 @@ class CiviCrmDeliveryTest {
 
     DeliveryOutcome outcome =
         deliver(
-            new CallbackTarget(crm.url(), CallbackFormat.CIVICRM, API_KEY, "wrong-" + SITE_KEY),
+            new CallbackTarget(
+                crm.url(), CallbackFormat.CIVICRM, API_KEY, "wrong-" + SITE_KEY, null),
             payload("succeeded", "42", 1234, "eur", 0),
             1);
 
@@ -438,7 +507,7 @@ class CiviCrmDeliveryTest {
 
     DeliveryOutcome outcome =
         deliver(
-            new CallbackTarget(closed, CallbackFormat.CIVICRM, API_KEY, null),
+            new CallbackTarget(closed, CallbackFormat.CIVICRM, API_KEY, null, null),
             payload("succeeded", "42", 1234, "eur", 0),
             1);
 
@@ -469,7 +538,7 @@ class CiviCrmDeliveryTest {
     DeliveryOutcome outcome =
         deliver(
             new CallbackTarget(
-                URI.create("http://crm.example.org/"), CallbackFormat.CIVICRM, API_KEY, null),
+                URI.create("http://crm.example.org/"), CallbackFormat.CIVICRM, API_KEY, null, null),
             payload("succeeded", "42", 1234, "eur", 0),
             1);
 
