@@ -3,9 +3,6 @@
 -- new callback takes the next one with an atomic increment of this row, in the transaction that
 -- queues it, so two concurrent outcomes of one payment never share or reverse a number.
 ALTER TABLE payment ADD COLUMN callback_sequence BIGINT DEFAULT 0 NOT NULL;
--- payment.stripe_fee: Stripe's fee for the payment's charge (its balance transaction's fee), in
--- minor units of the payment's currency, once the broker has read it.
-ALTER TABLE payment ADD COLUMN stripe_fee BIGINT;
 -- callback_message: when what the message reports happened (Stripe's event time, or the time the
 -- broker made the outcome itself) and its number in its payment's sequence; null for messages
 -- queued before this migration.

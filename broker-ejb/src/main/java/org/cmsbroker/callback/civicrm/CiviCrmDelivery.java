@@ -4,6 +4,8 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.net.InetAddress;
@@ -15,12 +17,14 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
+import java.util.OptionalLong;
 import java.util.regex.Pattern;
 import org.cmsbroker.callback.CallbackDelivery;
 import org.cmsbroker.callback.CallbackFormat;
 import org.cmsbroker.callback.CallbackTarget;
 import org.cmsbroker.callback.DeliveryOutcome;
 import org.cmsbroker.callback.LeasedMessage;
+import org.cmsbroker.callback.PaymentFees;
 import org.cmsbroker.callback.civicrm.CiviCrmApi.CallFailedException;
 import org.cmsbroker.payment.PaymentRules;
 
@@ -34,7 +38,9 @@ import org.cmsbroker.payment.PaymentRules;
  *       currency gives up at once.
  *   <li>{@code succeeded}, {@code partially_refunded}, {@code refunded}: {@code FinancialTrxn/get}
  *       the payments whose {@code trxn_id} starts with the transaction id; unless one is exactly
- *       the transaction id, {@code Payment/create} it for the full amount (CiviCRM's Payment API
+ *       the transaction id, {@code Payment/create} it for the full amount with Stripe's fee as
+ *       {@code fee_amount} (from {@link PaymentFees}; CiviCRM books total less fee as net) and the
+ *       outcome's time as {@code trxn_date} in the site's time zone (CiviCRM's Payment API
  *       completes the contribution and sends its receipt, as after any online payment). For a
  *       refund, unless a payment {@code <txn>-refund-<amount_refunded>} exists, {@code
  *       Payment/create} a negative payment with that trxn_id for the part of {@code
@@ -79,14 +85,18 @@ public class CiviCrmDelivery implements CallbackDelivery {
   private final CiviCrmHttp http;
   private final Clock clock;
 
+  /** Stripe's fee of a payment; set by CDI, or by the tests' constructor. */
+  @Inject PaymentFees fees;
+
   /** For CDI: the JDK HTTP client with {@link #CONNECT_TIMEOUT} and {@link #REQUEST_TIMEOUT}. */
   public CiviCrmDelivery() {
-    this(new JdkCiviCrmHttp(CONNECT_TIMEOUT, REQUEST_TIMEOUT), Clock.systemUTC());
+    this(new JdkCiviCrmHttp(CONNECT_TIMEOUT, REQUEST_TIMEOUT), Clock.systemUTC(), null);
   }
 
-  CiviCrmDelivery(CiviCrmHttp http, Clock clock) {
+  CiviCrmDelivery(CiviCrmHttp http, Clock clock, PaymentFees fees) {
     this.http = http;
     this.clock = clock;
+    this.fees = fees;
   }
 
   @Override
@@ -153,6 +163,7 @@ public class CiviCrmDelivery implements CallbackDelivery {
         case "succeeded", "partially_refunded", "refunded" ->
             recordPayments(
                 api,
+                fees,
                 contributionId,
                 payment,
                 digits,
@@ -228,7 +239,12 @@ public class CiviCrmDelivery implements CallbackDelivery {
   }
 
   private static void recordPayments(
-      CiviCrmApi api, long contributionId, PaymentCallback payment, int digits, String date)
+      CiviCrmApi api,
+      PaymentFees fees,
+      long contributionId,
+      PaymentCallback payment,
+      int digits,
+      String date)
       throws CallFailedException {
     String txn = payment.transactionId();
     String refundPrefix = txn + "-refund-";
@@ -263,11 +279,27 @@ public class CiviCrmDelivery implements CallbackDelivery {
     }
     if (!paid) {
       // A refund implies the payment: record it first if its own message has not done so.
-      createPayment(api, contributionId, payment.amount(), payment.fee(), digits, txn, date, true);
+      Long fee = fee(fees, txn);
+      if (fee != null && fee > payment.amount()) {
+        throw new CallFailedException(
+            new DeliveryOutcome.GiveUp(null, "Stripe's fee exceeds the payment's amount"));
+      }
+      createPayment(api, contributionId, payment.amount(), fee, digits, txn, date, true);
     }
     long missing = payment.amountRefunded() - refundedInCiviCrm;
     if (payment.amountRefunded() > 0 && !refundRecorded && missing > 0) {
       createPayment(api, contributionId, -missing, null, digits, refundTrxnId, date, false);
+    }
+  }
+
+  /** Stripe's fee of the payment, or null when there is none to record. */
+  private static Long fee(PaymentFees fees, String txn) throws CallFailedException {
+    try {
+      OptionalLong fee = fees.fee(txn);
+      return fee.isPresent() ? fee.getAsLong() : null;
+    } catch (IOException e) {
+      throw new CallFailedException(
+          new DeliveryOutcome.Retry(null, "Stripe's fee could not be read; tried again later"));
     }
   }
 

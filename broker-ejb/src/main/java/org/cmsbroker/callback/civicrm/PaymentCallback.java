@@ -23,7 +23,6 @@ import java.util.regex.Pattern;
  * @param currency the lower-case ISO 4217 code
  * @param amountRefunded how much has been refunded so far, in minor units (cumulative)
  * @param disputed whether the payment has been disputed
- * @param fee Stripe's fee for the payment in minor units ({@code fee}), or null when not known
  * @param occurredAt when what the message reports happened ({@code occurred_at}), or null for a
  *     message queued before messages carried it
  */
@@ -35,7 +34,6 @@ record PaymentCallback(
     String currency,
     long amountRefunded,
     boolean disputed,
-    Long fee,
     Instant occurredAt) {
 
   /**
@@ -95,10 +93,6 @@ record PaymentCallback(
             && disputed.isJsonPrimitive()
             && disputed.getAsJsonPrimitive().isBoolean()
             && disputed.getAsBoolean();
-    Long fee = o.has("fee") && !o.get("fee").isJsonNull() ? amount(o, "fee") : null;
-    if (fee != null && fee > amount) {
-      throw new UnusablePayloadException("the payload's fee exceeds its amount");
-    }
     String occurred = string(o, "occurred_at", false);
     Instant occurredAt;
     try {
@@ -107,7 +101,7 @@ record PaymentCallback(
       throw new UnusablePayloadException("the payload's occurred_at is not an RFC 3339 UTC time");
     }
     return new PaymentCallback(
-        status, reference, transactionId, amount, currency, refunded, isDisputed, fee, occurredAt);
+        status, reference, transactionId, amount, currency, refunded, isDisputed, occurredAt);
   }
 
   private static String string(JsonObject o, String name, boolean required)

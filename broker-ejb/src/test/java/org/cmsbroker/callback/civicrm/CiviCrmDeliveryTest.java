@@ -39,7 +39,22 @@ class CiviCrmDeliveryTest {
     crm = new FakeCiviCrm(API_KEY);
     delivery =
         new CiviCrmDelivery(
-            new JdkCiviCrmHttp(Duration.ofSeconds(5), Duration.ofSeconds(10)), CLOCK);
+            new JdkCiviCrmHttp(Duration.ofSeconds(5), Duration.ofSeconds(10)),
+            CLOCK,
+            this::stripeFee);
+  }
+
+  /** Stripe's fees by PaymentIntent, as the fake gateway answers them. */
+  private final java.util.Map<String, Long> stripeFees = new java.util.HashMap<>();
+
+  private boolean stripeDown;
+
+  private java.util.OptionalLong stripeFee(String transactionId) throws java.io.IOException {
+    if (stripeDown) {
+      throw new java.io.IOException("Stripe down");
+    }
+    Long fee = stripeFees.get(transactionId);
+    return fee == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(fee);
   }
 
   @AfterEach
@@ -98,11 +113,10 @@ class CiviCrmDeliveryTest {
   @Test
   void succeededRecordsStripesFeeSoTheNetAmountIsTrue() {
     crm.contribution(42, "EUR", "50.00", "Pending");
-    JsonObject o =
-        JsonParser.parseString(payload("succeeded", "42", 5000, "eur", 0)).getAsJsonObject();
-    o.addProperty("fee", 170);
+    stripeFees.put("pi_3Q1x", 170L);
 
-    assertEquals(new DeliveryOutcome.Delivered(200), deliver(o.toString()));
+    assertEquals(
+        new DeliveryOutcome.Delivered(200), deliver(payload("succeeded", "42", 5000, "eur", 0)));
 
     FakeCiviCrm.Payment p = crm.payments().get(0);
     assertEquals(new BigDecimal("1.70"), p.fee());
@@ -112,14 +126,43 @@ class CiviCrmDeliveryTest {
   @Test
   void refundRecordsNoFeeOnTheNegativePayment() {
     crm.contribution(42, "EUR", "50.00", "Pending");
-    JsonObject o =
-        JsonParser.parseString(payload("refunded", "42", 5000, "eur", 5000)).getAsJsonObject();
-    o.addProperty("fee", 170);
+    stripeFees.put("pi_3Q1x", 170L);
 
-    assertEquals(new DeliveryOutcome.Delivered(200), deliver(o.toString()));
+    assertEquals(
+        new DeliveryOutcome.Delivered(200), deliver(payload("refunded", "42", 5000, "eur", 5000)));
 
     assertEquals(new BigDecimal("1.70"), crm.payments().get(0).fee());
     assertEquals(null, crm.payments().get(1).fee());
+  }
+
+  @Test
+  void feeNotKnownYetRecordsThePaymentWithoutOne() {
+    crm.contribution(42, "EUR", "12.34", "Pending");
+
+    assertEquals(
+        new DeliveryOutcome.Delivered(200), deliver(payload("succeeded", "42", 1234, "eur", 0)));
+
+    assertEquals(null, crm.payments().get(0).fee());
+  }
+
+  @Test
+  void stripeUnreachableForTheFeeIsRetriedAndRecordsNothing() {
+    crm.contribution(42, "EUR", "12.34", "Pending");
+    stripeDown = true;
+
+    assertTrue(
+        deliver(payload("succeeded", "42", 1234, "eur", 0)) instanceof DeliveryOutcome.Retry);
+    assertTrue(crm.payments().isEmpty());
+  }
+
+  @Test
+  void feeAboveTheAmountGivesUp() {
+    crm.contribution(42, "EUR", "12.34", "Pending");
+    stripeFees.put("pi_3Q1x", 1235L);
+
+    assertTrue(
+        deliver(payload("succeeded", "42", 1234, "eur", 0)) instanceof DeliveryOutcome.GiveUp);
+    assertTrue(crm.payments().isEmpty());
   }
 
   @Test
@@ -149,17 +192,6 @@ class CiviCrmDeliveryTest {
     assertEquals(new DeliveryOutcome.Delivered(200), deliver(o.toString()));
 
     assertEquals("2025-07-15 23:30:00", crm.payments().get(0).trxnDate());
-  }
-
-  @Test
-  void feeAboveTheAmountGivesUp() {
-    crm.contribution(42, "EUR", "12.34", "Pending");
-    JsonObject o =
-        JsonParser.parseString(payload("succeeded", "42", 1234, "eur", 0)).getAsJsonObject();
-    o.addProperty("fee", 1235);
-
-    assertTrue(deliver(o.toString()) instanceof DeliveryOutcome.GiveUp);
-    assertTrue(crm.payments().isEmpty());
   }
 
   @Test
@@ -431,7 +463,9 @@ class CiviCrmDeliveryTest {
     crm.delay(3_000);
     CiviCrmDelivery impatient =
         new CiviCrmDelivery(
-            new JdkCiviCrmHttp(Duration.ofSeconds(5), Duration.ofMillis(200)), CLOCK);
+            new JdkCiviCrmHttp(Duration.ofSeconds(5), Duration.ofMillis(200)),
+            CLOCK,
+            this::stripeFee);
 
     DeliveryOutcome outcome =
         impatient.deliver(
@@ -478,7 +512,9 @@ class CiviCrmDeliveryTest {
         };
     CiviCrmDelivery slow =
         new CiviCrmDelivery(
-            new JdkCiviCrmHttp(Duration.ofSeconds(5), Duration.ofSeconds(10)), late);
+            new JdkCiviCrmHttp(Duration.ofSeconds(5), Duration.ofSeconds(10)),
+            late,
+            this::stripeFee);
 
     DeliveryOutcome outcome =
         slow.deliver(
