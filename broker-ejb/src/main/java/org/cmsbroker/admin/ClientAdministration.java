@@ -32,6 +32,9 @@ public interface ClientAdministration {
   /** Stores the CiviCRM API key and optional site key (null for none) of a civicrm client. */
   void setCiviCrmCredentials(String clientId, String apiKey, String siteKey) throws ClientException;
 
+  /** Sets the time zone (an IANA id such as Europe/Berlin) of a client's CiviCRM site. */
+  void setCiviCrmTimeZone(String clientId, String zone) throws ClientException;
+
   /** Removes a client. */
   void remove(String clientId) throws ClientException;
 }

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.cmsbroker.client.ClientCallback;
@@ -42,6 +43,7 @@ final class ClientCommands {
   private static final String ENABLED = "enabled";
   private static final String CALLBACK_URL = "callback_url";
   private static final String CALLBACK_FORMAT = "callback_format";
+  private static final String CIVICRM_TIMEZONE = "civicrm_timezone";
   static final String API_KEY = "api_key";
   static final String SITE_KEY = "site_key";
   static final String CALLBACK_NOT_SHOWN_AGAIN =
@@ -60,7 +62,7 @@ final class ClientCommands {
           ROLES_CLAIM);
   private static final Set<String> ADD = union(SETTINGS, Set.of(CLIENT_ID, PUBLIC));
   private static final Set<String> UPDATE =
-      union(SETTINGS, Set.of(CLIENT_ID, ENABLED, CALLBACK_URL, CALLBACK_FORMAT));
+      union(SETTINGS, Set.of(CLIENT_ID, ENABLED, CALLBACK_URL, CALLBACK_FORMAT, CIVICRM_TIMEZONE));
 
   static final List<String> COLUMNS =
       List.of(
@@ -156,9 +158,31 @@ final class ClientCommands {
             request.single(ENABLED).isPresent() ? AdminCommands.flag(request, ENABLED) : null,
             request.single(CALLBACK_URL).orElse(null),
             request.single(CALLBACK_FORMAT).orElse(null));
-    RegisteredClient updated = clients.update(clientId, update);
-    return AdminResponse.ok(
-        "updated client " + updated.clientId() + (updated.enabled() ? "" : " (disabled)"));
+    Optional<String> timeZone = request.single(CIVICRM_TIMEZONE);
+    if (timeZone.isPresent() && !isTimeZone(timeZone.get())) {
+      // Checked before anything is changed, so a bad zone leaves the client as it was.
+      return AdminResponse.error(
+          ClientException.Reason.INVALID_CIVICRM_TIMEZONE.code(),
+          "The CiviCRM time zone must be a time zone id such as Europe/Berlin or UTC.");
+    }
+    String enabled = "";
+    if (!update.isEmpty()) {
+      RegisteredClient updated = clients.update(clientId, update);
+      enabled = updated.enabled() ? "" : " (disabled)";
+    }
+    if (timeZone.isPresent()) {
+      clients.setCiviCrmTimeZone(clientId, timeZone.get());
+    }
+    return AdminResponse.ok("updated client " + clientId + enabled);
+  }
+
+  private static boolean isTimeZone(String zone) {
+    try {
+      java.time.ZoneId.of(zone.trim());
+      return zone.length() <= 64;
+    } catch (java.time.DateTimeException e) {
+      return false;
+    }
   }
 
   private AdminResponse rotateSecret(AdminRequest request)

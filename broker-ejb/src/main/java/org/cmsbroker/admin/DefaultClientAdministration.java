@@ -47,6 +47,11 @@ public class DefaultClientAdministration implements ClientAdministration {
   }
 
   @Override
+  public void setCiviCrmTimeZone(String clientId, String zone) throws ClientException {
+    clients.setCiviCrmTimeZone(clientId, zone);
+  }
+
+  @Override
   public void remove(String clientId) throws ClientException {
     clients.remove(clientId);
   }

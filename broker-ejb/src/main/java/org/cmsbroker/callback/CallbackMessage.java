@@ -56,6 +56,12 @@ public class CallbackMessage {
   @Column(name = "delivered_at")
   private OffsetDateTime deliveredAt;
 
+  @Column(name = "occurred_at")
+  private OffsetDateTime occurredAt;
+
+  @Column(name = "sequence_number")
+  private Long sequenceNumber;
+
   protected CallbackMessage() {}
 
   CallbackMessage(
@@ -63,8 +69,12 @@ public class CallbackMessage {
       String clientId,
       String eventType,
       String payloadCiphertext,
-      OffsetDateTime createdAt) {
+      OffsetDateTime createdAt,
+      OffsetDateTime occurredAt,
+      long sequenceNumber) {
     this.id = id;
+    this.occurredAt = occurredAt;
+    this.sequenceNumber = sequenceNumber;
     this.clientId = clientId;
     this.eventType = eventType;
     this.payloadCiphertext = payloadCiphertext;
@@ -128,5 +138,15 @@ public class CallbackMessage {
 
   OffsetDateTime deliveredAt() {
     return deliveredAt;
+  }
+
+  /** When what the message reports happened; null for messages older than this column. */
+  OffsetDateTime occurredAt() {
+    return occurredAt;
+  }
+
+  /** The message's number in its subject's sequence; null for messages older than this column. */
+  Long sequenceNumber() {
+    return sequenceNumber;
   }
 }

@@ -1,5 +1,9 @@
 package org.cmsbroker.callback;
 
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
 import jakarta.annotation.PostConstruct;
 import jakarta.ejb.Stateless;
 import jakarta.enterprise.event.Event;
@@ -14,6 +18,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -90,29 +96,80 @@ public class CallbackOutbox {
   }
 
   /**
-   * Adds a message for {@code clientId}'s CRM, due at once, in the caller's transaction.
+   * Adds a message for {@code clientId}'s CRM, due at once, in the caller's transaction. The
+   * payload gets two more members a receiver orders messages by: {@value #OCCURRED_AT} ({@code
+   * occurredAt} in RFC 3339, UTC) and {@value #SEQUENCE} ({@code sequence}).
    *
    * @param eventType lower case, for example {@code payment.succeeded}
-   * @param payloadJson the JSON body to send, at most {@link #MAX_PAYLOAD_BYTES} in UTF-8
+   * @param payloadJson the JSON object to send, at most {@link #MAX_PAYLOAD_BYTES} in UTF-8 with
+   *     the two members added, without members of those names
+   * @param occurredAt when what the message reports happened: Stripe's {@code created} of the
+   *     event, or the time the broker made the outcome itself
+   * @param sequence the message's number among its subject's messages (for a payment: strictly
+   *     increasing per payment, given in this same transaction), at least 1
    * @return the message id, which is also its {@code webhook-id}
-   * @throws IllegalArgumentException for a malformed event type or an oversized payload (a bug)
+   * @throws IllegalArgumentException for a malformed event type or payload, or an oversized payload
+   *     (a bug)
    */
-  public String enqueue(String clientId, String eventType, String payloadJson) {
+  public String enqueue(
+      String clientId, String eventType, String payloadJson, Instant occurredAt, long sequence) {
     if (clientId == null || clientId.isEmpty() || clientId.length() > 128) {
       throw new IllegalArgumentException("client id must be 1 to 128 characters");
     }
     if (eventType == null || !EVENT_TYPE.matcher(eventType).matches()) {
       throw new IllegalArgumentException("event type must match " + EVENT_TYPE.pattern());
     }
-    if (payloadJson == null
-        || payloadJson.getBytes(StandardCharsets.UTF_8).length > MAX_PAYLOAD_BYTES) {
+    if (occurredAt == null || sequence < 1) {
+      throw new IllegalArgumentException("a message needs its time and a positive sequence");
+    }
+    String payload = withOrder(payloadJson, occurredAt, sequence);
+    if (payload.getBytes(StandardCharsets.UTF_8).length > MAX_PAYLOAD_BYTES) {
       throw new IllegalArgumentException("payload must be present and at most 64 KiB");
     }
     String id = newId();
     em.persist(
-        new CallbackMessage(id, clientId, eventType, cipher.encrypt(PAYLOAD, payloadJson), now()));
+        new CallbackMessage(
+            id,
+            clientId,
+            eventType,
+            cipher.encrypt(PAYLOAD, payload),
+            now(),
+            occurredAt.atOffset(ZoneOffset.UTC),
+            sequence));
     announce(id);
     return id;
+  }
+
+  /** Payload member: when what the message reports happened (RFC 3339, UTC, seconds). */
+  public static final String OCCURRED_AT = "occurred_at";
+
+  /** Payload member: the message's number in its payment's sequence. */
+  public static final String SEQUENCE = "sequence";
+
+  /** {@code payloadJson} with {@link #OCCURRED_AT} and {@link #SEQUENCE} added. */
+  static String withOrder(String payloadJson, Instant occurredAt, long sequence) {
+    if (payloadJson == null || payloadJson.length() > MAX_PAYLOAD_BYTES) {
+      throw new IllegalArgumentException("payload must be present and at most 64 KiB");
+    }
+    JsonObject object;
+    try {
+      JsonElement parsed = JsonParser.parseString(payloadJson);
+      if (!parsed.isJsonObject()) {
+        throw new IllegalArgumentException("payload must be a JSON object");
+      }
+      object = parsed.getAsJsonObject();
+    } catch (JsonParseException e) {
+      throw new IllegalArgumentException("payload must be a JSON object");
+    }
+    if (object.has(OCCURRED_AT) || object.has(SEQUENCE)) {
+      throw new IllegalArgumentException(
+          "the payload must leave the ordering members to the outbox");
+    }
+    object.addProperty(
+        OCCURRED_AT,
+        DateTimeFormatter.ISO_INSTANT.format(occurredAt.truncatedTo(ChronoUnit.SECONDS)));
+    object.addProperty(SEQUENCE, sequence);
+    return object.toString();
   }
 
   private String newId() {

@@ -1,6 +1,8 @@
 package org.cmsbroker.callback;
 
 import java.net.URI;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 
 /**
  * Where a client's callbacks go, in which {@link CallbackFormat}, and with which credentials. The
@@ -12,11 +14,14 @@ import java.net.URI;
  *   <li>{@link CallbackFormat#CIVICRM}: {@code url} is the CiviCRM site's base URL (for example
  *       {@code https://crm.example.org/}); {@code secret} the API key of the CiviCRM user the
  *       broker acts as (sent the way {@code authx} expects); {@code siteKey} CiviCRM's site key
- *       when the site's authx guard asks for it, else null.
+ *       when the site's authx guard asks for it, else null; {@code timeZone} the site's time zone,
+ *       in which CiviCRM reads the dates the broker sends (UTC when null is given).
  * </ul>
  */
-public record CallbackTarget(URI url, CallbackFormat format, String secret, String siteKey) {
+public record CallbackTarget(
+    URI url, CallbackFormat format, String secret, String siteKey, ZoneId timeZone) {
   public CallbackTarget {
+    timeZone = timeZone == null ? ZoneOffset.UTC : timeZone;
     if (url == null || format == null || secret == null) {
       throw new IllegalArgumentException("callback target needs a URL, a format and a secret");
     }
@@ -27,7 +32,7 @@ public record CallbackTarget(URI url, CallbackFormat format, String secret, Stri
 
   /** A Standard Webhooks target. */
   public CallbackTarget(URI url, String secret) {
-    this(url, CallbackFormat.STANDARD_WEBHOOKS, secret, null);
+    this(url, CallbackFormat.STANDARD_WEBHOOKS, secret, null, null);
   }
 
   @Override

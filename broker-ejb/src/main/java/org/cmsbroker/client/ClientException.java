@@ -39,7 +39,8 @@ public final class ClientException extends Exception {
     INVALID_CALLBACK_FORMAT("invalid_callback_format"),
     CALLBACK_FORMAT_MISMATCH("callback_format_mismatch"),
     INVALID_CIVICRM_API_KEY("invalid_civicrm_api_key"),
-    INVALID_CIVICRM_SITE_KEY("invalid_civicrm_site_key");
+    INVALID_CIVICRM_SITE_KEY("invalid_civicrm_site_key"),
+    INVALID_CIVICRM_TIMEZONE("invalid_civicrm_timezone");
 
     private final String code;
 

@@ -314,4 +314,21 @@ final class ClientRules {
     }
     return value;
   }
+
+  /**
+   * The time zone a CiviCRM site keeps its dates in: an IANA region id such as {@code
+   * Europe/Berlin}, or {@code UTC}; returned in its normal form.
+   */
+  static java.time.ZoneId civicrmTimeZone(String value) throws ClientException {
+    if (value != null && value.length() <= 64) {
+      try {
+        return java.time.ZoneId.of(value.trim()).normalized();
+      } catch (java.time.DateTimeException e) {
+        // reported below
+      }
+    }
+    throw new ClientException(
+        Reason.INVALID_CIVICRM_TIMEZONE,
+        "The CiviCRM time zone must be a time zone id such as Europe/Berlin or UTC.");
+  }
 }

@@ -265,6 +265,20 @@ public class ClientService {
   }
 
   /**
+   * Sets the time zone of the client's CiviCRM site (CiviCRM reads the dates the broker sends as
+   * the site's local time); {@code UTC} is the default.
+   *
+   * @throws ClientException if there is no such client or the zone is not a time zone id
+   */
+  public void setCiviCrmTimeZone(String clientId, String zone) throws ClientException {
+    OAuthClient client = require(clientId);
+    java.time.ZoneId id = ClientRules.civicrmTimeZone(zone);
+    client.setCiviCrmTimeZone(id.getId());
+    client.touch(now());
+    record("client.updated", clientId, "civicrm_timezone");
+  }
+
+  /**
    * Where {@code clientId}'s callbacks go, with its credentials decrypted: empty for an unknown or
    * disabled client, or one without a callback URL or without the credentials its format needs.
    *
@@ -293,7 +307,10 @@ public class ClientService {
                           url,
                           CallbackFormat.CIVICRM,
                           cipher.decrypt(CIVICRM_API_KEY + clientId, c),
-                          cipher.decrypt(CIVICRM_SITE_KEY + clientId, client.civicrmSiteKey())));
+                          cipher.decrypt(CIVICRM_SITE_KEY + clientId, client.civicrmSiteKey()),
+                          client.civicrmTimeZone() == null
+                              ? null
+                              : java.time.ZoneId.of(client.civicrmTimeZone())));
     };
   }
 

@@ -76,6 +76,9 @@ public class OAuthClient {
   @Column(name = "civicrm_site_key", length = 2048)
   private String civicrmSiteKey;
 
+  @Column(name = "civicrm_timezone", length = 64)
+  private String civicrmTimeZone;
+
   @Column(name = "callback_secret_rotated_at")
   private OffsetDateTime callbackSecretRotatedAt;
 
@@ -232,6 +235,15 @@ public class OAuthClient {
   void setCallbackSecret(String ciphertext, OffsetDateTime when) {
     this.callbackSecret = ciphertext;
     this.callbackSecretRotatedAt = when;
+  }
+
+  /** The IANA time zone of the client's CiviCRM site, or null for UTC. */
+  String civicrmTimeZone() {
+    return civicrmTimeZone;
+  }
+
+  void setCiviCrmTimeZone(String zone) {
+    this.civicrmTimeZone = zone;
   }
 
   /** Replaces the CiviCRM API key and site key (ciphertexts; the site key may be null). */

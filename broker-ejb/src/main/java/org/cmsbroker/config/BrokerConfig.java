@@ -9,6 +9,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import org.cmsbroker.settings.BrokerSettings;
+import org.cmsbroker.settings.Rules;
+import org.cmsbroker.settings.SettingSource;
 import org.eclipse.microprofile.config.Config;
 
 /**
@@ -29,13 +32,6 @@ public class BrokerConfig {
   public static final long MIN_TOKEN_LIFETIME_SECONDS = 60;
 
   public static final long MAX_TOKEN_LIFETIME_SECONDS = 3600;
-
-  /**
-   * A Stripe publishable key: it is put into pages, so beyond the prefix only the characters
-   * Stripe's keys use are accepted.
-   */
-  public static final java.util.regex.Pattern STRIPE_PUBLISHABLE_KEY =
-      java.util.regex.Pattern.compile("pk_(live|test)_[A-Za-z0-9]{1,250}");
 
   @Inject Config config;
 
@@ -93,198 +89,59 @@ public class BrokerConfig {
 
   @PostConstruct
   void read() {
-    dataDir =
-        Path.of(string(SettingNames.DATA_DIR).orElse(SettingNames.DEFAULT_DATA_DIR))
-            .toAbsolutePath()
-            .normalize();
-    int httpsPort =
-        config
-            .getOptionalValue(SettingNames.HTTPS_PORT, Integer.class)
-            .orElse(SettingNames.DEFAULT_HTTPS_PORT);
-    publicUrl =
-        URI.create(
-            stripTrailingSlash(
-                string(SettingNames.PUBLIC_URL).orElse("https://localhost:" + httpsPort)));
-    maxBodyBytes =
-        config
-            .getOptionalValue(SettingNames.MAX_BODY_BYTES, Long.class)
-            .orElse(SettingNames.DEFAULT_MAX_BODY_BYTES);
-    servedCertificateFile = string(SettingNames.SERVED_CERTIFICATE_FILE).map(Path::of);
-    masterKey = string(SettingNames.MASTER_KEY);
-    sessionIdle = Duration.ofMinutes(positive(SettingNames.SESSION_IDLE_MINUTES, 30));
-    sessionAbsolute = Duration.ofHours(positive(SettingNames.SESSION_ABSOLUTE_HOURS, 12));
-    if (sessionIdle.compareTo(sessionAbsolute) > 0) {
-      throw new IllegalStateException(
-          SettingNames.SESSION_IDLE_MINUTES
-              + " must not exceed "
-              + SettingNames.SESSION_ABSOLUTE_HOURS);
-    }
-    loginAllowPlaintext =
-        config.getOptionalValue(SettingNames.LOGIN_ALLOW_PLAINTEXT, Boolean.class).orElse(false);
-    loginKeyRotation = Duration.ofHours(positive(SettingNames.LOGIN_KEY_ROTATION_HOURS, 24));
-    signingKeyRotation =
-        Duration.ofDays(
-            positive(SettingNames.SIGNING_KEY_ROTATION_DAYS, DEFAULT_SIGNING_KEY_ROTATION_DAYS));
+    SettingSource source = name -> config.getOptionalValue(name, String.class);
+    // The launcher checked the same rules already; this covers a WAR or EAR started otherwise.
+    BrokerSettings.check(source);
+    dataDir = Path.of(BrokerSettings.DATA_DIR.value(source)).toAbsolutePath().normalize();
+    publicUrl = BrokerSettings.publicUrl(source);
+    maxBodyBytes = BrokerSettings.MAX_BODY_BYTES.value(source);
+    servedCertificateFile = BrokerSettings.SERVED_CERTIFICATE_FILE.read(source).map(Path::of);
+    masterKey = BrokerSettings.MASTER_KEY.read(source);
+    sessionIdle = Duration.ofMinutes(BrokerSettings.SESSION_IDLE_MINUTES.value(source));
+    sessionAbsolute = Duration.ofHours(BrokerSettings.SESSION_ABSOLUTE_HOURS.value(source));
+    loginAllowPlaintext = BrokerSettings.LOGIN_ALLOW_PLAINTEXT.value(source);
+    loginKeyRotation = Duration.ofHours(BrokerSettings.LOGIN_KEY_ROTATION_HOURS.value(source));
+    signingKeyRotation = Duration.ofDays(BrokerSettings.SIGNING_KEY_ROTATION_DAYS.value(source));
     accessTokenLifetime =
-        Duration.ofSeconds(
-            tokenLifetime(
-                SettingNames.TOKEN_ACCESS_LIFETIME_SECONDS, DEFAULT_TOKEN_LIFETIME_SECONDS));
-    idTokenLifetime =
-        Duration.ofSeconds(
-            tokenLifetime(SettingNames.TOKEN_ID_LIFETIME_SECONDS, DEFAULT_TOKEN_LIFETIME_SECONDS));
-    accessTokenAudience = string(SettingNames.TOKEN_ACCESS_AUDIENCE).orElse(publicUrl + "/api");
-    passwordLettersAndNumbers =
-        config
-            .getOptionalValue(SettingNames.PASSWORD_LETTERS_AND_NUMBERS, Boolean.class)
-            .orElse(false);
+        Duration.ofSeconds(BrokerSettings.TOKEN_ACCESS_LIFETIME_SECONDS.value(source));
+    idTokenLifetime = Duration.ofSeconds(BrokerSettings.TOKEN_ID_LIFETIME_SECONDS.value(source));
+    accessTokenAudience =
+        BrokerSettings.TOKEN_ACCESS_AUDIENCE.read(source).orElse(publicUrl + "/api");
+    passwordLettersAndNumbers = BrokerSettings.PASSWORD_LETTERS_AND_NUMBERS.value(source);
     smtp =
-        string(SettingNames.SMTP_HOST)
+        BrokerSettings.SMTP_HOST
+            .read(source)
             .map(
                 host ->
                     new SmtpSettings(
                         host,
-                        config.getOptionalValue(SettingNames.SMTP_PORT, Integer.class).orElse(587),
-                        string(SettingNames.SMTP_USERNAME).orElse(null),
-                        string(SettingNames.SMTP_PASSWORD).orElse(null),
-                        string(SettingNames.SMTP_FROM).orElse("broker@" + publicUrl.getHost()),
-                        SmtpSettings.Security.parse(
-                            string(SettingNames.SMTP_SECURITY).orElse("starttls"))));
-    trustedProxies =
-        string(SettingNames.TRUSTED_PROXIES)
-            .map(v -> List.of(v.split("\\s*,\\s*")))
-            .orElse(List.of());
-    stripeSecretKey = string(SettingNames.STRIPE_SECRET_KEY);
-    stripeWebhookSecrets =
-        string(SettingNames.STRIPE_WEBHOOK_SECRET).map(BrokerConfig::csv).orElse(List.of());
-    stripeApiBase = string(SettingNames.STRIPE_API_BASE).map(BrokerConfig::stripeApiBase);
-    stripePublishableKey =
-        string(SettingNames.STRIPE_PUBLISHABLE_KEY).map(BrokerConfig::stripePublishableKey);
-    paymentCurrencies =
-        csv(string(SettingNames.PAYMENT_CURRENCIES).orElse(SettingNames.DEFAULT_PAYMENT_CURRENCIES))
-            .stream()
-            .map(c -> c.toLowerCase(Locale.ROOT))
-            .distinct()
-            .toList();
-    if (paymentCurrencies.isEmpty()) {
-      throw new IllegalStateException(SettingNames.PAYMENT_CURRENCIES + " must name a currency");
-    }
-    paymentAmountMin =
-        within(
-            SettingNames.PAYMENT_AMOUNT_MIN,
-            SettingNames.DEFAULT_PAYMENT_AMOUNT_MIN,
-            1,
-            SettingNames.DEFAULT_PAYMENT_AMOUNT_MAX);
-    paymentAmountMax =
-        within(
-            SettingNames.PAYMENT_AMOUNT_MAX,
-            SettingNames.DEFAULT_PAYMENT_AMOUNT_MAX,
-            1,
-            SettingNames.DEFAULT_PAYMENT_AMOUNT_MAX);
-    if (paymentAmountMin > paymentAmountMax) {
-      throw new IllegalStateException(
-          SettingNames.PAYMENT_AMOUNT_MIN + " must not exceed " + SettingNames.PAYMENT_AMOUNT_MAX);
-    }
+                        BrokerSettings.SMTP_PORT.value(source),
+                        BrokerSettings.SMTP_USERNAME.read(source).orElse(null),
+                        BrokerSettings.SMTP_PASSWORD.read(source).orElse(null),
+                        BrokerSettings.SMTP_FROM
+                            .read(source)
+                            .orElse("broker@" + publicUrl.getHost()),
+                        SmtpSettings.Security.parse(BrokerSettings.SMTP_SECURITY.value(source))));
+    trustedProxies = BrokerSettings.TRUSTED_PROXIES.read(source).orElse(List.of());
+    stripeSecretKey = BrokerSettings.STRIPE_SECRET_KEY.read(source);
+    stripeWebhookSecrets = BrokerSettings.STRIPE_WEBHOOK_SECRET.read(source).orElse(List.of());
+    stripeApiBase = BrokerSettings.STRIPE_API_BASE.read(source);
+    stripePublishableKey = BrokerSettings.STRIPE_PUBLISHABLE_KEY.read(source);
+    paymentCurrencies = BrokerSettings.PAYMENT_CURRENCIES.value(source);
+    paymentAmountMin = BrokerSettings.PAYMENT_AMOUNT_MIN.value(source);
+    paymentAmountMax = BrokerSettings.PAYMENT_AMOUNT_MAX.value(source);
     paymentRateClientPerMinute =
-        rate(
-            SettingNames.PAYMENT_RATE_CLIENT_PER_MINUTE,
-            SettingNames.DEFAULT_PAYMENT_RATE_CLIENT_PER_MINUTE);
-    paymentRateIpPerMinute =
-        rate(
-            SettingNames.PAYMENT_RATE_IP_PER_MINUTE,
-            SettingNames.DEFAULT_PAYMENT_RATE_IP_PER_MINUTE);
-    payPageRateIpPerMinute =
-        rate(
-            SettingNames.PAY_PAGE_RATE_IP_PER_MINUTE,
-            SettingNames.DEFAULT_PAY_PAGE_RATE_IP_PER_MINUTE);
+        BrokerSettings.PAYMENT_RATE_CLIENT_PER_MINUTE.value(source).intValue();
+    paymentRateIpPerMinute = BrokerSettings.PAYMENT_RATE_IP_PER_MINUTE.value(source).intValue();
+    payPageRateIpPerMinute = BrokerSettings.PAY_PAGE_RATE_IP_PER_MINUTE.value(source).intValue();
     payPageRateClientPerMinute =
-        rate(
-            SettingNames.PAY_PAGE_RATE_CLIENT_PER_MINUTE,
-            SettingNames.DEFAULT_PAY_PAGE_RATE_CLIENT_PER_MINUTE);
-    callbackPollInterval =
-        Duration.ofSeconds(
-            callbackSeconds(
-                SettingNames.CALLBACK_POLL_INTERVAL, SettingNames.DEFAULT_CALLBACK_POLL_INTERVAL));
-    callbackRetryBase =
-        Duration.ofSeconds(
-            callbackSeconds(
-                SettingNames.CALLBACK_RETRY_BASE, SettingNames.DEFAULT_CALLBACK_RETRY_BASE));
-  }
-
-  private long within(String name, long fallback, long min, long max) {
-    return within(name, fallback, min, max, "");
-  }
-
-  private long withinSeconds(String name, long fallback, long min, long max) {
-    return within(name, fallback, min, max, " seconds");
-  }
-
-  /** The setting {@code name} (or {@code fallback}), refused outside {@code min..max}. */
-  private long within(String name, long fallback, long min, long max, String unit) {
-    long value = config.getOptionalValue(name, Long.class).orElse(fallback);
-    if (value < min || value > max) {
-      throw new IllegalStateException(name + " must be between " + min + " and " + max + unit);
-    }
-    return value;
-  }
-
-  private int rate(String name, int fallback) {
-    return (int) within(name, fallback, 1, SettingNames.MAX_RATE_PER_MINUTE);
-  }
-
-  private long callbackSeconds(String name, long fallback) {
-    return withinSeconds(name, fallback, 1, SettingNames.MAX_CALLBACK_SECONDS);
+        BrokerSettings.PAY_PAGE_RATE_CLIENT_PER_MINUTE.value(source).intValue();
+    callbackPollInterval = Duration.ofSeconds(BrokerSettings.CALLBACK_POLL_INTERVAL.value(source));
+    callbackRetryBase = Duration.ofSeconds(BrokerSettings.CALLBACK_RETRY_BASE.value(source));
   }
 
   private static List<String> csv(String value) {
-    return java.util.Arrays.stream(value.split(","))
-        .map(String::trim)
-        .filter(v -> !v.isEmpty())
-        .toList();
-  }
-
-  private static URI stripeApiBase(String value) {
-    URI uri;
-    try {
-      uri = new URI(stripTrailingSlash(value));
-    } catch (java.net.URISyntaxException e) {
-      throw new IllegalStateException(SettingNames.STRIPE_API_BASE + " is not a URL");
-    }
-    if (uri.getHost() == null
-        || !("https".equalsIgnoreCase(uri.getScheme())
-            || "http".equalsIgnoreCase(uri.getScheme()))) {
-      throw new IllegalStateException(SettingNames.STRIPE_API_BASE + " must be an http(s) URL");
-    }
-    return uri;
-  }
-
-  private static String stripePublishableKey(String value) {
-    if (!STRIPE_PUBLISHABLE_KEY.matcher(value).matches()) {
-      throw new IllegalStateException(
-          SettingNames.STRIPE_PUBLISHABLE_KEY
-              + " must be a Stripe publishable key (pk_live_... or pk_test_...)");
-    }
-    return value;
-  }
-
-  private Optional<String> string(String name) {
-    return config.getOptionalValue(name, String.class).map(String::trim).filter(s -> !s.isEmpty());
-  }
-
-  private long positive(String name, long fallback) {
-    long value = config.getOptionalValue(name, Long.class).orElse(fallback);
-    if (value <= 0) {
-      throw new IllegalStateException(name + " must be a positive number");
-    }
-    return value;
-  }
-
-  private long tokenLifetime(String name, long fallback) {
-    return withinSeconds(name, fallback, MIN_TOKEN_LIFETIME_SECONDS, MAX_TOKEN_LIFETIME_SECONDS);
-  }
-
-  private static String stripTrailingSlash(String url) {
-    String trimmed = url.trim();
-    return trimmed.endsWith("/") ? trimmed.substring(0, trimmed.length() - 1) : trimmed;
+    return Rules.csv(value);
   }
 
   /** Absolute, normalised data directory. */

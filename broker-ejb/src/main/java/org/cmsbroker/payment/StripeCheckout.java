@@ -2,6 +2,7 @@ package org.cmsbroker.payment;
 
 import com.stripe.StripeClient;
 import com.stripe.exception.StripeException;
+import com.stripe.model.BalanceTransaction;
 import com.stripe.model.Charge;
 import com.stripe.model.PaymentIntent;
 import com.stripe.model.checkout.Session;
@@ -14,6 +15,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.time.Instant;
+import java.util.OptionalLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -186,6 +188,55 @@ public class StripeCheckout {
     } catch (StripeException e) {
       throw unavailable("read the Checkout Session of", paymentId, e);
     }
+  }
+
+  /**
+   * Stripe's fee for the PaymentIntent's latest charge, from the charge's balance transaction
+   * ({@code balance_transaction.fee}), in minor units.
+   *
+   * @return empty while the charge has no balance transaction yet, when Stripe settled it in a
+   *     currency other than the charge's (the fee is then not in the payment's currency), or when
+   *     Stripe refuses to show the PaymentIntent
+   * @throws PaymentGatewayException if Stripe cannot be reached, fails or refuses
+   */
+  public OptionalLong fee(String paymentIntentId) throws PaymentGatewayException {
+    PaymentIntent intent;
+    try {
+      intent =
+          stripe
+              .get()
+              .paymentIntents()
+              .retrieve(
+                  paymentIntentId,
+                  PaymentIntentRetrieveParams.builder()
+                      .addExpand("latest_charge.balance_transaction")
+                      .build(),
+                  RequestOptions.getDefault());
+    } catch (StripeException e) {
+      if (refused(e)) {
+        // No such PaymentIntent on this account (say, another mode's): there is no fee to book.
+        LOG.log(
+            Level.INFO,
+            "Stripe would not show PaymentIntent {0}: status {1}, code {2}; no fee recorded",
+            new Object[] {paymentIntentId, e.getStatusCode(), e.getCode()});
+        return OptionalLong.empty();
+      }
+      throw unavailable("read the fee of", paymentIntentId, e);
+    }
+    Charge charge = intent.getLatestChargeObject();
+    BalanceTransaction balance = charge == null ? null : charge.getBalanceTransactionObject();
+    if (balance == null || balance.getFee() == null) {
+      return OptionalLong.empty();
+    }
+    if (balance.getCurrency() == null
+        || !balance.getCurrency().equalsIgnoreCase(charge.getCurrency())) {
+      LOG.log(
+          Level.INFO,
+          "Stripe settled {0} in another currency; its fee is not recorded in the CRM",
+          paymentIntentId);
+      return OptionalLong.empty();
+    }
+    return OptionalLong.of(balance.getFee());
   }
 
   static StripeSnapshot snapshot(Session session) {

@@ -136,7 +136,14 @@ public class StripeWebhookService {
         payment.attachPaymentIntent(fetched.snapshot().paymentIntentId());
       }
       payment.attachPaymentIntent(event.paymentIntentId());
-      outcome = apply(payment, current, transition, event.id() + " (" + event.type() + ")", now);
+      outcome =
+          apply(
+              payment,
+              current,
+              transition,
+              event.id() + " (" + event.type() + ")",
+              now,
+              event.created());
       if (fetched != null && transition.decision() == Decision.NEEDS_FETCH) {
         outcome = UNRECONCILED;
       }
@@ -167,7 +174,7 @@ public class StripeWebhookService {
     PaymentState current = payment.state();
     PaymentTransition transition = PaymentStateMachine.reconcile(current, snapshot, at);
     payment.attachPaymentIntent(snapshot.paymentIntentId());
-    apply(payment, current, transition, "fetched from Stripe", now);
+    apply(payment, current, transition, "fetched from Stripe", now, at);
     return transition.decision();
   }
 
@@ -185,13 +192,19 @@ public class StripeWebhookService {
       PaymentState current,
       PaymentTransition transition,
       String source,
-      OffsetDateTime now) {
+      OffsetDateTime now,
+      Instant occurredAt) {
     Decision decision = transition.decision();
     if (decision == Decision.APPLY) {
       PaymentState next = transition.state();
       payment.applyState(next, now);
       String eventType = callbackType(current, next);
-      outbox.enqueue(payment.clientId(), eventType, payload(payment, eventType, next));
+      outbox.enqueue(
+          payment.clientId(),
+          eventType,
+          payload(payment, eventType, next),
+          occurredAt,
+          CallbackSequences.next(em, payment.id()));
       LOG.log(
           Level.INFO,
           "Payment {0}: {1} applied, now {2}",

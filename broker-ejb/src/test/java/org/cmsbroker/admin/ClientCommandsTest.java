@@ -88,6 +88,12 @@ class ClientCommandsTest {
     }
 
     @Override
+    public void setCiviCrmTimeZone(String clientId, String zone) throws ClientException {
+      calls.add("setCiviCrmTimeZone " + clientId + " " + zone);
+      maybeRefuse();
+    }
+
+    @Override
     public void remove(String clientId) throws ClientException {
       calls.add("remove " + clientId);
       maybeRefuse();

@@ -29,6 +29,13 @@ import org.junit.jupiter.api.Test;
 class CallbackOutboxTest {
   private static final String PAYLOAD =
       "{\"type\":\"payment.succeeded\",\"payment\":\"pay_123\",\"email\":\"ada@example.org\"}";
+  private static final java.time.Instant OCCURRED = java.time.Instant.parse("2026-01-02T03:04:05Z");
+
+  /** {@link #PAYLOAD} as queued: with the members a receiver orders messages by. */
+  private static final String SENT =
+      PAYLOAD.substring(0, PAYLOAD.length() - 1)
+          + ",\"occurred_at\":\"2026-01-02T03:04:05Z\",\"sequence\":1}";
+
   private static final Duration LEASE = Duration.ofMinutes(3);
 
   private final OutboxDatabase db = new OutboxDatabase();
@@ -41,7 +48,7 @@ class CallbackOutboxTest {
   }
 
   private String enqueue() {
-    return outbox.call(o -> o.enqueue("civicrm-site", "payment.succeeded", PAYLOAD));
+    return outbox.call(o -> o.enqueue("civicrm-site", "payment.succeeded", PAYLOAD, OCCURRED, 1));
   }
 
   private List<LeasedMessage> claim(String owner, int max) {
@@ -67,7 +74,7 @@ class CallbackOutboxTest {
       assertFalse(stored.contains("pay_123"));
       assertFalse(stored.contains("ada@example.org"));
       assertFalse(stored.contains("payment.succeeded"));
-      assertEquals(PAYLOAD, db.cipher.decrypt(CallbackOutbox.PAYLOAD, stored));
+      assertEquals(SENT, db.cipher.decrypt(CallbackOutbox.PAYLOAD, stored));
     }
   }
 
@@ -78,7 +85,7 @@ class CallbackOutboxTest {
         () ->
             outbox.call(
                 o -> {
-                  o.enqueue("civicrm-site", "payment.succeeded", PAYLOAD);
+                  o.enqueue("civicrm-site", "payment.succeeded", PAYLOAD, OCCURRED, 1);
                   throw new IllegalStateException("the payment change failed");
                 }));
 
@@ -90,7 +97,9 @@ class CallbackOutboxTest {
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class,
-            () -> outbox.call(o -> o.enqueue("civicrm-site", "Payment Succeeded", PAYLOAD)));
+            () ->
+                outbox.call(
+                    o -> o.enqueue("civicrm-site", "Payment Succeeded", PAYLOAD, OCCURRED, 1)));
     assertEquals("event type must match [a-z0-9][a-z0-9._-]{0,99}", e.getMessage());
   }
 
@@ -106,7 +115,7 @@ class CallbackOutboxTest {
     assertTrue(id.startsWith("msg_"));
     assertEquals("civicrm-site", m.clientId());
     assertEquals("payment.succeeded", m.eventType());
-    assertEquals(PAYLOAD, m.payload());
+    assertEquals(SENT, m.payload());
     assertEquals(1, m.attempts());
     assertEquals("broker-a", m.leaseOwner());
     assertEquals(clock.instant().plus(LEASE), m.leaseUntil());
@@ -258,7 +267,7 @@ class CallbackOutboxTest {
     assertEquals(clock.instant(), replayed.nextAttemptAt());
     List<LeasedMessage> again = claim("broker-b", 10);
     assertEquals(id, again.get(0).id());
-    assertEquals(PAYLOAD, again.get(0).payload());
+    assertEquals(SENT, again.get(0).payload());
     assertEquals(2, again.get(0).attempts());
     // A fresh window: a retryable failure five days after creation is rescheduled, not dead.
     assertEquals(
@@ -294,7 +303,7 @@ class CallbackOutboxTest {
     clock.advance(Duration.ofSeconds(1));
     String second = enqueue();
     clock.advance(Duration.ofSeconds(1));
-    String other = outbox.call(o -> o.enqueue("typo3-site", "payment.failed", "{}"));
+    String other = outbox.call(o -> o.enqueue("typo3-site", "payment.failed", "{}", OCCURRED, 1));
     outbox.call(o -> o.claimDue("broker-a", 1, LEASE));
     outbox.call(o -> o.markFailed(first, "broker-a", new DeliveryOutcome.GiveUp(410, "gone")));
 
@@ -311,5 +320,35 @@ class CallbackOutboxTest {
         outbox.call(o -> o.list(new OutboxFilter("civicrm-site", null, 10))).stream()
             .map(OutboxEntry::id)
             .toList());
+  }
+
+  @Test
+  void enqueueAddsTheTimeAndSequenceAReceiverOrdersBy() {
+    String id =
+        outbox.call(
+            o ->
+                o.enqueue(
+                    "civicrm-site",
+                    "payment.refunded",
+                    "{\"type\":\"payment.refunded\"}",
+                    OCCURRED.plusMillis(999),
+                    7));
+    LeasedMessage m = claim("broker-a", 10).get(0);
+    assertEquals(id, m.id());
+    assertEquals(
+        "{\"type\":\"payment.refunded\",\"occurred_at\":\"2026-01-02T03:04:05Z\",\"sequence\":7}",
+        m.payload());
+  }
+
+  @Test
+  void enqueueRefusesAPayloadThatSetsTheOrderingMembersItself() {
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            outbox.call(
+                o -> o.enqueue("civicrm-site", "payment.failed", "{\"sequence\":9}", OCCURRED, 1)));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> outbox.call(o -> o.enqueue("civicrm-site", "payment.failed", "[]", OCCURRED, 1)));
   }
 }

@@ -148,7 +148,11 @@ class DispatcherTest {
   void crmDownForSeveralAttemptsThenUpGetsExactlyOneDeliveryWithOneWebhookId() {
     db = new OutboxDatabase();
     OutboxDatabase.Outbox outbox = db.outbox(clock, new SplittableRandom(3));
-    String id = outbox.call(o -> o.enqueue("civicrm-site", "payment.succeeded", PAYLOAD));
+    String id =
+        outbox.call(
+            o ->
+                o.enqueue(
+                    "civicrm-site", "payment.succeeded", PAYLOAD, java.time.Instant.EPOCH, 1));
     int[] calls = {0};
     List<String> accepted = new ArrayList<>();
     HttpSender crm =
@@ -211,7 +215,11 @@ class DispatcherTest {
         clientId ->
             Optional.of(
                 new CallbackTarget(
-                    URI.create("https://crm.example.org/"), CallbackFormat.CIVICRM, "key", null));
+                    URI.create("https://crm.example.org/"),
+                    CallbackFormat.CIVICRM,
+                    "key",
+                    null,
+                    null));
     int[] standard = {0};
     int[] civi = {0};
     Dispatcher dispatcher =
@@ -233,7 +241,11 @@ class DispatcherTest {
         clientId ->
             Optional.of(
                 new CallbackTarget(
-                    URI.create("https://crm.example.org/"), CallbackFormat.CIVICRM, "key", null));
+                    URI.create("https://crm.example.org/"),
+                    CallbackFormat.CIVICRM,
+                    "key",
+                    null,
+                    null));
 
     assertEquals(
         new DeliveryOutcome.Retry(null, "no delivery for callback format civicrm"),

@@ -188,7 +188,8 @@ class ClientCallbackServiceTest {
                 URI.create("https://crm.example.org/"),
                 CallbackFormat.CIVICRM,
                 "apiKey123",
-                "siteKey456")),
+                "siteKey456",
+                null)),
         service.callbackTarget("site-a"));
     assertTrue(service.find("site-a").orElseThrow().callback().credentialsSet());
     assertEquals("client.civicrm_credentials_set site-a api_key,site_key", events.recorded.get(1));

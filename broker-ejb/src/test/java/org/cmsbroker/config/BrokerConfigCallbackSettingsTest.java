@@ -42,13 +42,13 @@ class BrokerConfigCallbackSettingsTest {
   @Test
   void callbackSettingsOutOfRangeStopStartUpNamingTheSetting() {
     assertEquals(
-        "broker.callback.poll.interval must be between 1 and 3600 seconds",
+        "BROKER_CALLBACK_POLL_INTERVAL: must be between 1 and 3600",
         assertThrows(
                 IllegalStateException.class,
                 () -> read(Map.of(SettingNames.CALLBACK_POLL_INTERVAL, "0")))
             .getMessage());
     assertEquals(
-        "broker.callback.retry.base must be between 1 and 3600 seconds",
+        "BROKER_CALLBACK_RETRY_BASE: must be between 1 and 3600",
         assertThrows(
                 IllegalStateException.class,
                 () -> read(Map.of(SettingNames.CALLBACK_RETRY_BASE, "3601")))

@@ -38,12 +38,15 @@ class BrokerConfigPaymentSettingsTest {
         read(
             Map.of(
                 SettingNames.STRIPE_SECRET_KEY, " sk_test_abc ",
-                SettingNames.STRIPE_WEBHOOK_SECRET, "whsec_old, whsec_new,",
+                SettingNames.STRIPE_WEBHOOK_SECRET,
+                    "whsec_oldOldOldOldOld0001, whsec_newNewNewNewNew0002,",
                 SettingNames.STRIPE_API_BASE, "http://127.0.0.1:9999/",
                 SettingNames.PAYMENT_CURRENCIES, "EUR, jpy,eur"));
 
     assertEquals(Optional.of("sk_test_abc"), config.stripeSecretKey());
-    assertEquals(List.of("whsec_old", "whsec_new"), config.stripeWebhookSecrets());
+    assertEquals(
+        List.of("whsec_oldOldOldOldOld0001", "whsec_newNewNewNewNew0002"),
+        config.stripeWebhookSecrets());
     assertEquals(Optional.of(URI.create("http://127.0.0.1:9999")), config.stripeApiBase());
     assertEquals(List.of("eur", "jpy"), config.paymentCurrencies());
   }
@@ -55,7 +58,7 @@ class BrokerConfigPaymentSettingsTest {
         read(Map.of(SettingNames.STRIPE_PUBLISHABLE_KEY, " pk_test_51Abc "))
             .stripePublishableKey());
     assertEquals(
-        "broker.stripe.publishable.key must be a Stripe publishable key (pk_live_... or"
+        "BROKER_STRIPE_PUBLISHABLE_KEY: must be a Stripe publishable key (pk_live_... or"
             + " pk_test_...)",
         assertThrows(
                 IllegalStateException.class,
@@ -66,7 +69,7 @@ class BrokerConfigPaymentSettingsTest {
   @Test
   void stripeApiBaseThatIsNotAnHttpUrlStopsStartUpNamingTheSetting() {
     assertEquals(
-        "broker.stripe.api.base must be an http(s) URL",
+        "BROKER_STRIPE_API_BASE: \"file:///etc/passwd\" is not an http(s) URL",
         assertThrows(
                 IllegalStateException.class,
                 () -> read(Map.of(SettingNames.STRIPE_API_BASE, "file:///etc/passwd")))
@@ -103,7 +106,7 @@ class BrokerConfigPaymentSettingsTest {
   @Test
   void amountMinimumAboveTheMaximumStopsStartUp() {
     assertEquals(
-        "broker.payment.amount.min must not exceed broker.payment.amount.max",
+        "BROKER_PAYMENT_AMOUNT_MIN: must not be larger than BROKER_PAYMENT_AMOUNT_MAX",
         assertThrows(
                 IllegalStateException.class,
                 () ->
@@ -117,7 +120,7 @@ class BrokerConfigPaymentSettingsTest {
   @Test
   void rateOfZeroStopsStartUp() {
     assertEquals(
-        "broker.payment.rate.ip.per.minute must be between 1 and 100000",
+        "BROKER_PAYMENT_RATE_IP_PER_MINUTE: must be between 1 and 100000",
         assertThrows(
                 IllegalStateException.class,
                 () -> read(Map.of(SettingNames.PAYMENT_RATE_IP_PER_MINUTE, "0")))

@@ -52,24 +52,24 @@ class BrokerConfigTokenSettingsTest {
   @Test
   void accessTokenLifetimeOutOfBoundsStopsStartUpNamingTheSetting() {
     assertEquals(
-        "broker.token.access.lifetime.seconds must be between 60 and 3600 seconds",
+        "BROKER_TOKEN_ACCESS_LIFETIME_SECONDS: must be between 60 and 3600",
         refusal(SettingNames.TOKEN_ACCESS_LIFETIME_SECONDS, "59"));
     assertEquals(
-        "broker.token.access.lifetime.seconds must be between 60 and 3600 seconds",
+        "BROKER_TOKEN_ACCESS_LIFETIME_SECONDS: must be between 60 and 3600",
         refusal(SettingNames.TOKEN_ACCESS_LIFETIME_SECONDS, "3601"));
   }
 
   @Test
   void idTokenLifetimeOutOfBoundsStopsStartUpNamingTheSetting() {
     assertEquals(
-        "broker.token.id.lifetime.seconds must be between 60 and 3600 seconds",
+        "BROKER_TOKEN_ID_LIFETIME_SECONDS: must be between 60 and 3600",
         refusal(SettingNames.TOKEN_ID_LIFETIME_SECONDS, "0"));
   }
 
   @Test
   void nonPositiveSigningKeyRotationStopsStartUpNamingTheSetting() {
     assertEquals(
-        "broker.signing.key.rotation.days must be a positive number",
+        "BROKER_SIGNING_KEY_ROTATION_DAYS: must be between 1 and 365",
         refusal(SettingNames.SIGNING_KEY_ROTATION_DAYS, "0"));
   }
 }

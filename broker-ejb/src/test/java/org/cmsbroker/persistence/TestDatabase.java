@@ -16,10 +16,44 @@ public final class TestDatabase implements AutoCloseable {
   private final DriverDataSource dataSource = new DriverDataSource();
   private final EntityManagerFactory factory;
 
+  /** The test PostgreSQL server (127.0.0.1:5432, trust authentication, database test). */
+  public static final String POSTGRES_SERVER = "jdbc:postgresql://127.0.0.1:5432/test";
+
+  private final String postgresSchema;
+
+  /** A fresh in-memory H2 database, the broker's default. */
   public TestDatabase() {
-    String url = "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+    this(
+        "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "org.h2.Driver", "broker", null);
+  }
+
+  /** A fresh schema in the test PostgreSQL, dropped at {@link #close()}. */
+  public static TestDatabase postgres() {
+    String schema = "ut_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    try (java.sql.Connection c =
+            java.sql.DriverManager.getConnection(POSTGRES_SERVER, "postgres", "");
+        java.sql.Statement s = c.createStatement()) {
+      s.execute("CREATE SCHEMA " + schema);
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException("the test PostgreSQL is not reachable", e);
+    }
+    return new TestDatabase(
+        POSTGRES_SERVER + "?currentSchema=" + schema, "org.postgresql.Driver", "postgres", schema);
+  }
+
+  /** {@link #TestDatabase()} or {@link #postgres()}, by name: {@code h2} or {@code postgresql}. */
+  public static TestDatabase named(String name) {
+    return switch (name) {
+      case "h2" -> new TestDatabase();
+      case "postgresql" -> postgres();
+      default -> throw new IllegalArgumentException(name);
+    };
+  }
+
+  private TestDatabase(String url, String driver, String user, String postgresSchema) {
+    this.postgresSchema = postgresSchema;
     dataSource.setUrl(url);
-    dataSource.setUser("broker");
+    dataSource.setUser(user);
     DatabaseMigrator.migrateSchema(dataSource, DatabaseMigrator.class.getClassLoader());
     factory =
         Persistence.createEntityManagerFactory(
@@ -27,9 +61,9 @@ public final class TestDatabase implements AutoCloseable {
             Map.of(
                 "jakarta.persistence.transactionType", "RESOURCE_LOCAL",
                 "jakarta.persistence.jtaDataSource", "",
-                "jakarta.persistence.jdbc.driver", "org.h2.Driver",
+                "jakarta.persistence.jdbc.driver", driver,
                 "jakarta.persistence.jdbc.url", url,
-                "jakarta.persistence.jdbc.user", "broker",
+                "jakarta.persistence.jdbc.user", user,
                 "jakarta.persistence.jdbc.password", "",
                 "eclipselink.cache.shared.default", "false"));
   }
@@ -61,5 +95,14 @@ public final class TestDatabase implements AutoCloseable {
   @Override
   public void close() {
     factory.close();
+    if (postgresSchema != null) {
+      try (java.sql.Connection c =
+              java.sql.DriverManager.getConnection(POSTGRES_SERVER, "postgres", "");
+          java.sql.Statement s = c.createStatement()) {
+        s.execute("DROP SCHEMA IF EXISTS " + postgresSchema + " CASCADE");
+      } catch (java.sql.SQLException e) {
+        throw new IllegalStateException("cannot drop the test schema " + postgresSchema, e);
+      }
+    }
   }
 }

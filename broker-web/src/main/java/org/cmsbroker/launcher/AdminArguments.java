@@ -62,8 +62,11 @@ record AdminArguments(
   private static final String CALLBACK_URL = "--callback-url";
   private static final String CALLBACK_FORMAT = "--callback-format";
   private static final Set<String> CALLBACK_FORMATS = Set.of("standard-webhooks", "civicrm");
+  private static final String CIVICRM_TIMEZONE = "--civicrm-timezone";
   private static final Set<String> CLIENT_UPDATE_OPTIONS =
-      union(CLIENT_SETTINGS, Set.of(CLIENT_ID, ENABLE, DISABLE, CALLBACK_URL, CALLBACK_FORMAT));
+      union(
+          CLIENT_SETTINGS,
+          Set.of(CLIENT_ID, ENABLE, DISABLE, CALLBACK_URL, CALLBACK_FORMAT, CIVICRM_TIMEZONE));
 
   private static final String CLIENT = "--client";
   private static final String STATUS = "--status";
@@ -435,9 +438,12 @@ record AdminArguments(
           client update --client-id ID [the options of add, except --client-id and --public]
                         [--enable | --disable] [--callback-url URL|""]
                         [--callback-format standard-webhooks|civicrm]
+                        [--civicrm-timezone ZONE]
                                            change a client; a list option given replaces the
                                            whole list, and given once as "" empties it;
-                                           --callback-url "" stops its callbacks
+                                           --callback-url "" stops its callbacks;
+                                           --civicrm-timezone (e.g. Europe/Berlin, default
+                                           UTC) is the CiviCRM site's time zone for dates
           client rotate-callback-secret --client-id ID
                                            a new whsec_ secret that signs the client's
                                            callbacks (standard-webhooks), printed once

@@ -464,11 +464,14 @@ class SettingsLoaderTest {
 
   @Test
   void stripeWebhookSecretsAcceptARotationList() throws ConfigException {
-    load("broker.stripe.webhook.secret", "whsec_old, whsec_new");
-    assertEquals(
-        "BROKER_STRIPE_WEBHOOK_SECRET: must be one or more comma-separated Stripe webhook secrets"
-            + " (whsec_...)",
-        refused("broker.stripe.webhook.secret", "whsec_old,plain").getMessage());
+    load("broker.stripe.webhook.secret", "whsec_oldOldOldOldOld0001, whsec_newNewNewNewNew0002");
+    ConfigException e =
+        refused("broker.stripe.webhook.secret", "whsec_oldOldOldOldOld0001,plainPlainPlainPlain");
+    assertEquals("BROKER_STRIPE_WEBHOOK_SECRET", e.setting());
+    assertTrue(
+        e.getMessage().contains("secret number 2 is not a Stripe webhook signing secret"),
+        e.getMessage());
+    assertFalse(e.getMessage().contains("plainPlain"), e.getMessage());
   }
 
   @Test
@@ -481,6 +484,24 @@ class SettingsLoaderTest {
               + " pk_test_...)",
           refused("broker.stripe.publishable.key", bad).getMessage());
     }
+  }
+
+  @Test
+  void stripeWebhookSecretTooShortForTheVerifierStopsStartUpWithoutEchoingIt() {
+    ConfigException e = refused("broker.stripe.webhook.secret", "whsec_short");
+    assertEquals("BROKER_STRIPE_WEBHOOK_SECRET", e.setting());
+    assertTrue(e.getMessage().contains("whsec_ followed by at least 16"), e.getMessage());
+    assertFalse(e.getMessage().contains("whsec_short"), e.getMessage());
+  }
+
+  @Test
+  void stripeApiBaseOverPlainHttpIsRefusedOffLoopback() throws ConfigException {
+    assertEquals(
+        "BROKER_STRIPE_API_BASE: must be an https:// URL (http only to localhost, 127.0.0.0/8 or"
+            + " [::1])",
+        refused("broker.stripe.api.base", "http://stripe.example.org").getMessage());
+    load("broker.stripe.api.base", "http://127.0.0.1:8099/");
+    load("broker.stripe.api.base", "https://api.stripe.com");
   }
 
   @Test

@@ -122,6 +122,27 @@ class BadSettingIT {
   }
 
   @Test
+  void stripeWebhookSecretTheVerifierWouldRefuse() throws Exception {
+    env.put("BROKER_STRIPE_WEBHOOK_SECRET", "whsec_tooShort42");
+    String line = refusal();
+    assertTrue(
+        line.startsWith(
+            "broker: BROKER_STRIPE_WEBHOOK_SECRET: the secret is not a Stripe webhook signing"
+                + " secret"),
+        line);
+    assertFalse(line.contains("tooShort42"), "the secret must not be printed: " + line);
+  }
+
+  @Test
+  void stripeApiBaseOverHttpOnANonLoopbackHost() throws Exception {
+    env.put("BROKER_STRIPE_API_BASE", "http://stripe.example.org");
+    assertEquals(
+        "broker: BROKER_STRIPE_API_BASE: must be an https:// URL (http only to localhost,"
+            + " 127.0.0.0/8 or [::1])",
+        refusal());
+  }
+
+  @Test
   void unknownCommand() throws Exception {
     try (BrokerProcess broker = BrokerProcess.start(work, env, "frobnicate")) {
       assertEquals(2, broker.awaitExit(Duration.ofSeconds(30)));

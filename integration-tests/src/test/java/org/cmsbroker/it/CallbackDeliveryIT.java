@@ -204,6 +204,44 @@ class CallbackDeliveryIT {
   }
 
   @Test
+  void callbacksCarryStripesEventTimeAndAPerPaymentSequenceSoALateSuccessCanBeDropped()
+      throws Exception {
+    Site site = site("cms-order", n -> 204);
+    Map<String, Object> payment = createPayment(site, "contrib-order-1");
+    String pi = "pi_" + UUID.randomUUID().toString().replace("-", "").substring(0, 24);
+    long paidAt = Instant.now().minusSeconds(600).getEpochSecond();
+    long refundedAt = paidAt + 300;
+
+    stripeSends(
+        FakeStripe.sessionEvent(
+            eventId(), "checkout.session.completed", paidAt, payment, "paid", pi));
+    stripeSends(
+        """
+        {"id": "%s", "object": "event", "api_version": "2024-06-20", "created": %d,
+         "data": {"object": {"id": "ch_%s", "object": "charge", "amount": 1250,
+           "amount_refunded": 1250, "metadata": {}, "paid": true, "payment_intent": "%s",
+           "refunded": true, "status": "succeeded"}},
+         "livemode": false, "pending_webhooks": 1, "type": "charge.refunded"}
+        """
+            .formatted(eventId(), refundedAt, pi.substring(3), pi));
+
+    List<Row> rows = allDelivered(site.clientId());
+    assertEquals(2, rows.size(), rows.toString());
+    Map<Long, Map<String, Object>> bySequence = new java.util.TreeMap<>();
+    for (FakeCrm.Received callback : crm.received(site.path())) {
+      Map<String, Object> body = JSONObjectUtils.parse(callback.body());
+      bySequence.put(((Number) body.get("sequence")).longValue(), body);
+    }
+    assertEquals(List.of(1L, 2L), List.copyOf(bySequence.keySet()));
+    Map<String, Object> first = bySequence.get(1L);
+    Map<String, Object> second = bySequence.get(2L);
+    assertEquals("payment.succeeded", first.get("type"));
+    assertEquals(Instant.ofEpochSecond(paidAt).toString(), first.get("occurred_at"));
+    assertEquals("payment.refunded", second.get("type"));
+    assertEquals(Instant.ofEpochSecond(refundedAt).toString(), second.get("occurred_at"));
+  }
+
+  @Test
   void aCrmDownForThreeAttemptsGetsExactlyOneDeliveryWithOneWebhookId() throws Exception {
     Site site = site("cms-b", n -> n <= 3 ? 503 : 200);
     Map<String, Object> payment = createPayment(site, "contrib-b-1");

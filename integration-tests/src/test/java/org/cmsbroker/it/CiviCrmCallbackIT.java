@@ -14,6 +14,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -217,16 +220,54 @@ class CiviCrmCallbackIT {
 
   // ---- the cases ----
 
+  /** Stripe answers the PaymentIntent with its latest charge and balance transaction expanded. */
+  private static void stripeTookFee(String pi, long fee) {
+    stripe.stubFor(
+        com.github.tomakehurst.wiremock.client.WireMock.get(
+                com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo(
+                    "/v1/payment_intents/" + pi))
+            .willReturn(
+                FakeStripe.answer(
+                    """
+                    {"id": "%s", "object": "payment_intent", "status": "succeeded",
+                     "amount": 1250, "currency": "eur",
+                     "latest_charge": {"id": "ch_%s", "object": "charge", "amount": 1250,
+                       "currency": "eur", "paid": true, "status": "succeeded",
+                       "balance_transaction": {"id": "txn_%s", "object": "balance_transaction",
+                         "amount": 1250, "currency": "eur", "fee": %d, "net": %d}}}
+                    """
+                        .formatted(pi, pi, pi, fee, 1250 - fee))));
+  }
+
   @Test
   void aPaidSessionIsRecordedAsOnePaymentThatCompletesTheContribution() throws Exception {
     String key = apiKey();
     try (FakeCiviCrm civicrm = new FakeCiviCrm(key)) {
       civicrm.contribution(42, "EUR", "12.50", "Pending");
       Site site = site("civi-a", civicrm, key);
+      assertTrue(
+          adminOk(
+                  "client",
+                  "update",
+                  "--client-id",
+                  site.clientId(),
+                  "--civicrm-timezone",
+                  "Europe/Berlin")
+              .contains("updated client " + site.clientId()));
       Map<String, Object> payment = createPayment(site, 42);
       String pi = paymentIntentId();
+      stripeTookFee(pi, 66);
+      // Stripe's event time, a while before the broker hears of it.
+      Instant created = Instant.now().minus(Duration.ofHours(3)).truncatedTo(ChronoUnit.SECONDS);
 
-      stripeSends(completed(payment, pi));
+      stripeSends(
+          FakeStripe.sessionEvent(
+              "evt_" + UUID.randomUUID().toString().replace("-", ""),
+              "checkout.session.completed",
+              created.getEpochSecond(),
+              payment,
+              "paid",
+              pi));
 
       Row row = deliveredOnce(site.clientId(), 1);
       List<FakeCiviCrm.Payment> recorded = paymentsOf(civicrm, 42);
@@ -234,6 +275,15 @@ class CiviCrmCallbackIT {
       assertEquals(
           0, new BigDecimal("12.50").compareTo(recorded.get(0).total()), recorded.toString());
       assertEquals(pi, recorded.get(0).trxnId());
+      // Stripe's fee is booked, so CiviCRM's net amount is what reaches the bank.
+      assertEquals(0, new BigDecimal("0.66").compareTo(recorded.get(0).fee()), recorded.toString());
+      assertEquals(
+          0, new BigDecimal("11.84").compareTo(recorded.get(0).net()), recorded.toString());
+      // The date is Stripe's, in the site's time zone, as CiviCRM reads it.
+      assertEquals(
+          DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
+              .format(created.atZone(ZoneId.of("Europe/Berlin"))),
+          recorded.get(0).trxnDate());
       assertEquals("Completed", civicrm.status(42));
       assertEquals(
           List.of("Contribution/get", "FinancialTrxn/get", "Payment/create"), civicrm.calls());

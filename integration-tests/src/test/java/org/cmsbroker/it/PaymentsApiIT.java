@@ -50,7 +50,7 @@ class PaymentsApiIT {
     configured =
         PaymentsBroker.builder("payments")
             .stripe(stripe)
-            .webhookSecret("whsec_test_one,whsec_test_two")
+            .webhookSecret("whsec_test_oneOneOneOneOne01,whsec_test_twoTwoTwoTwoTwo02")
             .publishableKey("pk_test_51FakePublishableKeyForTests")
             .start();
     unconfigured = PaymentsBroker.builder("payments-off").start();

@@ -4,6 +4,8 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.net.InetAddress;
@@ -12,15 +14,17 @@ import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
+import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
+import java.util.OptionalLong;
 import java.util.regex.Pattern;
 import org.cmsbroker.callback.CallbackDelivery;
 import org.cmsbroker.callback.CallbackFormat;
 import org.cmsbroker.callback.CallbackTarget;
 import org.cmsbroker.callback.DeliveryOutcome;
 import org.cmsbroker.callback.LeasedMessage;
+import org.cmsbroker.callback.PaymentFees;
 import org.cmsbroker.callback.civicrm.CiviCrmApi.CallFailedException;
 import org.cmsbroker.payment.PaymentRules;
 
@@ -34,7 +38,9 @@ import org.cmsbroker.payment.PaymentRules;
  *       currency gives up at once.
  *   <li>{@code succeeded}, {@code partially_refunded}, {@code refunded}: {@code FinancialTrxn/get}
  *       the payments whose {@code trxn_id} starts with the transaction id; unless one is exactly
- *       the transaction id, {@code Payment/create} it for the full amount (CiviCRM's Payment API
+ *       the transaction id, {@code Payment/create} it for the full amount with Stripe's fee as
+ *       {@code fee_amount} (from {@link PaymentFees}; CiviCRM books total less fee as net) and the
+ *       outcome's time as {@code trxn_date} in the site's time zone (CiviCRM's Payment API
  *       completes the contribution and sends its receipt, as after any online payment). For a
  *       refund, unless a payment {@code <txn>-refund-<amount_refunded>} exists, {@code
  *       Payment/create} a negative payment with that trxn_id for the part of {@code
@@ -69,21 +75,28 @@ public class CiviCrmDelivery implements CallbackDelivery {
 
   private static final Pattern DIGITS = Pattern.compile("[0-9]{1,19}");
 
-  /** A plain date-time every CiviCRM date path reads (PHP strtotime and isoToMysql alike). */
+  /**
+   * A plain date-time every CiviCRM date path reads (PHP strtotime and isoToMysql alike), as the
+   * site's local time: it carries no zone, so it is written in the client's CiviCRM time zone.
+   */
   private static final DateTimeFormatter TRXN_DATE =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT).withZone(ZoneOffset.UTC);
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT);
 
   private final CiviCrmHttp http;
   private final Clock clock;
 
+  /** Stripe's fee of a payment; set by CDI, or by the tests' constructor. */
+  @Inject PaymentFees fees;
+
   /** For CDI: the JDK HTTP client with {@link #CONNECT_TIMEOUT} and {@link #REQUEST_TIMEOUT}. */
   public CiviCrmDelivery() {
-    this(new JdkCiviCrmHttp(CONNECT_TIMEOUT, REQUEST_TIMEOUT), Clock.systemUTC());
+    this(new JdkCiviCrmHttp(CONNECT_TIMEOUT, REQUEST_TIMEOUT), Clock.systemUTC(), null);
   }
 
-  CiviCrmDelivery(CiviCrmHttp http, Clock clock) {
+  CiviCrmDelivery(CiviCrmHttp http, Clock clock, PaymentFees fees) {
     this.http = http;
     this.clock = clock;
+    this.fees = fees;
   }
 
   @Override
@@ -148,7 +161,13 @@ public class CiviCrmDelivery implements CallbackDelivery {
         case "failed" -> closeIfPending(api, contribution, "Failed");
         case "expired" -> closeIfPending(api, contribution, "Cancelled");
         case "succeeded", "partially_refunded", "refunded" ->
-            recordPayments(api, contributionId, payment, digits, message.createdAt());
+            recordPayments(
+                api,
+                fees,
+                contributionId,
+                payment,
+                digits,
+                trxnDate(payment, message, target.timeZone()));
         default -> {
           return new DeliveryOutcome.GiveUp(
               null, CiviCrmApi.clip("unknown payment status for CiviCRM: " + payment.status()));
@@ -209,8 +228,23 @@ public class CiviCrmDelivery implements CallbackDelivery {
     api.call("Contribution", "update", params);
   }
 
+  /**
+   * The {@code trxn_date} CiviCRM records: when the payment's outcome happened (Stripe's event
+   * time), else when the message was queued, as a plain local date-time in the site's time zone,
+   * which is how CiviCRM reads it.
+   */
+  static String trxnDate(PaymentCallback payment, LeasedMessage message, ZoneId siteZone) {
+    Instant when = payment.occurredAt() != null ? payment.occurredAt() : message.createdAt();
+    return TRXN_DATE.withZone(siteZone).format(when);
+  }
+
   private static void recordPayments(
-      CiviCrmApi api, long contributionId, PaymentCallback payment, int digits, Instant when)
+      CiviCrmApi api,
+      PaymentFees fees,
+      long contributionId,
+      PaymentCallback payment,
+      int digits,
+      String date)
       throws CallFailedException {
     String txn = payment.transactionId();
     String refundPrefix = txn + "-refund-";
@@ -243,14 +277,29 @@ public class CiviCrmDelivery implements CallbackDelivery {
         refundRecorded |= trxnId.equals(refundTrxnId);
       }
     }
-    String date = TRXN_DATE.format(when);
     if (!paid) {
       // A refund implies the payment: record it first if its own message has not done so.
-      createPayment(api, contributionId, payment.amount(), digits, txn, date, true);
+      Long fee = fee(fees, txn);
+      if (fee != null && fee > payment.amount()) {
+        throw new CallFailedException(
+            new DeliveryOutcome.GiveUp(null, "Stripe's fee exceeds the payment's amount"));
+      }
+      createPayment(api, contributionId, payment.amount(), fee, digits, txn, date, true);
     }
     long missing = payment.amountRefunded() - refundedInCiviCrm;
     if (payment.amountRefunded() > 0 && !refundRecorded && missing > 0) {
-      createPayment(api, contributionId, -missing, digits, refundTrxnId, date, false);
+      createPayment(api, contributionId, -missing, null, digits, refundTrxnId, date, false);
+    }
+  }
+
+  /** Stripe's fee of the payment, or null when there is none to record. */
+  private static Long fee(PaymentFees fees, String txn) throws CallFailedException {
+    try {
+      OptionalLong fee = fees.fee(txn);
+      return fee.isPresent() ? fee.getAsLong() : null;
+    } catch (IOException e) {
+      throw new CallFailedException(
+          new DeliveryOutcome.Retry(null, "Stripe's fee could not be read; tried again later"));
     }
   }
 
@@ -258,6 +307,7 @@ public class CiviCrmDelivery implements CallbackDelivery {
       CiviCrmApi api,
       long contributionId,
       long minorUnits,
+      Long feeMinorUnits,
       int digits,
       String trxnId,
       String date,
@@ -266,6 +316,10 @@ public class CiviCrmDelivery implements CallbackDelivery {
     JsonObject values = new JsonObject();
     values.addProperty("contribution_id", contributionId);
     values.addProperty("total_amount", BigDecimal.valueOf(minorUnits, digits));
+    if (feeMinorUnits != null) {
+      // Stripe's fee: CiviCRM books it as a fee and the payment's net amount as total - fee.
+      values.addProperty("fee_amount", BigDecimal.valueOf(feeMinorUnits, digits));
+    }
     values.addProperty("trxn_id", trxnId);
     values.addProperty("trxn_date", date);
     values.addProperty("is_send_contribution_notification", notify);

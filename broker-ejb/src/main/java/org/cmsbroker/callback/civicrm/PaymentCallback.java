@@ -6,6 +6,8 @@ import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
 import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.regex.Pattern;
 
 /**
@@ -21,6 +23,8 @@ import java.util.regex.Pattern;
  * @param currency the lower-case ISO 4217 code
  * @param amountRefunded how much has been refunded so far, in minor units (cumulative)
  * @param disputed whether the payment has been disputed
+ * @param occurredAt when what the message reports happened ({@code occurred_at}), or null for a
+ *     message queued before messages carried it
  */
 record PaymentCallback(
     String status,
@@ -29,7 +33,8 @@ record PaymentCallback(
     long amount,
     String currency,
     long amountRefunded,
-    boolean disputed) {
+    boolean disputed,
+    Instant occurredAt) {
 
   /**
    * Stripe ids ({@code pi_...}) and broker payment ids ({@code pay_} + base64url) are of this form;
@@ -88,8 +93,15 @@ record PaymentCallback(
             && disputed.isJsonPrimitive()
             && disputed.getAsJsonPrimitive().isBoolean()
             && disputed.getAsBoolean();
+    String occurred = string(o, "occurred_at", false);
+    Instant occurredAt;
+    try {
+      occurredAt = occurred == null ? null : Instant.parse(occurred);
+    } catch (DateTimeParseException e) {
+      throw new UnusablePayloadException("the payload's occurred_at is not an RFC 3339 UTC time");
+    }
     return new PaymentCallback(
-        status, reference, transactionId, amount, currency, refunded, isDisputed);
+        status, reference, transactionId, amount, currency, refunded, isDisputed, occurredAt);
   }
 
   private static String string(JsonObject o, String name, boolean required)

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.time.Clock;
@@ -38,7 +39,22 @@ class CiviCrmDeliveryTest {
     crm = new FakeCiviCrm(API_KEY);
     delivery =
         new CiviCrmDelivery(
-            new JdkCiviCrmHttp(Duration.ofSeconds(5), Duration.ofSeconds(10)), CLOCK);
+            new JdkCiviCrmHttp(Duration.ofSeconds(5), Duration.ofSeconds(10)),
+            CLOCK,
+            this::stripeFee);
+  }
+
+  /** Stripe's fees by PaymentIntent, as the fake gateway answers them. */
+  private final java.util.Map<String, Long> stripeFees = new java.util.HashMap<>();
+
+  private boolean stripeDown;
+
+  private java.util.OptionalLong stripeFee(String transactionId) throws java.io.IOException {
+    if (stripeDown) {
+      throw new java.io.IOException("Stripe down");
+    }
+    Long fee = stripeFees.get(transactionId);
+    return fee == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(fee);
   }
 
   @AfterEach
@@ -55,7 +71,7 @@ class CiviCrmDeliveryTest {
   }
 
   private CallbackTarget target() {
-    return new CallbackTarget(crm.url(), CallbackFormat.CIVICRM, API_KEY, null);
+    return new CallbackTarget(crm.url(), CallbackFormat.CIVICRM, API_KEY, null, null);
   }
 
   private static String payload(
@@ -92,6 +108,90 @@ class CiviCrmDeliveryTest {
 
   private DeliveryOutcome deliver(String payload) {
     return deliver(target(), payload, 1);
+  }
+
+  @Test
+  void succeededRecordsStripesFeeSoTheNetAmountIsTrue() {
+    crm.contribution(42, "EUR", "50.00", "Pending");
+    stripeFees.put("pi_3Q1x", 170L);
+
+    assertEquals(
+        new DeliveryOutcome.Delivered(200), deliver(payload("succeeded", "42", 5000, "eur", 0)));
+
+    FakeCiviCrm.Payment p = crm.payments().get(0);
+    assertEquals(new BigDecimal("1.70"), p.fee());
+    assertEquals(new BigDecimal("48.30"), p.net());
+  }
+
+  @Test
+  void refundRecordsNoFeeOnTheNegativePayment() {
+    crm.contribution(42, "EUR", "50.00", "Pending");
+    stripeFees.put("pi_3Q1x", 170L);
+
+    assertEquals(
+        new DeliveryOutcome.Delivered(200), deliver(payload("refunded", "42", 5000, "eur", 5000)));
+
+    assertEquals(new BigDecimal("1.70"), crm.payments().get(0).fee());
+    assertEquals(null, crm.payments().get(1).fee());
+  }
+
+  @Test
+  void feeNotKnownYetRecordsThePaymentWithoutOne() {
+    crm.contribution(42, "EUR", "12.34", "Pending");
+
+    assertEquals(
+        new DeliveryOutcome.Delivered(200), deliver(payload("succeeded", "42", 1234, "eur", 0)));
+
+    assertEquals(null, crm.payments().get(0).fee());
+  }
+
+  @Test
+  void stripeUnreachableForTheFeeIsRetriedAndRecordsNothing() {
+    crm.contribution(42, "EUR", "12.34", "Pending");
+    stripeDown = true;
+
+    assertTrue(
+        deliver(payload("succeeded", "42", 1234, "eur", 0)) instanceof DeliveryOutcome.Retry);
+    assertTrue(crm.payments().isEmpty());
+  }
+
+  @Test
+  void feeAboveTheAmountGivesUp() {
+    crm.contribution(42, "EUR", "12.34", "Pending");
+    stripeFees.put("pi_3Q1x", 1235L);
+
+    assertTrue(
+        deliver(payload("succeeded", "42", 1234, "eur", 0)) instanceof DeliveryOutcome.GiveUp);
+    assertTrue(crm.payments().isEmpty());
+  }
+
+  @Test
+  void transactionDateIsWhenStripeSawThePaymentInTheSitesTimeZone() {
+    crm.contribution(42, "EUR", "12.34", "Pending");
+    JsonObject o =
+        JsonParser.parseString(payload("succeeded", "42", 1234, "eur", 0)).getAsJsonObject();
+    // Stripe's event time, not when the message was queued (CREATED, 2025-06-01T08:00:00Z).
+    o.addProperty("occurred_at", "2025-01-15T23:30:00Z");
+    CallbackTarget berlin =
+        new CallbackTarget(
+            crm.url(), CallbackFormat.CIVICRM, API_KEY, null, java.time.ZoneId.of("Europe/Berlin"));
+
+    assertEquals(new DeliveryOutcome.Delivered(200), deliver(berlin, o.toString(), 1));
+
+    // Berlin is UTC+1 in January: CiviCRM reads the date as the site's local time.
+    assertEquals("2025-01-16 00:30:00", crm.payments().get(0).trxnDate());
+  }
+
+  @Test
+  void transactionDateDefaultsToUtc() {
+    crm.contribution(42, "EUR", "12.34", "Pending");
+    JsonObject o =
+        JsonParser.parseString(payload("succeeded", "42", 1234, "eur", 0)).getAsJsonObject();
+    o.addProperty("occurred_at", "2025-07-15T23:30:00Z");
+
+    assertEquals(new DeliveryOutcome.Delivered(200), deliver(o.toString()));
+
+    assertEquals("2025-07-15 23:30:00", crm.payments().get(0).trxnDate());
   }
 
   @Test
@@ -278,7 +378,7 @@ class CiviCrmDeliveryTest {
   void aWrongApiKeyIsAClientErrorThatGivesUpAfterFiveAttempts() {
     crm.contribution(42, "EUR", "12.34", "Pending");
     CallbackTarget wrong =
-        new CallbackTarget(crm.url(), CallbackFormat.CIVICRM, "not-" + API_KEY, null);
+        new CallbackTarget(crm.url(), CallbackFormat.CIVICRM, "not-" + API_KEY, null, null);
     String payload = payload("succeeded", "42", 1234, "eur", 0);
 
     DeliveryOutcome first = deliver(wrong, payload, 1);
@@ -300,7 +400,7 @@ class CiviCrmDeliveryTest {
 
     DeliveryOutcome outcome =
         deliver(
-            new CallbackTarget(crm.url(), CallbackFormat.CIVICRM, API_KEY, SITE_KEY),
+            new CallbackTarget(crm.url(), CallbackFormat.CIVICRM, API_KEY, SITE_KEY, null),
             payload("succeeded", "42", 1234, "eur", 0),
             1);
 
@@ -315,7 +415,8 @@ class CiviCrmDeliveryTest {
 
     DeliveryOutcome outcome =
         deliver(
-            new CallbackTarget(crm.url(), CallbackFormat.CIVICRM, API_KEY, "wrong-" + SITE_KEY),
+            new CallbackTarget(
+                crm.url(), CallbackFormat.CIVICRM, API_KEY, "wrong-" + SITE_KEY, null),
             payload("succeeded", "42", 1234, "eur", 0),
             1);
 
@@ -362,7 +463,9 @@ class CiviCrmDeliveryTest {
     crm.delay(3_000);
     CiviCrmDelivery impatient =
         new CiviCrmDelivery(
-            new JdkCiviCrmHttp(Duration.ofSeconds(5), Duration.ofMillis(200)), CLOCK);
+            new JdkCiviCrmHttp(Duration.ofSeconds(5), Duration.ofMillis(200)),
+            CLOCK,
+            this::stripeFee);
 
     DeliveryOutcome outcome =
         impatient.deliver(
@@ -409,7 +512,9 @@ class CiviCrmDeliveryTest {
         };
     CiviCrmDelivery slow =
         new CiviCrmDelivery(
-            new JdkCiviCrmHttp(Duration.ofSeconds(5), Duration.ofSeconds(10)), late);
+            new JdkCiviCrmHttp(Duration.ofSeconds(5), Duration.ofSeconds(10)),
+            late,
+            this::stripeFee);
 
     DeliveryOutcome outcome =
         slow.deliver(
@@ -438,7 +543,7 @@ class CiviCrmDeliveryTest {
 
     DeliveryOutcome outcome =
         deliver(
-            new CallbackTarget(closed, CallbackFormat.CIVICRM, API_KEY, null),
+            new CallbackTarget(closed, CallbackFormat.CIVICRM, API_KEY, null, null),
             payload("succeeded", "42", 1234, "eur", 0),
             1);
 
@@ -469,7 +574,7 @@ class CiviCrmDeliveryTest {
     DeliveryOutcome outcome =
         deliver(
             new CallbackTarget(
-                URI.create("http://crm.example.org/"), CallbackFormat.CIVICRM, API_KEY, null),
+                URI.create("http://crm.example.org/"), CallbackFormat.CIVICRM, API_KEY, null, null),
             payload("succeeded", "42", 1234, "eur", 0),
             1);
 

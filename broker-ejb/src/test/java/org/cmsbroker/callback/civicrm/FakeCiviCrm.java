@@ -43,7 +43,22 @@ public final class FakeCiviCrm implements AutoCloseable {
   }
 
   public record Payment(
-      long id, long contributionId, String trxnId, BigDecimal total, JsonObject sent) {}
+      long id, long contributionId, String trxnId, BigDecimal total, JsonObject sent) {
+    /** The fee recorded ({@code fee_amount}), or null when none was sent. */
+    public BigDecimal fee() {
+      return sent.has("fee_amount") ? sent.get("fee_amount").getAsBigDecimal() : null;
+    }
+
+    /** The net amount CiviCRM books: total less the fee. */
+    public BigDecimal net() {
+      return fee() == null ? total : total.subtract(fee());
+    }
+
+    /** The {@code trxn_date} sent, as CiviCRM reads it (the site's local time). */
+    public String trxnDate() {
+      return sent.get("trxn_date").getAsString();
+    }
+  }
 
   public record Note(long entityId, String subject) {}
 
@@ -257,6 +272,22 @@ public final class FakeCiviCrm implements AutoCloseable {
         JsonObject v = params.getAsJsonObject("values");
         Contribution c = contributions.get(v.get("contribution_id").getAsLong());
         if (c == null) {
+          return null;
+        }
+        // CiviCRM reads trxn_date as the site's local time; this fake insists on the plain form.
+        if (v.has("trxn_date")
+            && !v.get("trxn_date")
+                .getAsString()
+                .matches("[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}")) {
+          return null;
+        }
+        // fee_amount: a non-negative amount, at most the payment (CiviCRM books net = total - fee).
+        if (v.has("fee_amount")
+            && (v.get("fee_amount").getAsBigDecimal().signum() < 0
+                || v.get("fee_amount")
+                        .getAsBigDecimal()
+                        .compareTo(v.get("total_amount").getAsBigDecimal())
+                    > 0)) {
           return null;
         }
         Payment p =
