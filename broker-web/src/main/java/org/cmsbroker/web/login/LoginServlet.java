@@ -45,6 +45,7 @@ public class LoginServlet extends HttpServlet {
   @Inject transient WebSessions sessions;
   @Inject transient BrokerConfig config;
   @Inject transient ClientService clients;
+  @Inject transient org.cmsbroker.oidc.AuthorizationService authorizations;
 
   @Override
   protected void doGet(HttpServletRequest request, HttpServletResponse response)
@@ -225,6 +226,13 @@ public class LoginServlet extends HttpServlet {
 
   /** Which site the person is signing in to: the registered client's display name. */
   private String siteLine(String returnTo) {
+    String resume = "/oauth2/authorize?resume=";
+    if (returnTo.startsWith(resume)) {
+      return authorizations
+          .pendingClient(returnTo.substring(resume.length()))
+          .map(c -> "Sign in to continue to " + c.displayName() + ".")
+          .orElse("Sign in to continue to the site that sent you here.");
+    }
     if (returnTo.startsWith("/oauth2/authorize?")) {
       for (String pair : returnTo.substring(returnTo.indexOf('?') + 1).split("&")) {
         if (pair.startsWith("client_id=")) {
