@@ -574,7 +574,9 @@ class OidcFlowIT {
           flow.browser()
               .fetch(
                   "/oauth2/logout?client_id=bcl&post_logout_redirect_uri=https%3A%2F%2Fevil.example%2F");
-      assertEquals(400, foreign.statusCode(), "an unregistered post-logout URI is refused");
+      assertEquals(200, foreign.statusCode(), "an unregistered post-logout URI asks to confirm");
+      assertTrue(foreign.body().contains("Sign out?"), foreign.body());
+      assertTrue(foreign.headers().firstValue("location").isEmpty(), "never a redirect there");
 
       HttpResponse<String> out =
           flow.browser()

@@ -173,14 +173,7 @@ public class LoginServlet extends HttpServlet {
       throws IOException {
     String accept = request.getHeader("Accept");
     if (accept != null && accept.contains("application/json") && !accept.contains("text/html")) {
-      response.setStatus(status);
-      response.setContentType("application/json;charset=UTF-8");
-      response.setHeader("Cache-Control", "no-store");
-      byte[] body =
-          ("{\"error\":\"" + code + "\",\"error_description\":\"" + jsonEscape(message) + "\"}")
-              .getBytes(StandardCharsets.UTF_8);
-      response.setContentLength(body.length);
-      response.getOutputStream().write(body);
+      org.cmsbroker.web.error.OAuthErrorBody.write(response, status, code, message);
       return;
     }
     render(
@@ -191,10 +184,6 @@ public class LoginServlet extends HttpServlet {
         username,
         message,
         null);
-  }
-
-  private static String jsonEscape(String s) {
-    return s.replace("\\", "\\\\").replace("\"", "\\\"");
   }
 
   private void render(
