@@ -218,10 +218,14 @@ class TokenGrantServiceTest {
             clock.instant().plusSeconds(60)));
   }
 
-  private TokenOutcome send(String client, String secret, com.nimbusds.oauth2.sdk.AuthorizationGrant grant, Scope scope) {
+  private TokenOutcome send(
+      String client, String secret, com.nimbusds.oauth2.sdk.AuthorizationGrant grant, Scope scope) {
     return service.grant(
         new TokenRequest(
-            ENDPOINT, new ClientSecretBasic(new ClientID(client), new Secret(secret)), grant, scope),
+            ENDPOINT,
+            new ClientSecretBasic(new ClientID(client), new Secret(secret)),
+            grant,
+            scope),
         null);
   }
 
@@ -247,7 +251,9 @@ class TokenGrantServiceTest {
     CodeVerifier verifier = new CodeVerifier();
     String code = code("openid profile", verifier);
     OIDCTokenResponse tokens = redeem(code, verifier);
-    assertEquals(Set.of("openid", "profile"), Set.copyOf(tokens.getTokens().getAccessToken().getScope().toStringList()));
+    assertEquals(
+        Set.of("openid", "profile"),
+        Set.copyOf(tokens.getTokens().getAccessToken().getScope().toStringList()));
     String again =
         error(
             send(
@@ -306,7 +312,9 @@ class TokenGrantServiceTest {
                 "site",
                 "site-secret",
                 new AuthorizationCodeGrant(
-                    new com.nimbusds.oauth2.sdk.AuthorizationCode(code), CALLBACK, new CodeVerifier()),
+                    new com.nimbusds.oauth2.sdk.AuthorizationCode(code),
+                    CALLBACK,
+                    new CodeVerifier()),
                 null)));
   }
 
@@ -322,7 +330,12 @@ class TokenGrantServiceTest {
     RefreshToken token = redeem(code("openid profile", null), null).getTokens().getRefreshToken();
     assertEquals(
         "invalid_scope",
-        error(send("site", "site-secret", new RefreshTokenGrant(token), new Scope("openid", "payments"))));
+        error(
+            send(
+                "site",
+                "site-secret",
+                new RefreshTokenGrant(token),
+                new Scope("openid", "payments"))));
     assertEquals(0, refresh.rotations, "not rotated");
     assertInstanceOf(
         TokenOutcome.Issued.class, send("site", "site-secret", new RefreshTokenGrant(token), null));
@@ -332,8 +345,7 @@ class TokenGrantServiceTest {
   void anotherClientsRefreshIsRefusedBeforeTheTokenRotates() {
     RefreshToken token = redeem(code("openid", null), null).getTokens().getRefreshToken();
     assertEquals(
-        "invalid_grant",
-        error(send("other", "other-secret", new RefreshTokenGrant(token), null)));
+        "invalid_grant", error(send("other", "other-secret", new RefreshTokenGrant(token), null)));
     assertEquals(0, refresh.rotations);
     assertInstanceOf(
         TokenOutcome.Issued.class, send("site", "site-secret", new RefreshTokenGrant(token), null));
@@ -357,7 +369,9 @@ class TokenGrantServiceTest {
         assertInstanceOf(
             TokenOutcome.Issued.class,
             send("site", "site-secret", new RefreshTokenGrant(token), new Scope("openid")));
-    assertEquals(List.of("openid"), issued.response().getTokens().getAccessToken().getScope().toStringList());
+    assertEquals(
+        List.of("openid"),
+        issued.response().getTokens().getAccessToken().getScope().toStringList());
   }
 
   @Test
