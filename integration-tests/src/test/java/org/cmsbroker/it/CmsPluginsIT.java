@@ -60,7 +60,7 @@ class CmsPluginsIT {
             "BROKER_DATA_DIR", data.toString(),
             "BROKER_HTTPS_PORT", Integer.toString(https),
             "BROKER_HTTP_PORT", "off");
-    broker = BrokerProcess.start(work, env).awaitReady(Duration.ofSeconds(120));
+    broker = BrokerProcess.start(work, env).awaitReady(Duration.ofSeconds(300));
     BrokerProcess.Completed user =
         BrokerProcess.run(
             work,

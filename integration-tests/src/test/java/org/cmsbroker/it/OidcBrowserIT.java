@@ -75,7 +75,7 @@ class OidcBrowserIT {
             "BROKER_DATA_DIR", data.toString(),
             "BROKER_HTTPS_PORT", Integer.toString(https),
             "BROKER_HTTP_PORT", "off");
-    broker = BrokerProcess.start(work, env).awaitReady(Duration.ofSeconds(120));
+    broker = BrokerProcess.start(work, env).awaitReady(Duration.ofSeconds(300));
     SeedAccounts.add(work, env, "grace", "grace@example.org", "flow-matic compiler 1959");
     rp = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     rp.createContext(

@@ -104,7 +104,7 @@ class OidcFlowIT {
             "off",
             "BROKER_TOKEN_ACCESS_AUDIENCE",
             AUDIENCE);
-    broker = BrokerProcess.start(work, env).awaitReady(Duration.ofSeconds(120));
+    broker = BrokerProcess.start(work, env).awaitReady(Duration.ofSeconds(300));
     SeedAccounts.add(work, env, "ada", "ada@example.org", PASSWORD);
     secret =
         new Secret(
