@@ -204,7 +204,8 @@ class CmsPluginsIT {
     query.put("client_id", "typo3");
     LoginClient browser = new LoginClient(data, base);
     URI refused = signIn(browser, base + "/oauth2/authorize?" + form(query), site);
-    assertEquals("invalid_scope", param(refused, "error"), refused.toString());
+    assertEquals("invalid_request", param(refused, "error"), refused.toString());
+    assertTrue(param(refused, "error_description").contains("openid"), refused.toString());
     // Entered as one space-separated value (what the guide says), the one "element" is sent as is.
     query.put("scope", "openid profile email");
     URI back = signIn(browser, base + "/oauth2/authorize?" + form(query), site);

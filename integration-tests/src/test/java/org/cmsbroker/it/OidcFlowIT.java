@@ -857,7 +857,7 @@ class OidcFlowIT {
   void malformedResumeOrHintValuesGiveAPageNeverA500() throws Exception {
     LoginClient browser = client();
     HttpResponse<String> resume =
-        browser.fetch("/oauth2/authorize?resume=%00%ZZ" + "x".repeat(5000));
+        browser.fetch("/oauth2/authorize?resume=%25ZZ" + "x".repeat(5000));
     assertEquals(400, resume.statusCode(), resume.body());
     HttpResponse<String> hint = browser.fetch("/oauth2/logout?id_token_hint=not.a.jwt&state=s");
     assertTrue(hint.statusCode() < 500, hint.body());

@@ -78,6 +78,9 @@ public class AuthorizeServlet extends HttpServlet {
         outcome = authorizations.authorize(parsed, sessions.current(request), binding, address);
       } catch (ParseException e) {
         outcome = authorizations.malformed(e);
+      } catch (IllegalArgumentException e) {
+        // A value the SDK cannot even represent: malformed, never a server error.
+        outcome = authorizations.malformed(new ParseException("The request is malformed"));
       }
     }
     render(outcome, response);
@@ -103,7 +106,7 @@ public class AuthorizeServlet extends HttpServlet {
               + URLEncoder.encode(back, StandardCharsets.UTF_8));
     } else if (outcome instanceof AuthorizationOutcome.Respond respond) {
       AuthorizationResponse answer = respond.response();
-      if (answer.impliedResponseMode() == ResponseMode.FORM_POST) {
+      if (ResponseMode.FORM_POST.equals(answer.impliedResponseMode())) {
         formPost(response, answer);
       } else {
         redirect(response, answer.toURI().toString());

@@ -70,7 +70,7 @@ public class EndSessionServlet extends HttpServlet {
     LogoutRequest logout;
     try {
       logout = LogoutRequest.parse(params);
-    } catch (ParseException e) {
+    } catch (ParseException | IllegalArgumentException e) {
       logout = new LogoutRequest(null);
     }
     Optional<ActiveSession> session = webSessions.current(request);
