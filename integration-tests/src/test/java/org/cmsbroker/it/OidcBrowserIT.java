@@ -75,7 +75,7 @@ class OidcBrowserIT {
             "BROKER_DATA_DIR", data.toString(),
             "BROKER_HTTPS_PORT", Integer.toString(https),
             "BROKER_HTTP_PORT", "off");
-    broker = BrokerProcess.start(work, env).awaitReady(Duration.ofSeconds(120));
+    broker = BrokerProcess.start(work, env).awaitReady(Duration.ofSeconds(300));
     SeedAccounts.add(work, env, "grace", "grace@example.org", "flow-matic compiler 1959");
     rp = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     rp.createContext(
@@ -183,6 +183,138 @@ class OidcBrowserIT {
                   JWKSet.parse(http.get("/oauth2/jwks").body()))
               .validate(tokens.getOIDCTokens().getIDToken(), nonce);
       assertEquals("grace", claims.getStringClaim("preferred_username"));
+    } finally {
+      browser.quit();
+    }
+  }
+
+  /** Registers a confidential client whose redirect URI is the relying party's callback. */
+  private static URI registerSite(String clientId, String... extra) throws Exception {
+    URI callback = URI.create("http://127.0.0.1:" + rp.getAddress().getPort() + "/callback");
+    java.util.List<String> args =
+        new java.util.ArrayList<>(
+            java.util.List.of(
+                "admin",
+                "client",
+                "add",
+                "--name",
+                "Site " + clientId,
+                "--client-id",
+                clientId,
+                "--redirect-uri",
+                callback.toString()));
+    args.addAll(java.util.List.of(extra));
+    BrokerProcess.Completed added =
+        BrokerProcess.run(work, env, null, Duration.ofSeconds(60), args.toArray(String[]::new));
+    assertEquals(0, added.exitCode(), added.stderr());
+    return callback;
+  }
+
+  private static String authorizeUrl(String clientId, URI callback, String extra) throws Exception {
+    return new AuthenticationRequest.Builder(
+                new ResponseType("code"),
+                new Scope("openid", "profile"),
+                new ClientID(clientId),
+                callback)
+            .endpointURI(URI.create(base + "/oauth2/authorize"))
+            .state(new State())
+            .nonce(new Nonce())
+            .codeChallenge(new CodeVerifier(), CodeChallengeMethod.S256)
+            .build()
+            .toURI()
+        + extra;
+  }
+
+  private static void typeCredentials(ChromeDriver browser) {
+    browser.findElement(By.id("username")).sendKeys("grace");
+    browser.findElement(By.id("password")).sendKeys("flow-matic compiler 1959");
+    browser.findElement(By.cssSelector("#login-form button[type=submit]")).click();
+  }
+
+  /** Signs in through an authorization and waits for the browser to come back to the site. */
+  private static URI signInThrough(ChromeDriver browser, String authorize) throws Exception {
+    browser.get(authorize);
+    assertTrue(browser.getCurrentUrl().startsWith(base + "/login"), browser.getCurrentUrl());
+    typeCredentials(browser);
+    URI back = CALLBACKS.poll(30, TimeUnit.SECONDS);
+    assertTrue(back != null, "back at the site; the browser is at " + browser.getCurrentUrl());
+    return back;
+  }
+
+  private static ChromeDriver browser(String name) throws Exception {
+    CALLBACKS.clear();
+    return Browser.start(Https.servedChain(data).get(0), BrokerHome.freshDirectory(name));
+  }
+
+  @Test
+  void promptLoginAsksAgainEvenWithAnyParameterAdded() throws Exception {
+    URI callback = registerSite("prompt-site");
+    ChromeDriver browser = browser("chromium-prompt");
+    try {
+      signInThrough(browser, authorizeUrl("prompt-site", callback, ""));
+      for (String extra :
+          java.util.List.of(
+              "&prompt=login&_fresh_after=1",
+              "&prompt=login&_fresh_after=99999999999",
+              "&prompt=login&force=1&auth_time=99999999999")) {
+        browser.get(authorizeUrl("prompt-site", callback, extra));
+        assertTrue(
+            browser.getCurrentUrl().startsWith(base + "/login"),
+            extra + " skipped the login: " + browser.getCurrentUrl());
+        assertTrue(CALLBACKS.isEmpty(), "no code reached the site without a new login");
+      }
+      typeCredentials(browser);
+      URI back = CALLBACKS.poll(30, TimeUnit.SECONDS);
+      assertTrue(back != null, "the new login completes it; at " + browser.getCurrentUrl());
+      assertInstanceOf(
+          AuthenticationSuccessResponse.class, AuthenticationResponseParser.parse(back));
+    } finally {
+      browser.quit();
+    }
+  }
+
+  @Test
+  void maxAgeZeroCompletesAfterOneLogin() throws Exception {
+    URI callback = registerSite("maxage-site");
+    ChromeDriver browser = browser("chromium-maxage");
+    try {
+      URI back = signInThrough(browser, authorizeUrl("maxage-site", callback, "&max_age=0"));
+      assertInstanceOf(
+          AuthenticationSuccessResponse.class, AuthenticationResponseParser.parse(back));
+    } finally {
+      browser.quit();
+    }
+  }
+
+  @Test
+  void logoutWithAnUnregisteredPostLogoutUriEndsTheSession() throws Exception {
+    URI callback =
+        registerSite(
+            "logout-site",
+            "--post-logout-redirect-uri",
+            "https://wp.example/wp-login.php?loggedout=true");
+    ChromeDriver browser = browser("chromium-logout");
+    try {
+      signInThrough(browser, authorizeUrl("logout-site", callback, ""));
+      browser.get(
+          base
+              + "/oauth2/logout?client_id=logout-site&post_logout_redirect_uri="
+              + java.net.URLEncoder.encode(
+                  "https://wp.example/wp-login.php?loggedout=true&wp_lang=en_US",
+                  java.nio.charset.StandardCharsets.UTF_8));
+      assertTrue(browser.getPageSource().contains("Sign out?"), browser.getPageSource());
+      browser
+          .findElement(By.cssSelector("form[action='/oauth2/logout'] button[type=submit]"))
+          .click();
+      assertTrue(
+          browser.getCurrentUrl().startsWith(base + "/oauth2/logout"),
+          "the broker's own page, not the unregistered address: " + browser.getCurrentUrl());
+      assertTrue(browser.getPageSource().contains("You have signed out"), browser.getPageSource());
+      browser.get(authorizeUrl("logout-site", callback, ""));
+      assertTrue(
+          browser.getCurrentUrl().startsWith(base + "/login"),
+          "the next authorization shows the login page: " + browser.getCurrentUrl());
+      assertTrue(CALLBACKS.isEmpty(), "no silent code after the logout");
     } finally {
       browser.quit();
     }

@@ -77,6 +77,7 @@ import org.junit.jupiter.api.Test;
 class OidcFlowIT {
   static final String PASSWORD = "correct horse battery staple";
   static final URI CALLBACK = URI.create("https://rp.example.org/oidc/callback");
+  static final String AUDIENCE = "https://api.example.org/cms";
   private static BrokerProcess broker;
   private static Path work;
   private static Path data;
@@ -95,10 +96,15 @@ class OidcFlowIT {
     base = "https://localhost:" + https;
     env =
         Map.of(
-            "BROKER_DATA_DIR", data.toString(),
-            "BROKER_HTTPS_PORT", Integer.toString(https),
-            "BROKER_HTTP_PORT", "off");
-    broker = BrokerProcess.start(work, env).awaitReady(Duration.ofSeconds(120));
+            "BROKER_DATA_DIR",
+            data.toString(),
+            "BROKER_HTTPS_PORT",
+            Integer.toString(https),
+            "BROKER_HTTP_PORT",
+            "off",
+            "BROKER_TOKEN_ACCESS_AUDIENCE",
+            AUDIENCE);
+    broker = BrokerProcess.start(work, env).awaitReady(Duration.ofSeconds(300));
     SeedAccounts.add(work, env, "ada", "ada@example.org", PASSWORD);
     secret =
         new Secret(
@@ -574,7 +580,9 @@ class OidcFlowIT {
           flow.browser()
               .fetch(
                   "/oauth2/logout?client_id=bcl&post_logout_redirect_uri=https%3A%2F%2Fevil.example%2F");
-      assertEquals(400, foreign.statusCode(), "an unregistered post-logout URI is refused");
+      assertEquals(200, foreign.statusCode(), "an unregistered post-logout URI asks to confirm");
+      assertTrue(foreign.body().contains("Sign out?"), foreign.body());
+      assertTrue(foreign.headers().firstValue("location").isEmpty(), "never a redirect there");
 
       HttpResponse<String> out =
           flow.browser()
@@ -645,5 +653,238 @@ class OidcFlowIT {
         oldKid,
         refreshed.getOIDCTokens().getIDToken().getHeader().toJSONObject().get("kid").toString(),
         "new tokens are signed with the new key");
+  }
+
+  /** Sends {@code request} twice at the same moment; returns both answers. */
+  private static List<HTTPResponse> twice(TokenRequest request) throws Exception {
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
+      java.util.concurrent.Callable<HTTPResponse> send =
+          () -> {
+            LoginClient own = client();
+            start.await(30, java.util.concurrent.TimeUnit.SECONDS);
+            return NimbusHttp.send(own.http(), request.toHTTPRequest());
+          };
+      var a = pool.submit(send);
+      var b = pool.submit(send);
+      return List.of(
+          a.get(60, java.util.concurrent.TimeUnit.SECONDS),
+          b.get(60, java.util.concurrent.TimeUnit.SECONDS));
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static void assertOneWinner(List<HTTPResponse> answers) throws Exception {
+    long ok = answers.stream().filter(r -> r.getStatusCode() == 200).count();
+    for (HTTPResponse r : answers) {
+      assertTrue(r.getStatusCode() == 200 || r.getStatusCode() == 400, "no 500: " + r.getBody());
+      if (r.getStatusCode() == 400) {
+        assertEquals("invalid_grant", TokenErrorResponse.parse(r).getErrorObject().getCode());
+      }
+    }
+    assertEquals(1, ok, "exactly one winner");
+  }
+
+  @Test
+  void twoSimultaneousRedemptionsOfOneCodeHaveExactlyOneWinner() throws Exception {
+    Flow flow = codeFlow();
+    assertOneWinner(
+        twice(
+            new TokenRequest(
+                provider.getTokenEndpointURI(),
+                new ClientSecretBasic(clientId, secret),
+                new AuthorizationCodeGrant(flow.code(), CALLBACK, flow.verifier()))));
+  }
+
+  @Test
+  void twoSimultaneousUsesOfOneRefreshTokenHaveExactlyOneWinner() throws Exception {
+    Flow flow = codeFlow();
+    OIDCTokenResponse tokens =
+        (OIDCTokenResponse)
+            token(new AuthorizationCodeGrant(flow.code(), CALLBACK, flow.verifier()), false);
+    assertOneWinner(
+        twice(
+            new TokenRequest(
+                provider.getTokenEndpointURI(),
+                new ClientSecretBasic(clientId, secret),
+                new RefreshTokenGrant(tokens.getOIDCTokens().getRefreshToken()))));
+  }
+
+  @Test
+  void aRefusedRefreshDoesNotSpendTheToken() throws Exception {
+    Flow flow = codeFlow();
+    RefreshToken refresh =
+        ((OIDCTokenResponse)
+                token(new AuthorizationCodeGrant(flow.code(), CALLBACK, flow.verifier()), false))
+            .getOIDCTokens()
+            .getRefreshToken();
+    TokenErrorResponse widened =
+        assertInstanceOf(
+            TokenErrorResponse.class,
+            OIDCTokenResponseParser.parse(
+                NimbusHttp.send(
+                    client().http(),
+                    new TokenRequest(
+                            provider.getTokenEndpointURI(),
+                            new ClientSecretBasic(clientId, secret),
+                            new RefreshTokenGrant(refresh),
+                            new Scope("openid", "payments"))
+                        .toHTTPRequest())));
+    assertEquals("invalid_scope", widened.getErrorObject().getCode());
+    assertTrue(
+        token(new RefreshTokenGrant(refresh), false).indicatesSuccess(),
+        "the refused refresh left the token usable");
+  }
+
+  @Test
+  void aCodeReplayedByAnotherClientRevokesNothing() throws Exception {
+    Secret otherSecret =
+        new Secret(
+            admin(
+                "client",
+                "add",
+                "--name",
+                "Other site",
+                "--client-id",
+                "other",
+                "--redirect-uri",
+                "https://other.example.org/cb"));
+    Flow flow = codeFlow();
+    AuthorizationCodeGrant grant =
+        new AuthorizationCodeGrant(flow.code(), CALLBACK, flow.verifier());
+    OIDCTokenResponse tokens = (OIDCTokenResponse) token(grant, false);
+    assertInstanceOf(
+        TokenErrorResponse.class, token(grant, false, new ClientID("other"), otherSecret));
+    assertTrue(
+        active(tokens.getOIDCTokens().getAccessToken().getValue()),
+        "another client's replay did not revoke the tokens");
+    assertTrue(
+        token(new RefreshTokenGrant(tokens.getOIDCTokens().getRefreshToken()), false)
+            .indicatesSuccess());
+  }
+
+  @Test
+  void aServerScopeNeverReachesAPersonsToken() throws Exception {
+    LoginClient browser = client();
+    CodeVerifier verifier = new CodeVerifier();
+    State state = new State();
+    URI start =
+        new AuthenticationRequest.Builder(
+                new ResponseType("code"),
+                new Scope("openid", "payments", "email"),
+                clientId,
+                CALLBACK)
+            .endpointURI(provider.getAuthorizationEndpointURI())
+            .state(state)
+            .nonce(new Nonce())
+            .codeChallenge(verifier, CodeChallengeMethod.S256)
+            .build()
+            .toURI();
+    AuthenticationSuccessResponse success =
+        (AuthenticationSuccessResponse)
+            AuthenticationResponseParser.parse(browse(browser, start, true));
+    OIDCTokenResponse tokens =
+        (OIDCTokenResponse)
+            token(
+                new AuthorizationCodeGrant(success.getAuthorizationCode(), CALLBACK, verifier),
+                false);
+    String scope =
+        com.nimbusds.jwt.SignedJWT.parse(tokens.getOIDCTokens().getAccessToken().getValue())
+            .getJWTClaimsSet()
+            .getStringClaim("scope");
+    assertFalse(scope.contains("payments"), scope);
+    assertTrue(scope.contains("openid"), scope);
+  }
+
+  @Test
+  void introspectionReportsTheConfiguredAccessTokenAudience() throws Exception {
+    Flow flow = codeFlow();
+    OIDCTokenResponse tokens =
+        (OIDCTokenResponse)
+            token(new AuthorizationCodeGrant(flow.code(), CALLBACK, flow.verifier()), false);
+    TokenIntrospectionSuccessResponse answer =
+        (TokenIntrospectionSuccessResponse)
+            TokenIntrospectionResponse.parse(
+                NimbusHttp.send(
+                    client().http(),
+                    new TokenIntrospectionRequest(
+                            provider.getIntrospectionEndpointURI(),
+                            new ClientSecretBasic(clientId, secret),
+                            tokens.getOIDCTokens().getAccessToken())
+                        .toHTTPRequest()));
+    assertEquals(AUDIENCE, answer.getAudience().get(0).getValue());
+  }
+
+  @Test
+  void formPostResponseModeAnswersWithAnAutoSubmittingForm() throws Exception {
+    Flow first = codeFlow();
+    URI start =
+        request(clientId, CALLBACK, new State("fp-state"), new Nonce(), new CodeVerifier())
+            .responseMode(com.nimbusds.oauth2.sdk.ResponseMode.FORM_POST)
+            .build()
+            .toURI();
+    HttpResponse<String> page = first.browser().fetch(start.toString());
+    assertEquals(200, page.statusCode(), page.body());
+    assertTrue(page.body().contains("action=\"" + CALLBACK + "\""), page.body());
+    assertTrue(page.body().contains("name=\"code\""), page.body());
+    assertTrue(page.body().contains("value=\"fp-state\""), page.body());
+    String csp = page.headers().firstValue("content-security-policy").orElseThrow();
+    assertTrue(csp.contains("form-action https://rp.example.org;"), csp);
+    assertTrue(csp.contains("script-src 'nonce-"), csp);
+    assertTrue(
+        provider.getResponseModes().contains(com.nimbusds.oauth2.sdk.ResponseMode.FORM_POST));
+  }
+
+  @Test
+  void anUnsupportedResponseModeIsAClearErrorNeverA500() throws Exception {
+    Flow first = codeFlow();
+    URI start =
+        request(clientId, CALLBACK, new State(), new Nonce(), new CodeVerifier())
+            .responseMode(new com.nimbusds.oauth2.sdk.ResponseMode("query.jwt"))
+            .build()
+            .toURI();
+    HttpResponse<String> answer = first.browser().fetch(start.toString());
+    assertEquals(303, answer.statusCode(), answer.body());
+    String location = answer.headers().firstValue("location").orElseThrow();
+    assertTrue(location.startsWith(CALLBACK + "?"), location);
+    assertTrue(location.contains("error=invalid_request"), location);
+  }
+
+  @Test
+  void malformedResumeOrHintValuesGiveAPageNeverA500() throws Exception {
+    LoginClient browser = client();
+    HttpResponse<String> resume =
+        browser.fetch("/oauth2/authorize?resume=%25ZZ" + "x".repeat(5000));
+    assertEquals(400, resume.statusCode(), resume.body());
+    HttpResponse<String> hint = browser.fetch("/oauth2/logout?id_token_hint=not.a.jwt&state=s");
+    assertTrue(hint.statusCode() < 500, hint.body());
+  }
+
+  @Test
+  void anAccessTokenIsNotAnIdTokenHint() throws Exception {
+    Flow flow = codeFlow();
+    OIDCTokenResponse tokens =
+        (OIDCTokenResponse)
+            token(new AuthorizationCodeGrant(flow.code(), CALLBACK, flow.verifier()), false);
+    HttpResponse<String> out =
+        flow.browser()
+            .fetch(
+                "/oauth2/logout?client_id=site&id_token_hint="
+                    + tokens.getOIDCTokens().getAccessToken().getValue()
+                    + "&post_logout_redirect_uri=https%3A%2F%2Frp.example.org%2F");
+    assertEquals(200, out.statusCode(), "asks to confirm instead of ending at once");
+    assertTrue(out.body().contains("Sign out?"), out.body());
+    assertEquals(200, flow.browser().get("/account").statusCode(), "still signed in");
+    HttpResponse<String> real =
+        flow.browser()
+            .fetch(
+                "/oauth2/logout?id_token_hint="
+                    + tokens.getOIDCTokens().getIDTokenString()
+                    + "&post_logout_redirect_uri=https%3A%2F%2Frp.example.org%2F");
+    assertEquals(303, real.statusCode(), real.body());
+    assertEquals("https://rp.example.org/", real.headers().firstValue("location").orElse(null));
   }
 }

@@ -100,12 +100,10 @@ public final class ErrorResponses {
     if (json) {
       response.setContentType("application/json;charset=UTF-8");
       body =
-          "{\"error\":\""
-              + d.error()
-              + "\",\"error_description\":\""
-              + d.description()
-              + (correlationId == null ? "" : " Reference: " + correlationId + ".")
-              + "\"}";
+          OAuthErrorBody.json(
+              d.error(),
+              d.description()
+                  + (correlationId == null ? "" : " Reference: " + correlationId + "."));
     } else {
       response.setContentType("text/html;charset=UTF-8");
       body =

@@ -45,6 +45,7 @@ public class LoginServlet extends HttpServlet {
   @Inject transient WebSessions sessions;
   @Inject transient BrokerConfig config;
   @Inject transient ClientService clients;
+  @Inject transient org.cmsbroker.oidc.AuthorizationService authorizations;
 
   @Override
   protected void doGet(HttpServletRequest request, HttpServletResponse response)
@@ -172,14 +173,7 @@ public class LoginServlet extends HttpServlet {
       throws IOException {
     String accept = request.getHeader("Accept");
     if (accept != null && accept.contains("application/json") && !accept.contains("text/html")) {
-      response.setStatus(status);
-      response.setContentType("application/json;charset=UTF-8");
-      response.setHeader("Cache-Control", "no-store");
-      byte[] body =
-          ("{\"error\":\"" + code + "\",\"error_description\":\"" + jsonEscape(message) + "\"}")
-              .getBytes(StandardCharsets.UTF_8);
-      response.setContentLength(body.length);
-      response.getOutputStream().write(body);
+      org.cmsbroker.web.error.OAuthErrorBody.write(response, status, code, message);
       return;
     }
     render(
@@ -190,10 +184,6 @@ public class LoginServlet extends HttpServlet {
         username,
         message,
         null);
-  }
-
-  private static String jsonEscape(String s) {
-    return s.replace("\\", "\\\\").replace("\"", "\\\"");
   }
 
   private void render(
@@ -225,6 +215,13 @@ public class LoginServlet extends HttpServlet {
 
   /** Which site the person is signing in to: the registered client's display name. */
   private String siteLine(String returnTo) {
+    String resume = "/oauth2/authorize?resume=";
+    if (returnTo.startsWith(resume)) {
+      return authorizations
+          .pendingClient(returnTo.substring(resume.length()))
+          .map(c -> "Sign in to continue to " + c.displayName() + ".")
+          .orElse("Sign in to continue to the site that sent you here.");
+    }
     if (returnTo.startsWith("/oauth2/authorize?")) {
       for (String pair : returnTo.substring(returnTo.indexOf('?') + 1).split("&")) {
         if (pair.startsWith("client_id=")) {

@@ -1,17 +1,9 @@
 package org.cmsbroker.web.oidc;
 
-import com.nimbusds.oauth2.sdk.AuthorizationCode;
-import com.nimbusds.oauth2.sdk.ErrorObject;
-import com.nimbusds.oauth2.sdk.OAuth2Error;
+import com.nimbusds.oauth2.sdk.AuthorizationResponse;
 import com.nimbusds.oauth2.sdk.ParseException;
-import com.nimbusds.oauth2.sdk.ResponseType;
-import com.nimbusds.oauth2.sdk.id.Issuer;
-import com.nimbusds.oauth2.sdk.pkce.CodeChallengeMethod;
-import com.nimbusds.openid.connect.sdk.AuthenticationErrorResponse;
+import com.nimbusds.oauth2.sdk.ResponseMode;
 import com.nimbusds.openid.connect.sdk.AuthenticationRequest;
-import com.nimbusds.openid.connect.sdk.AuthenticationSuccessResponse;
-import com.nimbusds.openid.connect.sdk.OIDCError;
-import com.nimbusds.openid.connect.sdk.Prompt;
 import jakarta.inject.Inject;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
@@ -21,242 +13,154 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
+import java.security.SecureRandom;
+import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import org.cmsbroker.audit.SecurityEvents;
-import org.cmsbroker.audit.SecurityEvents.Outcome;
-import org.cmsbroker.client.ClientService;
-import org.cmsbroker.client.RegisteredClient;
 import org.cmsbroker.config.BrokerConfig;
-import org.cmsbroker.oidc.OidcComponents;
-import org.cmsbroker.session.ActiveSession;
+import org.cmsbroker.crypto.SecretTokens;
+import org.cmsbroker.oidc.AuthorizationOutcome;
+import org.cmsbroker.oidc.AuthorizationService;
 import org.cmsbroker.web.http.ClientAddress;
+import org.cmsbroker.web.http.Cookies;
 import org.cmsbroker.web.login.WebSessions;
+import org.cmsbroker.web.page.Html;
 import org.cmsbroker.web.page.Pages;
 
 /**
- * {@code /oauth2/authorize}: the authorization endpoint (OIDC Core 3.1, code flow). An unknown
- * client or a redirect URI that is not exactly registered gets an error page, never a redirect.
- * Other errors go back to the client's redirect URI as the spec says. Without a live session (or
- * with {@code prompt=login} / an exceeded {@code max_age}) the person is sent to the login page,
- * which brings them back here.
+ * {@code /oauth2/authorize}: parses the authentication request with the SDK (query or form post),
+ * hands it to {@link AuthorizationService} with the browser's session and binding cookie, and
+ * renders the outcome: an error page, the login page (coming back with {@code resume=<id>}), or the
+ * answer at the client's redirect URI in {@code query} or {@code form_post} mode.
  */
 @WebServlet(OidcEndpoints.AUTHORIZE)
 public class AuthorizeServlet extends HttpServlet {
   private static final long serialVersionUID = 1L;
 
-  @Inject transient ClientService clients;
+  /** Binds pending authorizations to this browser. */
+  public static final String BINDING_COOKIE = "__Host-broker_authz";
+
+  /** The parameter that names a pending authorization on the way back from the login page. */
+  public static final String RESUME = "resume";
+
+  @Inject transient AuthorizationService authorizations;
   @Inject transient WebSessions sessions;
-  @Inject transient OidcComponents oidc;
   @Inject transient BrokerConfig config;
-  @Inject transient SecurityEvents events;
+  @Inject transient SecureRandom random;
 
   @Override
   protected void doGet(HttpServletRequest request, HttpServletResponse response)
       throws IOException {
-    String query = request.getQueryString();
-    authorize(request, response, query == null ? "" : query);
+    handle(request, response);
   }
 
   @Override
   protected void doPost(HttpServletRequest request, HttpServletResponse response)
       throws IOException {
-    // A form post (OIDC Core 3.1.2.1): rebuild the query from the parameters.
-    StringBuilder query = new StringBuilder();
-    for (Map.Entry<String, String[]> p : request.getParameterMap().entrySet()) {
-      for (String v : p.getValue()) {
-        if (query.length() > 0) {
-          query.append('&');
-        }
-        query
-            .append(URLEncoder.encode(p.getKey(), StandardCharsets.UTF_8))
-            .append('=')
-            .append(URLEncoder.encode(v, StandardCharsets.UTF_8));
-      }
-    }
-    authorize(request, response, query.toString());
+    // A form post (OIDC Core 3.1.2.1).
+    handle(request, response);
   }
 
-  private void authorize(HttpServletRequest request, HttpServletResponse response, String query)
+  private void handle(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    String address = ClientAddress.of(request, config.trustedProxies());
+    String binding = Cookies.get(request, BINDING_COOKIE);
+    String resume = request.getParameter(RESUME);
+    AuthorizationOutcome outcome;
+    if (resume != null) {
+      outcome = authorizations.resume(resume, sessions.current(request), binding, address);
+    } else {
+      if (binding == null || binding.length() != SecretTokens.LENGTH) {
+        binding = SecretTokens.generate(random);
+        Cookies.set(response, BINDING_COOKIE, binding, "Lax");
+      }
+      AuthenticationRequest parsed;
+      try {
+        parsed = AuthenticationRequest.parse(parameters(request));
+        outcome = authorizations.authorize(parsed, sessions.current(request), binding, address);
+      } catch (ParseException e) {
+        outcome = authorizations.malformed(e);
+      } catch (IllegalArgumentException e) {
+        // A value the SDK cannot even represent: malformed, never a server error.
+        outcome = authorizations.malformed(new ParseException("The request is malformed"));
+      }
+    }
+    render(outcome, response);
+  }
+
+  private static Map<String, List<String>> parameters(HttpServletRequest request) {
+    Map<String, List<String>> params = new java.util.LinkedHashMap<>();
+    request.getParameterMap().forEach((k, v) -> params.put(k, List.of(v)));
+    return params;
+  }
+
+  private void render(AuthorizationOutcome outcome, HttpServletResponse response)
       throws IOException {
-    AuthenticationRequest auth;
-    try {
-      auth = AuthenticationRequest.parse(query);
-    } catch (ParseException e) {
-      // Without a valid client_id and redirect_uri nothing may be redirected.
-      Optional<RegisteredClient> client =
-          Optional.ofNullable(e.getClientID())
-              .flatMap(id -> clients.find(id.getValue()))
-              .filter(RegisteredClient::enabled);
-      if (client.isPresent()
-          && e.getRedirectionURI() != null
-          && client.get().hasRedirectUri(e.getRedirectionURI().toString())) {
-        redirect(
-            response,
-            new AuthenticationErrorResponse(
-                    e.getRedirectionURI(),
-                    e.getErrorObject() == null ? OAuth2Error.INVALID_REQUEST : e.getErrorObject(),
-                    e.getState(),
-                    e.getResponseMode())
-                .toURI());
-        return;
-      }
-      errorPage(
-          response, "The request from the site is not valid: " + describe(e.getErrorObject()));
-      return;
-    }
-    Optional<RegisteredClient> found =
-        clients.find(auth.getClientID().getValue()).filter(RegisteredClient::enabled);
-    if (found.isEmpty()) {
-      errorPage(response, "The site that sent you here is not registered with this service.");
-      return;
-    }
-    RegisteredClient client = found.get();
-    URI redirectUri = auth.getRedirectionURI();
-    if (!client.hasRedirectUri(redirectUri.toString())) {
-      errorPage(response, "The site asked to send you back to an address it has not registered.");
-      return;
-    }
-    ErrorObject problem = check(auth, client);
-    if (problem != null) {
-      sendError(response, auth, problem);
-      return;
-    }
-    Optional<ActiveSession> session = sessions.current(request);
-    Instant now = Instant.now();
-    boolean forceLogin = auth.getPrompt() != null && auth.getPrompt().contains(Prompt.Type.LOGIN);
-    boolean tooOld =
-        session.isPresent()
-            && auth.getMaxAge() >= 0
-            && session.get().createdAt().plusSeconds(auth.getMaxAge()).isBefore(now);
-    String freshAfter = request.getParameter("_fresh_after");
-    boolean freshEnough =
-        freshAfter == null
-            || session.isPresent()
-                && !session
-                    .get()
-                    .createdAt()
-                    .isBefore(Instant.ofEpochSecond(parseLong(freshAfter)));
-    if (session.isEmpty() || tooOld || (forceLogin && freshAfter == null) || !freshEnough) {
-      if (auth.getPrompt() != null && auth.getPrompt().contains(Prompt.Type.NONE)) {
-        sendError(response, auth, OIDCError.LOGIN_REQUIRED);
-        return;
-      }
-      String back = OidcEndpoints.AUTHORIZE + "?" + stripFresh(query);
-      // Coming back, the session must be at least this new (prompt=login, max_age).
-      back += "&_fresh_after=" + now.getEpochSecond();
-      boolean force = session.isPresent();
-      response.setStatus(HttpServletResponse.SC_SEE_OTHER);
-      response.setHeader(
-          "Location",
+    if (outcome instanceof AuthorizationOutcome.Refused refused) {
+      errorPage(response, refused.message());
+    } else if (outcome instanceof AuthorizationOutcome.LoginNeeded login) {
+      String back = OidcEndpoints.AUTHORIZE + "?" + RESUME + "=" + login.pendingId();
+      redirect(
+          response,
           "/login?"
-              + (force ? "force=1&" : "")
+              + (login.force() ? "force=1&" : "")
               + "return_to="
               + URLEncoder.encode(back, StandardCharsets.UTF_8));
-      response.setContentLength(0);
-      return;
-    }
-    ActiveSession s = session.get();
-    String code =
-        oidc.codes()
-            .issue(
-                new org.cmsbroker.oidc.AuthorizationCode(
-                    client.clientId(),
-                    redirectUri.toString(),
-                    auth.getCodeChallenge() == null ? null : auth.getCodeChallenge().getValue(),
-                    auth.getNonce() == null ? null : auth.getNonce().getValue(),
-                    auth.getScope().toString(),
-                    s.accountId(),
-                    s.idHash(),
-                    s.createdAt(),
-                    now.plus(org.cmsbroker.oidc.AuthorizationCodes.LIFETIME)));
-    events.record(
-        "oidc.authorized",
-        Outcome.SUCCESS,
-        s.accountId(),
-        ClientAddress.of(request, config.trustedProxies()),
-        "client=" + client.clientId());
-    redirect(
-        response,
-        new AuthenticationSuccessResponse(
-                redirectUri,
-                new AuthorizationCode(code),
-                null,
-                null,
-                auth.getState(),
-                null,
-                new Issuer(config.publicUrl().toString()),
-                auth.getResponseMode())
-            .toURI());
-  }
-
-  /** Protocol checks that are answered at the client's redirect URI. */
-  static ErrorObject check(AuthenticationRequest auth, RegisteredClient client) {
-    if (!auth.getResponseType().equals(ResponseType.CODE)) {
-      return OAuth2Error.UNSUPPORTED_RESPONSE_TYPE;
-    }
-    if (!client.allowsGrantType("authorization_code")) {
-      return OAuth2Error.UNAUTHORIZED_CLIENT;
-    }
-    if (auth.getScope() == null || !auth.getScope().contains("openid")) {
-      return OAuth2Error.INVALID_SCOPE.setDescription("The scope must include openid");
-    }
-    if (auth.getRequestObject() != null || auth.getRequestURI() != null) {
-      return OAuth2Error.REQUEST_NOT_SUPPORTED;
-    }
-    if (auth.getCodeChallenge() == null) {
-      if (client.isPublic()) {
-        return OAuth2Error.INVALID_REQUEST.setDescription("PKCE (S256) is required");
+    } else if (outcome instanceof AuthorizationOutcome.Respond respond) {
+      AuthorizationResponse answer = respond.response();
+      if (ResponseMode.FORM_POST.equals(answer.impliedResponseMode())) {
+        formPost(response, answer);
+      } else {
+        redirect(response, answer.toURI().toString());
       }
-    } else if (!CodeChallengeMethod.S256.equals(auth.getCodeChallengeMethod())) {
-      return OAuth2Error.INVALID_REQUEST.setDescription(
-          "Only the S256 code challenge method is supported");
-    }
-    if (auth.getPrompt() != null
-        && auth.getPrompt().contains(Prompt.Type.NONE)
-        && auth.getPrompt().size() > 1) {
-      return OAuth2Error.INVALID_REQUEST.setDescription("prompt=none cannot be combined");
-    }
-    return null;
-  }
-
-  private static String stripFresh(String query) {
-    return query.replaceAll("(^|&)_fresh_after=[^&]*", "").replaceAll("^&", "");
-  }
-
-  private static long parseLong(String value) {
-    try {
-      return Long.parseLong(value);
-    } catch (NumberFormatException e) {
-      return Long.MAX_VALUE / 2;
     }
   }
 
-  private void sendError(
-      HttpServletResponse response, AuthenticationRequest auth, ErrorObject error)
+  /**
+   * OAuth 2.0 Form Post Response Mode: a page whose form posts the answer to the redirect URI,
+   * submitted by the broker's own script (allowed by nonce and integrity; the form may post only to
+   * the redirect URI's origin).
+   */
+  private void formPost(HttpServletResponse response, AuthorizationResponse answer)
       throws IOException {
-    redirect(
+    StringBuilder fields = new StringBuilder();
+    answer
+        .toParameters()
+        .forEach(
+            (name, values) -> {
+              for (String value : values) {
+                fields
+                    .append("<input type=\"hidden\" name=\"")
+                    .append(Html.escape(name))
+                    .append("\" value=\"")
+                    .append(Html.escape(value))
+                    .append("\">\n");
+              }
+            });
+    URI target = answer.getRedirectionURI();
+    String origin =
+        target.getScheme()
+            + "://"
+            + target.getHost()
+            + (target.getPort() == -1 ? "" : ":" + target.getPort());
+    Pages.write(
+        getServletContext(),
         response,
-        new AuthenticationErrorResponse(
-                auth.getRedirectionURI(),
-                error,
-                auth.getState(),
-                new Issuer(config.publicUrl().toString()),
-                auth.getResponseMode())
-            .toURI());
+        200,
+        "Returning to the site",
+        "form-post",
+        Map.of("action", target.toString(), "fields", fields.toString()),
+        nonce ->
+            "default-src 'none'; script-src 'nonce-"
+                + nonce
+                + "'; style-src 'self'; img-src 'self'; form-action "
+                + origin
+                + "; frame-ancestors 'none'; base-uri 'none'",
+        "/assets/form-post.js");
   }
 
-  private static void redirect(HttpServletResponse response, URI location) {
+  private static void redirect(HttpServletResponse response, String location) {
     response.setStatus(HttpServletResponse.SC_SEE_OTHER);
-    response.setHeader("Location", location.toString());
+    response.setHeader("Location", location);
     response.setContentLength(0);
-  }
-
-  private static String describe(ErrorObject error) {
-    return error == null || error.getDescription() == null
-        ? "it is malformed."
-        : error.getDescription() + ".";
   }
 
   private void errorPage(HttpServletResponse response, String message) throws IOException {

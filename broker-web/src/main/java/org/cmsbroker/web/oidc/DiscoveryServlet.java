@@ -2,7 +2,6 @@ package org.cmsbroker.web.oidc;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.oauth2.sdk.GrantType;
-import com.nimbusds.oauth2.sdk.ResponseMode;
 import com.nimbusds.oauth2.sdk.ResponseType;
 import com.nimbusds.oauth2.sdk.Scope;
 import com.nimbusds.oauth2.sdk.auth.ClientAuthenticationMethod;
@@ -45,7 +44,7 @@ public class DiscoveryServlet extends HttpServlet {
     m.setRevocationEndpointURI(OidcEndpoints.at(issuer, OidcEndpoints.REVOKE));
     m.setEndSessionEndpointURI(OidcEndpoints.at(issuer, OidcEndpoints.END_SESSION));
     m.setResponseTypes(List.of(ResponseType.CODE));
-    m.setResponseModes(List.of(ResponseMode.QUERY));
+    m.setResponseModes(org.cmsbroker.oidc.AuthorizationRules.RESPONSE_MODES);
     m.setGrantTypes(
         List.of(
             GrantType.AUTHORIZATION_CODE, GrantType.REFRESH_TOKEN, GrantType.CLIENT_CREDENTIALS));

@@ -1,160 +1,137 @@
 package org.cmsbroker.web.oidc;
 
-import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.oauth2.sdk.ParseException;
+import com.nimbusds.openid.connect.sdk.LogoutRequest;
 import jakarta.inject.Inject;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.cmsbroker.audit.SecurityEvents;
-import org.cmsbroker.audit.SecurityEvents.Outcome;
-import org.cmsbroker.client.ClientService;
-import org.cmsbroker.client.RegisteredClient;
 import org.cmsbroker.config.BrokerConfig;
-import org.cmsbroker.oidc.BackChannelLogout;
-import org.cmsbroker.oidc.RefreshTokens;
+import org.cmsbroker.oidc.EndSessionOutcome;
+import org.cmsbroker.oidc.EndSessionService;
 import org.cmsbroker.session.ActiveSession;
 import org.cmsbroker.session.SessionService;
-import org.cmsbroker.token.SigningKeys;
 import org.cmsbroker.web.http.ClientAddress;
+import org.cmsbroker.web.http.Cookies;
 import org.cmsbroker.web.login.WebSessions;
 import org.cmsbroker.web.page.Pages;
 
 /**
- * {@code /oauth2/logout}: OpenID Connect RP-Initiated Logout 1.0. With an {@code id_token_hint} the
- * broker issued for this very session, the session ends at once; without one the person confirms
- * (so another site cannot sign them out). A {@code post_logout_redirect_uri} must be registered
- * exactly for the client, else there is no redirect. Ending the session revokes its refresh tokens
- * and notifies clients by back-channel logout.
+ * {@code /oauth2/logout}: parses the RP-initiated logout request with the SDK, lets {@link
+ * EndSessionService} decide and renders: the confirmation page, a redirect to a registered
+ * post-logout URI, or the broker's own signed-out page. A request that does not parse still lets
+ * the person sign out (after confirming).
  */
 @WebServlet(OidcEndpoints.END_SESSION)
 public class EndSessionServlet extends HttpServlet {
   private static final long serialVersionUID = 1L;
 
   @Inject transient WebSessions webSessions;
-  @Inject transient SessionService sessions;
-  @Inject transient ClientService clients;
-  @Inject transient SigningKeys keys;
-  @Inject transient RefreshTokens refreshTokens;
-  @Inject transient BackChannelLogout backChannel;
-  @Inject transient SecurityEvents events;
+  @Inject transient EndSessionService endSessions;
   @Inject transient BrokerConfig config;
 
   @Override
   protected void doGet(HttpServletRequest request, HttpServletResponse response)
       throws IOException {
-    handle(request, response, false);
+    handle(request, response, null);
   }
 
   @Override
   protected void doPost(HttpServletRequest request, HttpServletResponse response)
       throws IOException {
-    handle(request, response, "yes".equals(request.getParameter("confirm")));
+    handle(
+        request,
+        response,
+        "yes".equals(request.getParameter("confirm")) ? request.getParameter("csrf") : null);
   }
 
-  private void handle(HttpServletRequest request, HttpServletResponse response, boolean confirmed)
+  private void handle(HttpServletRequest request, HttpServletResponse response, String csrf)
       throws IOException {
-    Optional<JWTClaimsSet> hint = keys.issuer().idTokenHint(request.getParameter("id_token_hint"));
-    String clientId = request.getParameter("client_id");
-    if ((clientId == null || clientId.isBlank())
-        && hint.isPresent()
-        && !hint.get().getAudience().isEmpty()) {
-      clientId = hint.get().getAudience().get(0);
-    }
-    Optional<RegisteredClient> client =
-        clientId == null
-            ? Optional.empty()
-            : clients.find(clientId).filter(RegisteredClient::enabled);
-    String postLogout = request.getParameter("post_logout_redirect_uri");
-    if (postLogout != null
-        && !postLogout.isEmpty()
-        && (client.isEmpty() || !client.get().hasPostLogoutRedirectUri(postLogout))) {
-      message(response, 400, "The site asked to send you to an address it has not registered.");
-      return;
+    Map<String, List<String>> params = new LinkedHashMap<>();
+    request
+        .getParameterMap()
+        .forEach(
+            (k, v) -> {
+              if (!k.equals("csrf") && !k.equals("confirm")) {
+                // The confirmation form posts empty fields for values the site did not send.
+                List<String> values = List.of(v).stream().filter(x -> !x.isEmpty()).toList();
+                if (!values.isEmpty()) {
+                  params.put(k, values);
+                }
+              }
+            });
+    LogoutRequest logout;
+    try {
+      logout = LogoutRequest.parse(params);
+    } catch (ParseException | IllegalArgumentException e) {
+      logout = new LogoutRequest(null);
     }
     Optional<ActiveSession> session = webSessions.current(request);
-    if (session.isPresent()) {
-      boolean hintMatches =
-          hint.isPresent() && session.get().idHash().equals(claim(hint.get(), "sid"));
-      boolean csrfOk =
-          confirmed && SessionService.csrfMatches(session.get(), request.getParameter("csrf"));
-      if (!hintMatches && !csrfOk) {
-        confirm(response, session.get(), client, postLogout, request.getParameter("state"));
-        return;
+    EndSessionOutcome outcome =
+        endSessions.endSession(
+            logout, session, csrf, ClientAddress.of(request, config.trustedProxies()));
+    if (outcome instanceof EndSessionOutcome.Confirm confirm) {
+      confirm(response, session.orElseThrow(), confirm);
+    } else if (outcome instanceof EndSessionOutcome.SignedOut out) {
+      if (out.sessionEnded()) {
+        Cookies.clear(response, SessionService.COOKIE);
       }
-      String accountId = session.get().accountId();
-      webSessions.end(request, response);
-      refreshTokens.revokeForSession(session.get().idHash());
-      backChannel.sessionEnded(session.get().idHash(), accountId);
-      events.record(
-          "logout",
-          Outcome.SUCCESS,
-          accountId,
-          ClientAddress.of(request, config.trustedProxies()),
-          client.map(c -> "rp-initiated client=" + c.clientId()).orElse("rp-initiated"));
+      if (out.redirect() != null) {
+        response.setStatus(HttpServletResponse.SC_SEE_OTHER);
+        response.setHeader("Location", out.redirect().toString());
+        response.setContentLength(0);
+      } else {
+        signedOut(response, out.unregisteredRedirect());
+      }
     }
-    if (postLogout != null && !postLogout.isEmpty()) {
-      String state = request.getParameter("state");
-      String location =
-          postLogout
-              + (state == null || state.isEmpty()
-                  ? ""
-                  : (postLogout.contains("?") ? "&" : "?")
-                      + "state="
-                      + URLEncoder.encode(state, StandardCharsets.UTF_8));
-      response.setStatus(HttpServletResponse.SC_SEE_OTHER);
-      response.setHeader("Location", location);
-      response.setContentLength(0);
-      return;
-    }
-    response.setStatus(HttpServletResponse.SC_SEE_OTHER);
-    response.setHeader("Location", "/login?signed_out=1");
-    response.setContentLength(0);
-  }
-
-  private static String claim(JWTClaimsSet claims, String name) {
-    Object value = claims.getClaim(name);
-    return value == null ? null : value.toString();
   }
 
   private void confirm(
-      HttpServletResponse response,
-      ActiveSession session,
-      Optional<RegisteredClient> client,
-      String postLogout,
-      String state)
+      HttpServletResponse response, ActiveSession session, EndSessionOutcome.Confirm confirm)
       throws IOException {
     Map<String, String> values = new HashMap<>();
     values.put(
         "siteLine",
-        client
-            .map(c -> c.displayName() + " asks to sign you out of this service.")
-            .orElse("Do you want to sign out of this service?"));
+        confirm.siteName() == null
+            ? "Do you want to sign out of this service?"
+            : confirm.siteName() + " asks to sign you out of this service.");
     values.put("csrf", session.csrfToken());
-    values.put("clientId", client.map(RegisteredClient::clientId).orElse(""));
-    values.put("postLogoutRedirectUri", postLogout == null ? "" : postLogout);
-    values.put("state", state == null ? "" : state);
+    values.put("clientId", confirm.clientId() == null ? "" : confirm.clientId());
+    values.put(
+        "postLogoutRedirectUri",
+        confirm.postLogoutRedirectUri() == null ? "" : confirm.postLogoutRedirectUri());
+    values.put("state", confirm.state() == null ? "" : confirm.state());
     Pages.write(getServletContext(), response, 200, "Sign out?", "logout-confirm", values);
   }
 
-  private void message(HttpServletResponse response, int status, String text) throws IOException {
+  private void signedOut(HttpServletResponse response, boolean unregistered) throws IOException {
     Pages.write(
         getServletContext(),
         response,
-        status,
-        "Cannot sign you out",
+        200,
+        "Signed out",
         "message",
         Map.of(
-            "heading", "Cannot sign you out here",
-            "alert", Pages.alert(text),
-            "text", "Sign out from the site you came from, or from your account page.",
-            "linkHref", "/account",
-            "linkText", "Your account"));
+            "heading",
+            "You have signed out",
+            "alert",
+            Pages.notice(
+                unregistered
+                    ? "The site asked to send you to an address it has not registered, so you"
+                        + " stay here."
+                    : null),
+            "text",
+            "You are signed out of this service. You can close this window or go back to the site.",
+            "linkHref",
+            "/login",
+            "linkText",
+            "Sign in again"));
   }
 }

@@ -1,11 +1,11 @@
 package org.cmsbroker.web.oidc;
 
 import com.nimbusds.oauth2.sdk.ErrorObject;
-import com.nimbusds.oauth2.sdk.TokenErrorResponse;
 import com.nimbusds.oauth2.sdk.http.HTTPResponse;
 import com.nimbusds.oauth2.sdk.http.JakartaServletUtils;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import org.cmsbroker.web.error.OAuthErrorBody;
 
 /** Writes Nimbus protocol responses, with the broker's cache and error conventions. */
 final class Responses {
@@ -20,14 +20,14 @@ final class Responses {
   /** An OAuth error; {@code invalid_client} after Basic authentication gets its challenge. */
   static void error(ErrorObject error, boolean basicChallenge, HttpServletResponse response)
       throws IOException {
-    HTTPResponse nimbus = new TokenErrorResponse(error).toHTTPResponse();
-    if (error.getHTTPStatusCode() == 401 || basicChallenge) {
-      HTTPResponse challenge = new HTTPResponse(401);
-      challenge.setEntityContentType(nimbus.getEntityContentType());
-      challenge.setBody(nimbus.getBody());
-      challenge.setHeader("WWW-Authenticate", "Basic realm=\"broker\"");
-      nimbus = challenge;
+    int status = error.getHTTPStatusCode() > 0 ? error.getHTTPStatusCode() : 400;
+    if (basicChallenge) {
+      status = 401;
     }
-    write(nimbus, response);
+    if (status == 401) {
+      response.setHeader("WWW-Authenticate", "Basic realm=\"broker\"");
+    }
+    response.setHeader("Pragma", "no-cache");
+    OAuthErrorBody.write(response, status, error.getCode(), error.getDescription());
   }
 }

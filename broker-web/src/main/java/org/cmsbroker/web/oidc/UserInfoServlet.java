@@ -2,7 +2,6 @@ package org.cmsbroker.web.oidc;
 
 import com.nimbusds.oauth2.sdk.ParseException;
 import com.nimbusds.oauth2.sdk.http.JakartaServletUtils;
-import com.nimbusds.oauth2.sdk.id.Subject;
 import com.nimbusds.oauth2.sdk.token.BearerTokenError;
 import com.nimbusds.openid.connect.sdk.UserInfoErrorResponse;
 import com.nimbusds.openid.connect.sdk.UserInfoRequest;
@@ -15,22 +14,14 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Optional;
-import org.cmsbroker.account.Account;
-import org.cmsbroker.account.AccountService;
-import org.cmsbroker.account.AccountView;
-import org.cmsbroker.client.ClientService;
-import org.cmsbroker.client.RegisteredClient;
-import org.cmsbroker.oidc.Scopes;
-import org.cmsbroker.token.VerifiedAccessToken;
+import org.cmsbroker.oidc.UserInfoService;
 
-/** {@code /oauth2/userinfo} (OIDC Core 5.3): the person's claims for the token's scopes. */
+/** {@code /oauth2/userinfo} (OIDC Core 5.3): parses with the SDK, answers what the service says. */
 @WebServlet(OidcEndpoints.USERINFO)
 public class UserInfoServlet extends HttpServlet {
   private static final long serialVersionUID = 1L;
 
-  @Inject transient AccessTokenChecks tokens;
-  @Inject transient AccountService accounts;
-  @Inject transient ClientService clients;
+  @Inject transient UserInfoService userInfo;
 
   @Override
   protected void doGet(HttpServletRequest request, HttpServletResponse response)
@@ -45,44 +36,19 @@ public class UserInfoServlet extends HttpServlet {
   }
 
   private void answer(HttpServletRequest request, HttpServletResponse response) throws IOException {
-    UserInfoRequest userInfoRequest;
+    UserInfoRequest parsed;
     try {
-      userInfoRequest = UserInfoRequest.parse(JakartaServletUtils.createHTTPRequest(request));
+      parsed = UserInfoRequest.parse(JakartaServletUtils.createHTTPRequest(request));
     } catch (ParseException e) {
       Responses.write(
           new UserInfoErrorResponse(BearerTokenError.MISSING_TOKEN).toHTTPResponse(), response);
       return;
     }
-    Optional<VerifiedAccessToken> token =
-        tokens.active(userInfoRequest.getAccessToken().getValue());
-    Optional<AccountView> account =
-        token
-            .filter(t -> t.scope().contains("openid"))
-            .flatMap(t -> accounts.findById(t.subject()))
-            .filter(a -> a.state() == Account.State.ACTIVE);
-    if (account.isEmpty()) {
-      Responses.write(
-          new UserInfoErrorResponse(BearerTokenError.INVALID_TOKEN).toHTTPResponse(), response);
-      return;
-    }
-    AccountView a = account.get();
-    UserInfo info = new UserInfo(new Subject(a.id()));
-    var scope = token.get().scope();
-    if (Scopes.releasesEmail(scope)) {
-      info.setEmailAddress(a.email());
-      info.setEmailVerified(a.emailVerified());
-    }
-    if (Scopes.releasesProfile(scope)) {
-      info.setPreferredUsername(a.username());
-      info.setName(a.displayName());
-      info.setGivenName(a.givenName());
-      info.setFamilyName(a.familyName());
-    }
-    if (Scopes.releasesRoles(scope)) {
-      String claim =
-          clients.find(token.get().clientId()).map(RegisteredClient::rolesClaim).orElse("roles");
-      info.setClaim(claim, a.roles());
-    }
-    Responses.write(new UserInfoSuccessResponse(info).toHTTPResponse(), response);
+    Optional<UserInfo> info = userInfo.userInfo(parsed.getAccessToken().getValue());
+    Responses.write(
+        info.isPresent()
+            ? new UserInfoSuccessResponse(info.get()).toHTTPResponse()
+            : new UserInfoErrorResponse(BearerTokenError.INVALID_TOKEN).toHTTPResponse(),
+        response);
   }
 }

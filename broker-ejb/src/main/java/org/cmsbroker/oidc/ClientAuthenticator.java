@@ -1,10 +1,12 @@
-package org.cmsbroker.web.oidc;
+package org.cmsbroker.oidc;
 
-import com.nimbusds.oauth2.sdk.ErrorObject;
 import com.nimbusds.oauth2.sdk.OAuth2Error;
 import com.nimbusds.oauth2.sdk.auth.ClientAuthentication;
+import com.nimbusds.oauth2.sdk.auth.ClientAuthenticationMethod;
 import com.nimbusds.oauth2.sdk.auth.PlainClientSecret;
 import com.nimbusds.oauth2.sdk.id.ClientID;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.util.Optional;
 import org.cmsbroker.client.ClientService;
 import org.cmsbroker.client.RegisteredClient;
@@ -14,36 +16,28 @@ import org.cmsbroker.client.RegisteredClient;
  * client_secret_basic} or {@code client_secret_post} for confidential clients; a public client only
  * names itself (token endpoint, with PKCE).
  */
-final class OAuthClients {
-  private OAuthClients() {}
+@ApplicationScoped
+public class ClientAuthenticator {
+  @Inject ClientService clients;
 
-  /** The outcome: the client, or the error to answer with. */
-  record Authenticated(RegisteredClient client, ErrorObject error, boolean basic) {
-    boolean ok() {
-      return client != null;
-    }
-  }
-
-  static Authenticated authenticate(
-      ClientService clients,
-      ClientAuthentication authentication,
-      ClientID named,
-      boolean allowPublic) {
+  public AuthenticatedClient authenticate(
+      ClientAuthentication authentication, ClientID named, boolean allowPublic) {
     if (authentication instanceof PlainClientSecret secret) {
       Optional<RegisteredClient> client =
           clients.authenticate(
               secret.getClientID().getValue(), secret.getClientSecret().getValue());
       return client
-          .map(c -> new Authenticated(c, null, false))
+          .map(c -> new AuthenticatedClient(c, null, false))
           .orElseGet(
               () ->
-                  new Authenticated(
+                  new AuthenticatedClient(
                       null,
                       OAuth2Error.INVALID_CLIENT,
-                      authentication.getMethod().getValue().equals("client_secret_basic")));
+                      ClientAuthenticationMethod.CLIENT_SECRET_BASIC.equals(
+                          authentication.getMethod())));
     }
     if (authentication != null) {
-      return new Authenticated(
+      return new AuthenticatedClient(
           null,
           OAuth2Error.INVALID_CLIENT.setDescription("Unsupported client authentication method"),
           false);
@@ -55,9 +49,9 @@ final class OAuthClients {
               .filter(RegisteredClient::enabled)
               .filter(RegisteredClient::isPublic);
       if (client.isPresent()) {
-        return new Authenticated(client.get(), null, false);
+        return new AuthenticatedClient(client.get(), null, false);
       }
     }
-    return new Authenticated(null, OAuth2Error.INVALID_CLIENT, false);
+    return new AuthenticatedClient(null, OAuth2Error.INVALID_CLIENT, false);
   }
 }

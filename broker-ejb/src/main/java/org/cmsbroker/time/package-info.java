@@ -1,0 +1,2 @@
+/** The broker's injected clock. */
+package org.cmsbroker.time;

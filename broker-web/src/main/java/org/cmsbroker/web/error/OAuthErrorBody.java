@@ -1,0 +1,38 @@
+package org.cmsbroker.web.error;
+
+import com.nimbusds.jose.util.JSONObjectUtils;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The one writer of OAuth-style error bodies, {@code {"error","error_description"}} (RFC 6749 5.2),
+ * JSON-escaped, never cached.
+ */
+public final class OAuthErrorBody {
+  private OAuthErrorBody() {}
+
+  /** The JSON text of an error; {@code description} may be null. */
+  public static String json(String error, String description) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("error", error);
+    if (description != null) {
+      body.put("error_description", description);
+    }
+    return JSONObjectUtils.toJSONString(body);
+  }
+
+  /** Writes the error with {@code status}. */
+  public static void write(
+      HttpServletResponse response, int status, String error, String description)
+      throws IOException {
+    byte[] bytes = json(error, description).getBytes(StandardCharsets.UTF_8);
+    response.setStatus(status);
+    response.setHeader("Cache-Control", "no-store");
+    response.setContentType("application/json;charset=UTF-8");
+    response.setContentLength(bytes.length);
+    response.getOutputStream().write(bytes);
+  }
+}
