@@ -189,12 +189,14 @@ seed() {
   for c in $LOGIN_CONCURRENCY; do if [ "$c" -gt "$max" ]; then max=$c; fi; done
   if [ "$1" = payments-only ]; then max=0; fi
   say "$STORAGE: seeding $max accounts and a client (broker.jar admin)"
+  local jobs=()
   for i in $(seq 1 "$max"); do
     printf '%s\n' "$PASSWORD" | admin user add --username "bench$i" --email "bench$i@example.org" >/dev/null &
-    # at most 4 admin JVMs at a time
-    if [ $((i % 4)) = 0 ]; then wait; fi
+    jobs+=($!)
+    # at most 4 admin JVMs at a time (wait for these, not for the broker)
+    if [ ${#jobs[@]} = 4 ]; then wait "${jobs[@]}" || say "  an account was not added"; jobs=(); fi
   done
-  wait
+  if [ ${#jobs[@]} -gt 0 ]; then wait "${jobs[@]}" || say "  an account was not added"; fi
   USERS_JSON=$(for i in $(seq 1 "$max"); do printf '"bench%s",' "$i"; done | sed 's/,$//')
   SECRET=$(admin client add --name "Benchmark site" --client-id site --redirect-uri http://127.0.0.1:9/cb \
     --web-origin https://cms.example | sed -n 's/^client secret: //p')
