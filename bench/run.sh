@@ -19,8 +19,11 @@
 #   LOGIN_CONCURRENCY="1 2 4 16"  concurrent logins (one account per worker)
 #   REFRESH_CHAINS=8              rotating refresh-token chains, one keep-alive connection each
 #   PAYMENT_WORKERS=4 WEBHOOK_WORKERS=8
+#   WEBHOOK_PAYMENTS=3000         payments made before the event burst (one event each); topped up
+#   PAYMENT_TOPUP_MAX=120           after the payments figure for at most this many seconds
 #   STORAGES="h2 postgres"        which storages; the OIDC and login figures run on the first only
 #   DRAIN_TIMEOUT=300             at most this long waiting for the callback backlog to drain
+#   READY_TIMEOUT=600             at most this long for a start (then that storage is reported as failed)
 #   IDLE_SETTLE=10                seconds after ready before the idle RSS is read
 #   BENCH_JAVA_OPTS=              JVM options for broker.jar (default none: as the README starts it)
 #   JMH=1                         0 skips the Argon2id limit
@@ -43,9 +46,11 @@ LOGIN_CONCURRENCY=${LOGIN_CONCURRENCY:-"1 2 4 16"}
 REFRESH_CHAINS=${REFRESH_CHAINS:-8}
 PAYMENT_WORKERS=${PAYMENT_WORKERS:-4}
 WEBHOOK_WORKERS=${WEBHOOK_WORKERS:-8}
+WEBHOOK_PAYMENTS=${WEBHOOK_PAYMENTS:-3000}
+PAYMENT_TOPUP_MAX=${PAYMENT_TOPUP_MAX:-120}
 STORAGES=${STORAGES:-"h2 postgres"}
 DRAIN_TIMEOUT=${DRAIN_TIMEOUT:-300}
-READY_TIMEOUT=${READY_TIMEOUT:-300}
+READY_TIMEOUT=${READY_TIMEOUT:-600}
 IDLE_SETTLE=${IDLE_SETTLE:-10}
 BENCH_JAVA_OPTS=${BENCH_JAVA_OPTS:-}
 JMH=${JMH:-1}
@@ -166,8 +171,8 @@ start_broker() {
   java $BENCH_JAVA_OPTS -jar "$JAR" > "$log" 2>&1 &
   BROKER_PID=$!
   while [ "$code" != 200 ]; do
-    kill -0 "$BROKER_PID" 2>/dev/null || { tail -n 30 "$log" >&2; die "the broker ($STORAGE) stopped during start-up"; }
-    [ $(( ($(date +%s%N) - t0) / 1000000000 )) -lt "$READY_TIMEOUT" ] || die "the broker ($STORAGE) was not ready within $READY_TIMEOUT s"
+    kill -0 "$BROKER_PID" 2>/dev/null || { tail -n 30 "$log" >&2; say "the broker ($STORAGE) stopped during start-up"; return 1; }
+    [ $(( ($(date +%s%N) - t0) / 1000000000 )) -lt "$READY_TIMEOUT" ] || { say "the broker ($STORAGE) was not ready within $READY_TIMEOUT s"; return 1; }
     sleep 0.1
     code=$(curl -sk -o /dev/null -m 5 -w '%{http_code}' "https://127.0.0.1:$PORT/health/ready" || true)
   done
@@ -226,12 +231,21 @@ oidc_figures() {
   for c in $LOGIN_CONCURRENCY; do
     record "password logins" "$s" "$c" login "{$(common),\"users\":[$USERS_JSON],\"password\":\"$PASSWORD\",\"concurrency\":$c}" || true
   done
+  # the same account signing in from several browsers at once (errors are the figure here)
+  record "password logins, one account" "$s" 4 login "{$(common),\"users\":[\"bench1\"],\"password\":\"$PASSWORD\",\"concurrency\":4}" || true
 }
 
 payment_figures() {
   local s=$STORAGE out expected
   record "payments created" "$s" "$PAYMENT_WORKERS" payments "{$(common),\"client\":\"site\",\"secret\":\"$SECRET\",\"concurrency\":$PAYMENT_WORKERS,\"idsFile\":\"$WORK/$s/payments.txt\"}" >/dev/null || true
   [ -s "$WORK/$s/payments.txt" ] || { say "  no payments: no webhook figures"; return; }
+  # enough payments for the event burst: each event is the first completion of its own payment
+  local have
+  have=$(grep -c . "$WORK/$s/payments.txt")
+  if [ "$have" -lt "$WEBHOOK_PAYMENTS" ]; then
+    say "$s: creating $((WEBHOOK_PAYMENTS - have)) more payments for the events (not measured; at most $PAYMENT_TOPUP_MAX s)"
+    node bench/lib/driver.mjs payments "{$(common),\"warmup\":0,\"duration\":$PAYMENT_TOPUP_MAX,\"client\":\"site\",\"secret\":\"$SECRET\",\"concurrency\":$PAYMENT_WORKERS,\"idsFile\":\"$WORK/$s/payments.txt\",\"target\":$((WEBHOOK_PAYMENTS - have)),\"append\":true}" >/dev/null 2>>"$WORK/driver.log" || true
+  fi
   out=$(record "signed Stripe events applied" "$s" "$WEBHOOK_WORKERS" webhooks "{$(common),\"webhookSecret\":\"$WEBHOOK_SECRET\",\"concurrency\":$WEBHOOK_WORKERS,\"idsFile\":\"$WORK/$s/payments.txt\",\"crm\":$CRM_PORT}") || return 0
   expected=$(( $(field "$out" crm_received_at_end) - $(field "$out" callbacks_during) + $(field "$out" events_accepted) ))
   record "callbacks delivered after the burst" "$s" "-" drain "{$(common),\"crm\":$CRM_PORT,\"expected\":$expected,\"timeout\":$DRAIN_TIMEOUT}" >/dev/null || true
@@ -240,7 +254,11 @@ payment_figures() {
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 first=1
 for STORAGE in $STORAGES; do
-  start_broker
+  if ! start_broker; then
+    printf '{"label":"start","storage":"%s","result":{"failed":true}}\n' "$STORAGE" >> "$RESULTS_JSONL"
+    stop_broker
+    continue
+  fi
   printf '{"label":"start","storage":"%s","result":{"startup_s":%s,"rss_idle_mib":%s}}\n' "$STORAGE" "$STARTUP_S" "$RSS_IDLE" >> "$RESULTS_JSONL"
   if [ $first = 1 ]; then seed all; else seed payments-only; fi
   if [ $first = 1 ]; then oidc_figures; fi
@@ -269,6 +287,15 @@ if [ "$JMH" = 1 ]; then
       say "  JMH failed: $(tail -n 5 "$WORK/jmh-$c.log" | tr '\n' ' ')"
     fi
   done
+  say "JMH: token signatures (ES256, RS256), 1 thread"
+  if java -cp "bench/jmh/target/classes:$(cat "$JMH_CP")" org.openjdk.jmh.Main SignatureBenchmark \
+      -f 1 -wi 1 -w "${WARMUP}s" -i 1 -r "${DURATION}s" -t 1 -rf json -rff "$WORK/jmh-sig.json" > "$WORK/jmh-sig.log" 2>&1; then
+    node -e 'for (const b of JSON.parse(require("fs").readFileSync(process.argv[1])))
+      console.log(JSON.stringify({label: "jmh", storage: "-", concurrency: b.threads,
+        result: {name: b.benchmark.replace(/.*\./, ""), rps: +b.primaryMetric.score.toFixed(1)}}))' "$WORK/jmh-sig.json" >> "$RESULTS_JSONL"
+  else
+    say "  JMH failed: $(tail -n 5 "$WORK/jmh-sig.log" | tr '\n' ' ')"
+  fi
 fi
 
 # ---------- the results file ----------
@@ -282,7 +309,7 @@ BENCH_META=$(cat <<EOF
  "load_start":"$LOAD_START","load_end":"$(cut -d' ' -f1-3 /proc/loadavg)","os":"$(. /etc/os-release && echo "$PRETTY_NAME")",
  "java":"$(java -version 2>&1 | head -n 2 | tr '\n' ' ' | sed 's/"//g')","wrk":"$(wrk -v 2>&1 | head -n 1 | cut -d' ' -f1-2)","node":"$(node --version)",
  "java_opts":"$BENCH_JAVA_OPTS","warmup":$WARMUP,"duration":$DURATION,"threads":$THREADS,"connections":$CONNECTIONS,
- "refresh_chains":$REFRESH_CHAINS,"payment_workers":$PAYMENT_WORKERS,"webhook_workers":$WEBHOOK_WORKERS,"drain_timeout":$DRAIN_TIMEOUT,"idle_settle":$IDLE_SETTLE,
+ "refresh_chains":$REFRESH_CHAINS,"webhook_payments":$WEBHOOK_PAYMENTS,"payment_workers":$PAYMENT_WORKERS,"webhook_workers":$WEBHOOK_WORKERS,"drain_timeout":$DRAIN_TIMEOUT,"idle_settle":$IDLE_SETTLE,
  "storages":"$STORAGES","login_concurrency":"$LOGIN_CONCURRENCY","user_broker_env":"$USER_BROKER_ENV"}
 EOF
 )

@@ -8,7 +8,8 @@
 //   login      {users: [..], password, concurrency}            the login page's JWE flow
 //   oidc-setup {username, password, client, secret, chains}    code flows: tokens for the others
 //   refresh    {client, secret, refreshTokens: [..], username, password}  rotating refresh chains
-//   payments   {client, secret, concurrency, idsFile}          POST /api/v1/payments, ids to a file
+//   payments   {client, secret, concurrency, idsFile, target?, append?}  POST /api/v1/payments,
+//              ids to a file; with target, stops after that many requests
 //   webhooks   {webhookSecret, concurrency, idsFile, crm}      signed Stripe events for those ids
 //   drain      {crm, expected, timeout}                        callbacks until the CRM has them all
 import https from 'node:https';
@@ -349,6 +350,7 @@ const figures = {
       return_url: 'https://cms.example/thanks', cancel_url: 'https://cms.example/donate',
     });
     const r = await measure(A.concurrency, async () => {
+      if (A.target && n >= A.target) return 'stop';
       const k = n++;
       const res = await request(ag, 'POST', '/api/v1/payments', {
         'Content-Type': 'application/json', Authorization: `Bearer ${token}`, 'Idempotency-Key': `bench-${run}-${k}`,
@@ -357,7 +359,7 @@ const figures = {
       ids.push(JSON.parse(res.body).id);
       return true;
     });
-    fs.writeFileSync(A.idsFile, ids.join('\n') + '\n');
+    (A.append ? fs.appendFileSync : fs.writeFileSync)(A.idsFile, ids.join('\n') + '\n');
     r.payments_total = ids.length;
     return r;
   },

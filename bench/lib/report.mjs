@@ -25,7 +25,7 @@ p();
 p(`- ${meta.nproc} cores (${meta.cpu}), ${meta.memory}, ${meta.os}; load average ${meta.load_start} at the start, ${meta.load_end} at the end`);
 p(`- ${meta.java}; broker JVM options: ${meta.java_opts ? '`' + meta.java_opts + '`' : 'none (as the README starts it)'}`);
 p(`- broker commit ${meta.commit}; ${meta.wrk}; Node ${meta.node}`);
-p(`- each figure: ${meta.warmup} s warm-up, then ${meta.duration} s measured; wrk \`-t${meta.threads} -c${meta.connections}\`; refresh: ${meta.refresh_chains} keep-alive chains (Node); logins at concurrency ${meta.login_concurrency}, one account per worker; payments: ${meta.payment_workers} workers; Stripe events: ${meta.webhook_workers} workers`);
+p(`- each figure: ${meta.warmup} s warm-up, then ${meta.duration} s measured; wrk \`-t${meta.threads} -c${meta.connections}\`; refresh: ${meta.refresh_chains} keep-alive chains (Node); logins at concurrency ${meta.login_concurrency}, one account per worker; payments: ${meta.payment_workers} workers; Stripe events: ${meta.webhook_workers} workers, one \`checkout.session.completed\` (paid) for each of up to ${meta.webhook_payments ?? '—'} payments made through the API beforehand`);
 p('- CPU per request: utime + stime of the broker process (and its children) over the measured window, divided by the requests completed in it (2xx/3xx and errors)');
 p(`- broker settings: \`BROKER_BIND_ADDRESS=127.0.0.1\`, \`BROKER_HTTP_PORT=off\`, Stripe API base at a local stand-in (Node, answers at once), payment rate limits 100000/min per client and per address; everything else default. Storages: ${meta.storages} (PostgreSQL 127.0.0.1:5432, database \`test\`, a fresh schema per run)${meta.user_broker_env ? '; from the caller: `' + meta.user_broker_env.trim().replace(/[`"]/g, '') + '`' : ''}`);
 p();
@@ -35,7 +35,7 @@ p();
 p('| figure | storage | conc. | req/s | p50 ms | p99 ms | CPU ms/req | CPU cores busy | errors |');
 p('|---|---|---|---|---|---|---|---|---|');
 for (const l of lines) {
-  if (['start', 'after load', 'argon2id', 'password logins', 'callbacks delivered after the burst'].includes(l.label)) continue;
+  if (['start', 'after load', 'argon2id', 'jmh', 'password logins', 'callbacks delivered after the burst'].includes(l.label)) continue;
   const r = l.result;
   if (r.failed) {
     p(`| ${l.label} | ${l.storage} | ${l.concurrency} | failed (see the driver log) | | | | | |`);
@@ -86,8 +86,21 @@ if (drains.length) {
   for (const l of drains) {
     const r = l.result;
     if (r.failed) p(`| ${l.storage} | failed | | | | | |`);
+    else if (r.backlog <= 0) p(`| ${l.storage} | 0 (the callbacks kept up with the burst) | | | | | yes |`);
     else p(`| ${l.storage} | ${r.backlog} | ${r.delivered} | ${n(r.seconds)} | ${n(r.rps)} | ${n(r.cpu_ms, 2)} | ${r.drained ? 'yes' : `no (timeout, ${r.errors} left)`} |`);
   }
+  p();
+}
+
+const jmh = lines.filter((l) => l.label === 'jmh');
+if (jmh.length) {
+  p('## In-process costs (JMH, one thread)');
+  p();
+  p('An access-token-sized JWT signed or verified (parse included) with Nimbus JOSE+JWT and the JDK providers, as the broker does; ES256 on P-256, RS256 with RSA 2048.');
+  p();
+  p('| benchmark | ops/s | µs each |');
+  p('|---|---|---|');
+  for (const l of jmh) p(`| ${l.result.name} | ${n(l.result.rps)} | ${l.result.rps ? n(1e6 / l.result.rps, 0) : '—'} |`);
   p();
 }
 
@@ -99,6 +112,10 @@ p('| storage | start to first HTTPS 200 (s) | RSS idle (MiB) | RSS after load (M
 p('|---|---|---|---|---|---|');
 for (const s of storages) {
   const st = find('start', s).result;
+  if (st.failed) {
+    p(`| ${s} | not ready in time (no figures for this storage) | | | | |`);
+    continue;
+  }
   const after = (find('after load', s) || { result: {} }).result;
   p(`| ${s} | ${n(st.startup_s)} | ${n(st.rss_idle_mib, 0)} | ${n(after.rss_after_mib, 0)} | ${n(after.log_lines, 0)} | ${n(after.exception_lines, 0)} |`);
 }
