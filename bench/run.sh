@@ -68,16 +68,16 @@ say() { printf 'bench: %s\n' "$*" >&2; }
 die() { say "$*"; exit 1; }
 
 # ---------- tools ----------
-command -v node >/dev/null || die "Node.js is needed (the load driver and stand-ins): apt-get install -y nodejs"
 command -v java >/dev/null || die "Java 17 is needed"
-if ! command -v wrk >/dev/null; then
-  say "installing wrk (Debian)"
-  apt-get install -y wrk >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y wrk >/dev/null; }
-fi
-if [[ " $STORAGES " == *" postgres "* ]] && ! command -v psql >/dev/null; then
-  say "installing psql (Debian postgresql-client)"
-  apt-get install -y postgresql-client >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y postgresql-client >/dev/null; }
-fi
+apt_install() { # command package
+  command -v "$1" >/dev/null && return 0
+  say "installing $2 (Debian)"
+  apt-get install -y "$2" >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y "$2" >/dev/null; } ||
+    die "could not install $2: apt-get install -y $2"
+}
+apt_install node nodejs # the load driver and the stand-ins
+apt_install wrk wrk
+if [[ " $STORAGES " == *" postgres "* ]]; then apt_install psql postgresql-client; fi
 
 # ---------- build (only when needed) ----------
 newer=$( [ -f "$JAR" ] && find pom.xml broker-ejb broker-web -path '*/target' -prune -o -type f -newer "$JAR" -print -quit || echo missing)

@@ -45,6 +45,7 @@ for (const l of lines) {
   if (l.label === 'signed Stripe events applied') note = `; ${r.events_accepted} events accepted of ${r.events_sent} sent (warm-up included), ${r.payments_available} payments available${r.note ? '; ' + r.note : ''}`;
   if (l.label === 'payments created') note = `; ${r.payments_total} payments in all (warm-up included)`;
   if (l.label.startsWith('refresh')) note = r.chains_restarted ? `; ${r.chains_restarted} chains restarted` : '';
+  if (!r.requests && !r.errors) note += '; no request finished inside the measured window (too short a DURATION for this figure here)';
   p(`| ${l.label} | ${l.storage} | ${l.concurrency} | ${n(r.rps)} | ${n(r.p50_ms)} | ${n(r.p99_ms)} | ${n(r.cpu_ms, 2)} | ${n(r.cpu_util, 2)} | ${r.errors}${kinds(r)}${note} |`);
 }
 p();
