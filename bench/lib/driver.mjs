@@ -193,19 +193,30 @@ async function clientToken(ag, client, secret, scope) {
 const pct = (sorted, p) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : null);
 
 /**
- * Runs `concurrency` workers calling op(worker) until warm-up + duration have passed (or op
- * answers 'stop'); op returns true for success or an error description.
+ * Runs `concurrency` workers calling op(worker); op returns true for success, 'stop' when it has
+ * nothing more to do, or an error description. The measured window starts once the warm-up
+ * seconds have passed and every worker has finished at least one call (a cold first call must not
+ * span the window), at the latest WARMUP_CAP seconds after the start, and lasts `duration`.
  */
+const WARMUP_CAP = 120;
 async function measure(concurrency, op, { warmup = A.warmup, duration = A.duration } = {}) {
   const start = now();
-  const measureFrom = start + warmup * 1000;
-  const end = measureFrom + duration * 1000;
+  let end = start + (WARMUP_CAP + duration) * 1000; // until the window is known
   const lat = [];
   const kinds = {};
   let errors = 0;
   let cpu0 = null;
   let t0 = null;
-  const timer = setTimeout(() => { cpu0 = cpuTicks(A.pid); t0 = now(); }, warmup * 1000);
+  let warm = false;
+  const warmed = new Set();
+  const begin = () => {
+    if (t0 === null && (warm && warmed.size >= concurrency || now() - start >= WARMUP_CAP * 1000)) {
+      cpu0 = cpuTicks(A.pid);
+      t0 = now();
+      end = t0 + duration * 1000;
+    }
+  };
+  const timer = setTimeout(() => { warm = true; begin(); }, warmup * 1000);
   let stopped = false;
   async function worker(i) {
     while (!stopped && now() < end) {
@@ -216,6 +227,7 @@ async function measure(concurrency, op, { warmup = A.warmup, duration = A.durati
       } catch (e) {
         r = e.code || e.message || String(e);
       }
+      warmed.add(i);
       if (r === 'stop') return;
       if (t0 !== null && s >= t0) {
         if (r === true) lat.push(now() - s);
@@ -224,6 +236,7 @@ async function measure(concurrency, op, { warmup = A.warmup, duration = A.durati
           kinds[r] = (kinds[r] || 0) + 1;
         }
       }
+      begin();
     }
   }
   await Promise.all(Array.from({ length: concurrency }, (_, i) => worker(i)));
