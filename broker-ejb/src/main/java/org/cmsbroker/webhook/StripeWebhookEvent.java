@@ -1,33 +1,49 @@
 package org.cmsbroker.webhook;
 
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonPrimitive;
-import java.math.BigDecimal;
+import com.stripe.exception.EventDataObjectDeserializationException;
+import com.stripe.model.Charge;
+import com.stripe.model.Dispute;
+import com.stripe.model.Event;
+import com.stripe.model.EventDataObjectDeserializer;
+import com.stripe.model.HasId;
+import com.stripe.model.PaymentIntent;
+import com.stripe.model.Refund;
+import com.stripe.model.StripeObject;
+import com.stripe.model.checkout.Session;
+import java.time.DateTimeException;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Objects;
-import org.cmsbroker.json.StrictJson;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
- * The parts of a verified Stripe event the broker reads: the event's {@code id}, {@code type} and
- * {@code created}, and from {@code data.object} its id, {@code metadata.broker_payment_id}, {@code
- * client_reference_id}, {@code payment_status}, {@code amount}, {@code amount_refunded}, {@code
- * status} and the PaymentIntent it belongs to. Nothing else (no card data, no email) is kept.
- * Immutable.
+ * The parts of a verified Stripe event the broker reads, taken from Stripe's own typed objects
+ * ({@link Session}, {@link PaymentIntent}, {@link Charge}, {@link Refund}, {@link Dispute}): the
+ * event's {@code id}, {@code type} and {@code created}, and from {@code data.object} its id and
+ * kind, the claims it makes about the broker's payment ({@code metadata.broker_payment_id}, {@code
+ * client_reference_id}), its amounts and currency, its status and the PaymentIntent it belongs to.
+ * Nothing else (no card data, no email) is kept. Immutable.
+ *
+ * <p>An event whose {@code data.object} the library cannot read (its API version differs from the
+ * library's and the object does not fit the library's classes) is {@link #unparseable()}: only its
+ * id, type and created time are known. See {@code package-info}.
  *
  * @param objectId {@code data.object.id}, or null
  * @param objectType {@code data.object.object}, for example {@code checkout.session}, or null
- * @param brokerPaymentId {@code data.object.metadata.broker_payment_id}, or null
- * @param clientReferenceId {@code data.object.client_reference_id}, or null
- * @param paymentStatus {@code data.object.payment_status}, or null
- * @param amount {@code data.object.amount}, or 0
- * @param amountRefunded {@code data.object.amount_refunded}, or 0
- * @param paymentIntentId the PaymentIntent the object is or belongs to: {@code data.object.id} of a
- *     {@code payment_intent}, else {@code data.object.payment_intent} (Checkout Sessions, charges,
- *     refunds, disputes), or null
- * @param status {@code data.object.status} (for example a refund's {@code succeeded}), or null
+ * @param brokerPaymentId {@code data.object.metadata.broker_payment_id}, or null: a claim only
+ * @param clientReferenceId {@code data.object.client_reference_id}, or null: a claim only
+ * @param paymentStatus a Checkout Session's {@code payment_status}, or null
+ * @param amount a charge's, refund's, dispute's or PaymentIntent's {@code amount}, or 0
+ * @param amountRefunded a charge's {@code amount_refunded}, or 0
+ * @param amountTotal a Checkout Session's {@code amount_total}, or null
+ * @param currency the object's {@code currency} (lower case as Stripe sends it), or null
+ * @param paymentIntentId the PaymentIntent the object is or belongs to, or null
+ * @param status the object's {@code status}, or null
  * @param brokerRefundId {@code data.object.metadata.broker_refund_id} (refunds the broker made), or
  *     null
+ * @param unparseable whether {@code data.object} could not be read (then every field above is null
+ *     or 0)
  */
 public record StripeWebhookEvent(
     String id,
@@ -40,14 +56,13 @@ public record StripeWebhookEvent(
     String paymentStatus,
     long amount,
     long amountRefunded,
+    Long amountTotal,
+    String currency,
     String paymentIntentId,
     String status,
-    String brokerRefundId) {
-
-  /** The longest accepted event id and type. */
-  static final int MAX_ID = 255;
-
-  static final int MAX_TYPE = 100;
+    String brokerRefundId,
+    boolean unparseable) {
+  private static final Logger LOG = Logger.getLogger(StripeWebhookEvent.class.getName());
 
   /** The metadata key naming the broker's payment. */
   public static final String PAYMENT_ID_METADATA = "broker_payment_id";
@@ -61,122 +76,194 @@ public record StripeWebhookEvent(
     Objects.requireNonNull(created, "created");
   }
 
-  /** The body was not a Stripe event; the message names what was wrong, never the content. */
+  /** The signed event is not a Stripe event the broker can read at all (answered 400). */
   public static final class MalformedEventException extends Exception {
     private static final long serialVersionUID = 1L;
 
     MalformedEventException(String message) {
-      super(message);
+      super(message, null, false, false);
     }
   }
 
   /**
-   * Parses a verified body.
+   * The broker's view of {@code event}, verified and parsed by {@link StripeSignatureVerifier}.
    *
-   * @throws MalformedEventException if it is not a JSON object with a string {@code id} and {@code
-   *     type}, a numeric {@code created} and an object {@code data.object}
+   * <p>The data object is read with {@link EventDataObjectDeserializer#getObject()} when the
+   * event's API version is the library's, else with {@link
+   * EventDataObjectDeserializer#deserializeUnsafe()}: the broker reads only fields that have kept
+   * their name and meaning across API versions (ids, amounts, currency, status, metadata), and the
+   * typed classes refuse a field whose JSON type changed. When even that fails, the event is {@link
+   * #unparseable()}.
+   *
+   * @throws MalformedEventException if the created time is out of range or an amount is negative
    */
-  public static StripeWebhookEvent parse(byte[] body) throws MalformedEventException {
-    JsonObject event = strictObject(body);
-    String id = string(event, "id");
-    String type = string(event, "type");
-    if (id == null || id.isEmpty() || id.length() > MAX_ID) {
-      throw new MalformedEventException("The event has no usable id.");
-    }
-    if (type == null || type.isEmpty() || type.length() > MAX_TYPE) {
-      throw new MalformedEventException("The event has no usable type.");
-    }
-    Long createdSeconds = integer(event.get("created"));
-    if (createdSeconds == null) {
-      throw new MalformedEventException("The event has no created time.");
-    }
-    Instant createdAt;
+  public static StripeWebhookEvent of(Event event) throws MalformedEventException {
+    Instant created;
     try {
-      createdAt = Instant.ofEpochSecond(createdSeconds);
-    } catch (java.time.DateTimeException e) {
-      throw new MalformedEventException("The event has no created time.");
+      created = Instant.ofEpochSecond(event.getCreated());
+    } catch (DateTimeException e) {
+      throw new MalformedEventException("The event has no usable created time.");
     }
-    JsonElement data = event.get("data");
-    if (data == null || !data.isJsonObject()) {
-      throw new MalformedEventException("The event has no data object.");
+    StripeObject object;
+    EventDataObjectDeserializer data = event.getDataObjectDeserializer();
+    try {
+      object = data.getObject().orElse(null);
+      if (object == null) {
+        object = data.deserializeUnsafe();
+      }
+    } catch (EventDataObjectDeserializationException | RuntimeException e) {
+      // The exception carries the raw JSON: never logged.
+      LOG.log(
+          Level.WARNING,
+          "Stripe event {0} ({1}), API version {2}: its data object does not fit the Stripe"
+              + " library''s classes; recorded as unparseable",
+          new Object[] {event.getId(), event.getType(), printable(event.getApiVersion())});
+      return new StripeWebhookEvent(
+          event.getId(),
+          event.getType(),
+          created,
+          null,
+          null,
+          null,
+          null,
+          null,
+          0,
+          0,
+          null,
+          null,
+          null,
+          null,
+          null,
+          true);
     }
-    JsonElement object = data.getAsJsonObject().get("object");
-    if (object == null || !object.isJsonObject()) {
-      throw new MalformedEventException("The event has no data object.");
+    return of(event.getId(), event.getType(), created, object);
+  }
+
+  private static StripeWebhookEvent of(String id, String type, Instant created, StripeObject o)
+      throws MalformedEventException {
+    if (o instanceof Session s) {
+      return new StripeWebhookEvent(
+          id,
+          type,
+          created,
+          s.getId(),
+          "checkout.session",
+          meta(s.getMetadata(), PAYMENT_ID_METADATA),
+          s.getClientReferenceId(),
+          s.getPaymentStatus(),
+          0,
+          0,
+          nonNegative(s.getAmountTotal()),
+          s.getCurrency(),
+          s.getPaymentIntent(),
+          s.getStatus(),
+          null,
+          false);
     }
-    JsonObject o = object.getAsJsonObject();
-    JsonElement metadata = o.get("metadata");
-    JsonObject meta =
-        metadata != null && metadata.isJsonObject() ? metadata.getAsJsonObject() : null;
-    String brokerPaymentId = meta == null ? null : string(meta, PAYMENT_ID_METADATA);
-    String brokerRefundId = meta == null ? null : string(meta, REFUND_ID_METADATA);
-    String objectType = string(o, "object");
-    String paymentIntentId =
-        "payment_intent".equals(objectType) ? string(o, "id") : string(o, "payment_intent");
+    if (o instanceof PaymentIntent p) {
+      return new StripeWebhookEvent(
+          id,
+          type,
+          created,
+          p.getId(),
+          "payment_intent",
+          meta(p.getMetadata(), PAYMENT_ID_METADATA),
+          null,
+          null,
+          amount(p.getAmount()),
+          0,
+          null,
+          p.getCurrency(),
+          p.getId(),
+          p.getStatus(),
+          null,
+          false);
+    }
+    if (o instanceof Charge c) {
+      return new StripeWebhookEvent(
+          id,
+          type,
+          created,
+          c.getId(),
+          "charge",
+          meta(c.getMetadata(), PAYMENT_ID_METADATA),
+          null,
+          null,
+          amount(c.getAmount()),
+          amount(c.getAmountRefunded()),
+          null,
+          c.getCurrency(),
+          c.getPaymentIntent(),
+          c.getStatus(),
+          null,
+          false);
+    }
+    if (o instanceof Refund r) {
+      return new StripeWebhookEvent(
+          id,
+          type,
+          created,
+          r.getId(),
+          "refund",
+          meta(r.getMetadata(), PAYMENT_ID_METADATA),
+          null,
+          null,
+          amount(r.getAmount()),
+          0,
+          null,
+          r.getCurrency(),
+          r.getPaymentIntent(),
+          r.getStatus(),
+          meta(r.getMetadata(), REFUND_ID_METADATA),
+          false);
+    }
+    if (o instanceof Dispute d) {
+      return new StripeWebhookEvent(
+          id,
+          type,
+          created,
+          d.getId(),
+          "dispute",
+          meta(d.getMetadata(), PAYMENT_ID_METADATA),
+          null,
+          null,
+          amount(d.getAmount()),
+          0,
+          null,
+          d.getCurrency(),
+          d.getPaymentIntent(),
+          d.getStatus(),
+          null,
+          false);
+    }
+    // Another kind of object (a customer, an invoice, ...): nothing the broker acts on.
+    String objectId = o instanceof HasId h ? h.getId() : null;
     return new StripeWebhookEvent(
-        id,
-        type,
-        createdAt,
-        string(o, "id"),
-        objectType,
-        brokerPaymentId,
-        string(o, "client_reference_id"),
-        string(o, "payment_status"),
-        amount(o, "amount"),
-        amount(o, "amount_refunded"),
-        paymentIntentId,
-        string(o, "status"),
-        brokerRefundId);
+        id, type, created, objectId, null, null, null, null, 0, 0, null, null, null, null, null,
+        false);
   }
 
-  /** Strict UTF-8, strict JSON (no lenient syntax), one object and nothing after it. */
-  private static JsonObject strictObject(byte[] body) throws MalformedEventException {
-    JsonElement element;
-    try {
-      element = StrictJson.parse(body);
-    } catch (StrictJson.InvalidJsonException e) {
-      throw new MalformedEventException(
-          e.problem() == StrictJson.Problem.NOT_UTF8
-              ? "The event is not UTF-8."
-              : "The event is not valid JSON.");
-    }
-    if (!element.isJsonObject()) {
-      throw new MalformedEventException("The event is not a JSON object.");
-    }
-    return element.getAsJsonObject();
+  private static String meta(Map<String, String> metadata, String key) {
+    return metadata == null ? null : metadata.get(key);
   }
 
-  private static String string(JsonObject o, String name) {
-    JsonElement v = o.get(name);
-    return v != null && v.isJsonPrimitive() && v.getAsJsonPrimitive().isString()
-        ? v.getAsString()
-        : null;
+  private static long amount(Long value) throws MalformedEventException {
+    Long checked = nonNegative(value);
+    return checked == null ? 0 : checked;
   }
 
-  /** The integer value, null when absent, JSON null, or not an integral number in long range. */
-  private static Long integer(JsonElement v) {
-    if (v == null || !v.isJsonPrimitive() || !((JsonPrimitive) v).isNumber()) {
-      return null;
-    }
-    try {
-      return new BigDecimal(v.getAsString()).longValueExact();
-    } catch (ArithmeticException | NumberFormatException e) {
-      return null;
-    }
-  }
-
-  private static long amount(JsonObject o, String name) throws MalformedEventException {
-    JsonElement v = o.get(name);
-    if (v == null || v.isJsonNull()) {
-      return 0;
-    }
-    Long value = integer(v);
-    if (value == null) {
-      throw new MalformedEventException("The event's " + name + " is not an integer.");
-    }
-    if (value < 0) {
-      throw new MalformedEventException("The event's " + name + " is negative.");
+  private static Long nonNegative(Long value) throws MalformedEventException {
+    if (value != null && value < 0) {
+      throw new MalformedEventException("The event carries a negative amount.");
     }
     return value;
+  }
+
+  private static String printable(String s) {
+    if (s == null) {
+      return "(none)";
+    }
+    String cut = s.length() > 40 ? s.substring(0, 40) : s;
+    return cut.replaceAll("[^\\x20-\\x7e]", "?");
   }
 }
