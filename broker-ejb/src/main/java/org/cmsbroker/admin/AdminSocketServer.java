@@ -53,6 +53,7 @@ public class AdminSocketServer {
               new AdminCommands(accounts, clients, keys, callbacks)
                       .withCspReports(cspReports::recent)
                       .withStripeEvents(stripeEvents::counts)
+                      .withPaymentReview(stripeEvents::review)
                   ::execute);
       threads.newThread(listener::serve).start();
       LOG.info(() -> "Admin socket listening at " + socket);

@@ -56,4 +56,34 @@ public class StripeEventCounts {
         .sorted(ORDER)
         .toList();
   }
+
+  /**
+   * The events received in the last {@code window} that changed nothing because they did not agree
+   * with the broker's payment ({@link StripeWebhookService#REVIEW_OUTCOMES}), newest first, at most
+   * {@code max}.
+   */
+  public List<StripeEventReview> review(Duration window, int max) {
+    OffsetDateTime since =
+        OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC).minus(window);
+    List<Object[]> rows =
+        em.createQuery(
+                "SELECT e.eventId, e.type, e.outcome, e.paymentId, e.receivedAt"
+                    + " FROM StripeEventRecord e WHERE e.receivedAt >= :since"
+                    + " AND e.outcome IN :outcomes ORDER BY e.receivedAt DESC, e.eventId",
+                Object[].class)
+            .setParameter("since", since)
+            .setParameter("outcomes", StripeWebhookService.REVIEW_OUTCOMES)
+            .setMaxResults(max)
+            .getResultList();
+    return rows.stream()
+        .map(
+            r ->
+                new StripeEventReview(
+                    (String) r[0],
+                    (String) r[1],
+                    (String) r[2],
+                    (String) r[3],
+                    ((OffsetDateTime) r[4]).toInstant()))
+        .toList();
+  }
 }

@@ -167,19 +167,30 @@ public final class StripeSignatureVerifier {
       // Gson's JsonParseException and friends: valid JSON that is not an event. Never echoed.
       throw new StripeSignatureException(Reason.MALFORMED_EVENT);
     }
-    if (event == null
-        || event.getId() == null
-        || event.getId().isEmpty()
-        || event.getId().length() > MAX_ID
-        || event.getType() == null
-        || event.getType().isEmpty()
-        || event.getType().length() > MAX_TYPE
-        || event.getCreated() == null
-        || event.getDataObjectDeserializer() == null
-        || event.getDataObjectDeserializer().getRawJson() == null) {
+    if (!complete(event)) {
       throw new StripeSignatureException(Reason.MALFORMED_EVENT);
     }
     return event;
+  }
+
+  /** Whether the library's event has an id, a type, a created time and a data object. */
+  private static boolean complete(Event event) {
+    try {
+      return event != null
+          && event.getId() != null
+          && !event.getId().isEmpty()
+          && event.getId().length() <= MAX_ID
+          && event.getType() != null
+          && !event.getType().isEmpty()
+          && event.getType().length() <= MAX_TYPE
+          && event.getCreated() != null
+          && event.getData() != null
+          && event.getDataObjectDeserializer() != null
+          && event.getDataObjectDeserializer().getRawJson() != null;
+    } catch (RuntimeException e) {
+      // The library's accessors on a data object that is missing or not an object.
+      return false;
+    }
   }
 
   /** The body as text, refusing anything but well-formed UTF-8. */
