@@ -12,8 +12,8 @@ import org.cmsbroker.account.AccountService;
 import org.cmsbroker.account.AccountView;
 import org.cmsbroker.account.NewAccount;
 import org.cmsbroker.csp.CspAggregate;
-import org.cmsbroker.payment.StripeEventCount;
-import org.cmsbroker.payment.StripeEventReview;
+import org.cmsbroker.webhook.StripeEventCount;
+import org.cmsbroker.webhook.StripeEventReview;
 
 /**
  * Maps an {@link AdminRequest} to calls on {@link AccountAdministration} (or, for {@code client.*},

@@ -15,7 +15,7 @@ import java.nio.file.Path;
 import java.util.logging.Logger;
 import org.cmsbroker.config.BrokerConfig;
 import org.cmsbroker.csp.CspReports;
-import org.cmsbroker.payment.StripeEventCounts;
+import org.cmsbroker.webhook.StripeEventCounts;
 
 /**
  * Opens the admin socket at {@code <data dir>/run/admin.sock} at start-up and serves it on one

@@ -2,7 +2,7 @@ package org.cmsbroker.admin;
 
 import java.time.Duration;
 import java.util.List;
-import org.cmsbroker.payment.StripeEventReview;
+import org.cmsbroker.webhook.StripeEventReview;
 
 /**
  * What the admin commands may see of the Stripe events that did not agree with a payment of the

@@ -19,15 +19,14 @@ import java.util.logging.Logger;
 import org.cmsbroker.audit.SecurityEvents;
 import org.cmsbroker.callback.CallbackOutbox;
 import org.cmsbroker.payment.PaymentTransition.Decision;
-import org.cmsbroker.webhook.StripeWebhookEvent;
 
 /**
- * Applies one verified Stripe event, in one transaction: the event id is recorded once (table
- * {@code stripe_event}); the payment the event belongs to goes through the {@link
- * PaymentStateMachine}; a change is stored together with one outbox message for the payment's
- * client. A repeat of a recorded event id changes nothing. When the state machine is in doubt,
- * nothing is recorded until Stripe's current objects are fetched (by {@link StripeEventReceiver})
- * and the event handled again with them. The payload is never logged.
+ * Applies one verified Stripe event to the broker's payments, in the caller's transaction (the
+ * webhook intake, {@code org.cmsbroker.webhook}, records each event id once with the outcome
+ * returned here): the payment the event belongs to goes through the {@link PaymentStateMachine}; a
+ * change is stored together with one outbox message for the payment's client. When the state
+ * machine is in doubt, nothing changes until Stripe's current objects are fetched (by the intake's
+ * receiver) and the event handled again with them. The payload is never logged.
  *
  * <p><b>Binding.</b> An event is placed only by the ids the broker stored: the Checkout Session it
  * created ({@code stripe_checkout_session_id}) and, once known, that session's PaymentIntent
@@ -90,10 +89,6 @@ public class StripeWebhookService {
           UNPARSEABLE,
           "unreconciled");
 
-  /** Shared by every instance of this bean: one line a minute about unhandled event types. */
-  private static final UnhandledEventTypeLog UNHANDLED =
-      new UnhandledEventTypeLog(Clock.systemUTC());
-
   @PersistenceContext(unitName = "broker")
   EntityManager em;
 
@@ -107,7 +102,7 @@ public class StripeWebhookService {
    * What handling an event did.
    *
    * @param duplicate true when the event id was already recorded (nothing changed)
-   * @param outcome the recorded outcome: a {@link Decision#code()}, {@link #NO_PAYMENT} or {@link
+   * @param outcome the outcome to record: a {@link Decision#code()}, {@link #NO_PAYMENT} or {@link
    *     #UNRECONCILED}; {@code needs_fetch} when {@link #fetch()} is set
    * @param paymentId the payment the event concerned, or null
    * @param fetch when not null, nothing was recorded: Stripe's objects named here must be fetched
@@ -138,11 +133,6 @@ public class StripeWebhookService {
   /** The outcome recorded when Stripe's fetched objects do not fit the payment (amounts differ). */
   public static final String UNRECONCILED = "unreconciled";
 
-  /** Whether the event id has been recorded. */
-  public boolean recorded(String eventId) {
-    return em.find(StripeEventRecord.class, eventId) != null;
-  }
-
   /**
    * Handles {@code event} once, without fetched objects; see {@link #handle(StripeWebhookEvent,
    * Fetched)}.
@@ -152,17 +142,12 @@ public class StripeWebhookService {
   }
 
   /**
-   * Handles {@code event} once. When the state machine needs Stripe's current objects and {@code
-   * fetched} does not hold them for the payment's present state, nothing is recorded and the result
-   * names what to fetch ({@link Result#fetch()}). A concurrent handler of the same event id makes
-   * this one fail at the insert (primary key), rolling back everything it did; the caller then
-   * finds it {@link #recorded}.
+   * Handles {@code event} in the caller's transaction (the webhook intake, which records the event
+   * id once with the outcome returned here). When the state machine needs Stripe's current objects
+   * and {@code fetched} does not hold them for the payment's present state, nothing is changed and
+   * the result names what to fetch ({@link Result#fetch()}).
    */
   public Result handle(StripeWebhookEvent event, Fetched fetched) {
-    StripeEventRecord seen = em.find(StripeEventRecord.class, event.id());
-    if (seen != null) {
-      return new Result(true, seen.outcome(), null, null);
-    }
     OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
     boolean handled = PaymentStateMachine.handles(event.type());
     if (event.unparseable()) {
@@ -184,7 +169,7 @@ public class StripeWebhookService {
     String outcome;
     if (payment == null) {
       outcome = NO_PAYMENT;
-      // Unhandled types are summed up once a minute instead (below).
+      // Unhandled types are summed up once a minute instead (by the webhook intake).
       LOG.log(
           handled ? Level.INFO : Level.FINE,
           "Stripe event {0} ({1}) names no payment of this broker; ignored",
@@ -228,13 +213,7 @@ public class StripeWebhookService {
       }
       refunds.updateFromEvent(event, now);
     }
-    em.persist(
-        new StripeEventRecord(
-            event.id(), event.type(), now, payment == null ? null : payment.id(), outcome));
     em.flush();
-    if (!handled) {
-      UNHANDLED.record(event.type()).ifPresent(LOG::warning);
-    }
     return new Result(false, outcome, payment == null ? null : payment.id(), null);
   }
 
@@ -262,7 +241,7 @@ public class StripeWebhookService {
     }
   }
 
-  /** Records a refused event: nothing else changes, no callback, a security event. */
+  /** A refused event: nothing changes, no callback, a security event (with the caller's). */
   private Result refuse(StripeWebhookEvent event, Binding binding, OffsetDateTime now) {
     LOG.log(
         Level.WARNING,
@@ -274,9 +253,6 @@ public class StripeWebhookService {
           binding.refusal(),
           binding.namedPaymentId() == null ? "(none)" : binding.namedPaymentId()
         });
-    em.persist(
-        new StripeEventRecord(
-            event.id(), event.type(), now, binding.namedPaymentId(), binding.refusal()));
     securityEvents.recordWithCaller(
         REFUSED_EVENT,
         SecurityEvents.Outcome.REFUSED,

@@ -16,8 +16,8 @@ import org.cmsbroker.account.Account;
 import org.cmsbroker.account.AccountException;
 import org.cmsbroker.account.AccountView;
 import org.cmsbroker.account.NewAccount;
-import org.cmsbroker.payment.StripeEventCount;
-import org.cmsbroker.payment.StripeEventReview;
+import org.cmsbroker.webhook.StripeEventCount;
+import org.cmsbroker.webhook.StripeEventReview;
 import org.junit.jupiter.api.Test;
 
 class AdminCommandsTest {

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import jakarta.persistence.EntityManager;
 import java.net.URI;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -19,7 +18,7 @@ import org.cmsbroker.callback.CallbackOutbox;
 import org.cmsbroker.payment.StripeWebhookService.Fetched;
 import org.cmsbroker.payment.StripeWebhookService.Result;
 import org.cmsbroker.persistence.TestDatabase;
-import org.cmsbroker.webhook.StripeWebhookEvent;
+import org.cmsbroker.webhook.StripeEventIntake;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -55,7 +54,7 @@ class StripeEventBindingTest {
 
   private final List<String> securityDetails = new ArrayList<>();
 
-  private <T> T inService(TestDatabase db, Function<StripeWebhookService, T> work) {
+  private <T> T inService(TestDatabase db, Function<StripeEventIntake, T> work) {
     return db.inTransaction(
         em -> {
           StripeWebhookService service = new StripeWebhookService();
@@ -79,12 +78,12 @@ class StripeEventBindingTest {
                   securityDetails.add(type + " " + subject + " " + detail);
                 }
               };
-          return work.apply(service);
+          return work.apply(new StripeEventIntake(em, service));
         });
   }
 
   private Result handle(TestDatabase db, StripeWebhookEvent event) {
-    return inService(db, s -> s.handle(event));
+    return inService(db, s -> s.handle(event, null));
   }
 
   private Result handle(TestDatabase db, StripeWebhookEvent event, Fetched fetched) {
@@ -125,12 +124,8 @@ class StripeEventBindingTest {
     return db.inTransaction(em -> em.find(Payment.class, id));
   }
 
-  private static String outcome(TestDatabase db, String eventId) {
-    return db.inTransaction(
-        (EntityManager em) -> {
-          StripeEventRecord r = em.find(StripeEventRecord.class, eventId);
-          return r == null ? null : r.outcome();
-        });
+  private String outcome(TestDatabase db, String eventId) {
+    return inService(db, s -> s.outcome(eventId));
   }
 
   private static String eventId() {

@@ -17,11 +17,13 @@ import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.cmsbroker.payment.PaymentGatewayException;
-import org.cmsbroker.payment.StripeEventReceiver;
+import org.cmsbroker.payment.StripeWebhookEvent;
 import org.cmsbroker.payment.StripeWebhookService;
+import org.cmsbroker.webhook.StripeEventIntake;
+import org.cmsbroker.webhook.StripeEventReader;
+import org.cmsbroker.webhook.StripeEventReceiver;
 import org.cmsbroker.webhook.StripeSignatureException;
 import org.cmsbroker.webhook.StripeSignatureVerifier;
-import org.cmsbroker.webhook.StripeWebhookEvent;
 import org.cmsbroker.webhook.StripeWebhookVerification;
 
 /**
@@ -47,7 +49,7 @@ public class StripeWebhookResource {
   static final int MAX_ATTEMPTS = 2;
 
   @Inject StripeWebhookVerification verification;
-  @Inject StripeWebhookService service;
+  @Inject StripeEventIntake service;
   @Inject StripeEventReceiver receiver;
 
   @POST
@@ -72,8 +74,8 @@ public class StripeWebhookResource {
     }
     StripeWebhookEvent event;
     try {
-      event = StripeWebhookEvent.of(verified);
-    } catch (StripeWebhookEvent.MalformedEventException e) {
+      event = StripeEventReader.read(verified);
+    } catch (StripeEventReader.MalformedEventException e) {
       LOG.log(Level.INFO, "Stripe webhook refused: {0}", e.getMessage());
       return error(400, "invalid_request", e.getMessage());
     }

@@ -1,6 +1,7 @@
-package org.cmsbroker.payment;
+package org.cmsbroker.webhook;
 
 import java.time.Instant;
+import org.cmsbroker.payment.StripeWebhookService;
 
 /**
  * One recorded Stripe event that changed nothing because it did not agree with the broker's payment

@@ -13,68 +13,25 @@ import com.stripe.model.checkout.Session;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.Map;
-import java.util.Objects;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.cmsbroker.payment.StripeWebhookEvent;
 
 /**
- * The parts of a verified Stripe event the broker reads, taken from Stripe's own typed objects
- * ({@link Session}, {@link PaymentIntent}, {@link Charge}, {@link Refund}, {@link Dispute}): the
- * event's {@code id}, {@code type} and {@code created}, and from {@code data.object} its id and
- * kind, the claims it makes about the broker's payment ({@code metadata.broker_payment_id}, {@code
- * client_reference_id}), its amounts and currency, its status and the PaymentIntent it belongs to.
- * Nothing else (no card data, no email) is kept. Immutable.
- *
- * <p>An event whose {@code data.object} the library cannot read (its API version differs from the
- * library's and the object does not fit the library's classes) is {@link #unparseable()}: only its
- * id, type and created time are known. See {@code package-info}.
- *
- * @param objectId {@code data.object.id}, or null
- * @param objectType {@code data.object.object}, for example {@code checkout.session}, or null
- * @param brokerPaymentId {@code data.object.metadata.broker_payment_id}, or null: a claim only
- * @param clientReferenceId {@code data.object.client_reference_id}, or null: a claim only
- * @param paymentStatus a Checkout Session's {@code payment_status}, or null
- * @param amount a charge's, refund's, dispute's or PaymentIntent's {@code amount}, or 0
- * @param amountRefunded a charge's {@code amount_refunded}, or 0
- * @param amountTotal a Checkout Session's {@code amount_total}, or null
- * @param currency the object's {@code currency} (lower case as Stripe sends it), or null
- * @param paymentIntentId the PaymentIntent the object is or belongs to, or null
- * @param status the object's {@code status}, or null
- * @param brokerRefundId {@code data.object.metadata.broker_refund_id} (refunds the broker made), or
- *     null
- * @param unparseable whether {@code data.object} could not be read (then every field above is null
- *     or 0)
+ * Reads the broker's view of a verified Stripe event ({@link StripeWebhookEvent}) from Stripe's own
+ * typed objects ({@link Session}, {@link PaymentIntent}, {@link Charge}, {@link Refund}, {@link
+ * Dispute}). An event whose {@code data.object} the library cannot read (its API version differs
+ * from the library's and the object does not fit the library's classes) is {@link
+ * StripeWebhookEvent#unparseable()}: only its id, type and created time are known. See {@code
+ * package-info}.
  */
-public record StripeWebhookEvent(
-    String id,
-    String type,
-    Instant created,
-    String objectId,
-    String objectType,
-    String brokerPaymentId,
-    String clientReferenceId,
-    String paymentStatus,
-    long amount,
-    long amountRefunded,
-    Long amountTotal,
-    String currency,
-    String paymentIntentId,
-    String status,
-    String brokerRefundId,
-    boolean unparseable) {
-  private static final Logger LOG = Logger.getLogger(StripeWebhookEvent.class.getName());
+public final class StripeEventReader {
+  private static final Logger LOG = Logger.getLogger(StripeEventReader.class.getName());
 
-  /** The metadata key naming the broker's payment. */
-  public static final String PAYMENT_ID_METADATA = "broker_payment_id";
+  private static final String PAYMENT_ID_METADATA = StripeWebhookEvent.PAYMENT_ID_METADATA;
+  private static final String REFUND_ID_METADATA = StripeWebhookEvent.REFUND_ID_METADATA;
 
-  /** The metadata key naming the broker's refund. */
-  public static final String REFUND_ID_METADATA = "broker_refund_id";
-
-  public StripeWebhookEvent {
-    Objects.requireNonNull(id, "id");
-    Objects.requireNonNull(type, "type");
-    Objects.requireNonNull(created, "created");
-  }
+  private StripeEventReader() {}
 
   /** The signed event is not a Stripe event the broker can read at all (answered 400). */
   public static final class MalformedEventException extends Exception {
@@ -97,7 +54,7 @@ public record StripeWebhookEvent(
    *
    * @throws MalformedEventException if the created time is out of range or an amount is negative
    */
-  public static StripeWebhookEvent of(Event event) throws MalformedEventException {
+  public static StripeWebhookEvent read(Event event) throws MalformedEventException {
     Instant created;
     try {
       created = Instant.ofEpochSecond(event.getCreated());

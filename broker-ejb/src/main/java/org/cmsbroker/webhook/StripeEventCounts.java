@@ -1,4 +1,4 @@
-package org.cmsbroker.payment;
+package org.cmsbroker.webhook;
 
 import jakarta.ejb.Stateless;
 import jakarta.persistence.EntityManager;
@@ -9,6 +9,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Comparator;
 import java.util.List;
+import org.cmsbroker.payment.StripeWebhookService;
 
 /**
  * Counts of the recorded Stripe events (table {@code stripe_event}) by type and outcome, so that an

@@ -9,10 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
+import org.cmsbroker.payment.StripeWebhookEvent;
 import org.junit.jupiter.api.Test;
 
 /** The broker's view of an event, read from Stripe's typed objects. */
-class StripeWebhookEventTest {
+class StripeEventReaderTest {
   private static final String SECRET = "whsec_test_5Wq9vFZk2LmT8pRb3XyN7cJd";
   private final MutableClock clock = MutableClock.atStart();
   private final StripeSignatureVerifier verifier =
@@ -29,7 +30,7 @@ class StripeWebhookEventTest {
                 + "}}")
             .getBytes(StandardCharsets.UTF_8);
     long t = clock.instant().getEpochSecond();
-    return StripeWebhookEvent.of(
+    return StripeEventReader.read(
         verifier.verify(
             body, "t=" + t + ",v1=" + StripeSignatureVerifierTest.sign(SECRET, t, body)));
   }
@@ -128,7 +129,7 @@ class StripeWebhookEventTest {
   @Test
   void refusesNegativeAmounts() {
     assertThrows(
-        StripeWebhookEvent.MalformedEventException.class,
+        StripeEventReader.MalformedEventException.class,
         () -> read("charge.refunded", "{\"id\":\"ch_1\",\"object\":\"charge\",\"amount\":-1}"));
   }
 }
