@@ -12,7 +12,8 @@ import org.cmsbroker.account.AccountService;
 import org.cmsbroker.account.AccountView;
 import org.cmsbroker.account.NewAccount;
 import org.cmsbroker.csp.CspAggregate;
-import org.cmsbroker.payment.StripeEventCount;
+import org.cmsbroker.webhook.StripeEventCount;
+import org.cmsbroker.webhook.StripeEventReview;
 
 /**
  * Maps an {@link AdminRequest} to calls on {@link AccountAdministration} (or, for {@code client.*},
@@ -26,7 +27,7 @@ import org.cmsbroker.payment.StripeEventCount;
  * client.update}, {@code client.rotate_secret}, {@code client.rotate_callback_secret}, {@code
  * client.set_civicrm_credentials}, {@code client.remove}; {@code keys.list}, {@code keys.rotate};
  * {@code callbacks.list}, {@code callbacks.replay} (through {@link CallbackCommands}); {@code
- * csp.list}; {@code stripe.events}.
+ * csp.list}; {@code stripe.events}; {@code payments.review}.
  */
 public final class AdminCommands {
   static final String USERNAME = "username";
@@ -49,6 +50,7 @@ public final class AdminCommands {
   private final CallbackCommands callbacks;
   private final CspReportAdministration cspReports;
   private final StripeEventAdministration stripeEvents;
+  private final PaymentReviewAdministration paymentReview;
 
   /** The most CSP aggregates {@code csp.list} shows. */
   static final int CSP_LIST_LIMIT = 50;
@@ -73,6 +75,7 @@ public final class AdminCommands {
         keys,
         callbacks == null ? null : new CallbackCommands(callbacks),
         null,
+        null,
         null);
   }
 
@@ -82,13 +85,15 @@ public final class AdminCommands {
       KeyAdministration keys,
       CallbackCommands callbacks,
       CspReportAdministration cspReports,
-      StripeEventAdministration stripeEvents) {
+      StripeEventAdministration stripeEvents,
+      PaymentReviewAdministration paymentReview) {
     this.accounts = Objects.requireNonNull(accounts, "accounts");
     this.clients = clients;
     this.keys = keys;
     this.callbacks = callbacks;
     this.cspReports = cspReports;
     this.stripeEvents = stripeEvents;
+    this.paymentReview = paymentReview;
   }
 
   /** These commands, plus {@code csp.list} answered from {@code reports}. */
@@ -99,13 +104,32 @@ public final class AdminCommands {
         keys,
         callbacks,
         Objects.requireNonNull(reports, "reports"),
-        stripeEvents);
+        stripeEvents,
+        paymentReview);
   }
 
   /** These commands, plus {@code stripe.events} answered from {@code events}. */
   public AdminCommands withStripeEvents(StripeEventAdministration events) {
     return new AdminCommands(
-        accounts, clients, keys, callbacks, cspReports, Objects.requireNonNull(events, "events"));
+        accounts,
+        clients,
+        keys,
+        callbacks,
+        cspReports,
+        Objects.requireNonNull(events, "events"),
+        paymentReview);
+  }
+
+  /** These commands, plus {@code payments.review} answered from {@code review}. */
+  public AdminCommands withPaymentReview(PaymentReviewAdministration review) {
+    return new AdminCommands(
+        accounts,
+        clients,
+        keys,
+        callbacks,
+        cspReports,
+        stripeEvents,
+        Objects.requireNonNull(review, "review"));
   }
 
   private CallbackCommands callbacks() throws AdminProtocolException {
@@ -139,6 +163,7 @@ public final class AdminCommands {
         case "keys.rotate" -> keysRotate(request);
         case "csp.list" -> cspList(request);
         case "stripe.events" -> stripeEvents(request);
+        case "payments.review" -> paymentsReview(request);
         default ->
             throw new AdminProtocolException(
                 AdminProtocolException.UNKNOWN_COMMAND,
@@ -358,6 +383,47 @@ public final class AdminCommands {
             + window
             + "; newest received "
             + AdminTable.time(newest));
+    return AdminResponse.ok(out);
+  }
+
+  /** The most refused events {@code payments.review} lists. */
+  static final int PAYMENTS_REVIEW_LIMIT = 100;
+
+  static final List<String> PAYMENTS_REVIEW_COLUMNS =
+      List.of("RECEIVED", "EVENT", "TYPE", "PAYMENT", "OUTCOME");
+
+  private AdminResponse paymentsReview(AdminRequest request) throws AdminProtocolException {
+    request.allowOnly(Set.of("since_hours"));
+    if (paymentReview == null) {
+      throw new AdminProtocolException(
+          AdminProtocolException.UNKNOWN_COMMAND, "Stripe events are not kept here");
+    }
+    int hours = sinceHours(request);
+    String window = "in the last " + hours + (hours == 1 ? " hour" : " hours");
+    List<StripeEventReview> refused =
+        paymentReview.review(Duration.ofHours(hours), PAYMENTS_REVIEW_LIMIT);
+    if (refused.isEmpty()) {
+      return AdminResponse.ok("no Stripe events to review " + window);
+    }
+    List<List<String>> rows = new ArrayList<>();
+    for (StripeEventReview r : refused) {
+      rows.add(
+          List.of(
+              AdminTable.time(r.received()),
+              AdminTable.cell(r.eventId()),
+              AdminTable.cell(r.type()),
+              AdminTable.cell(r.paymentId() == null ? "-" : r.paymentId()),
+              AdminTable.cell(r.outcome())));
+    }
+    List<String> out = new ArrayList<>(AdminTable.render(PAYMENTS_REVIEW_COLUMNS, rows));
+    out.add(
+        refused.size()
+            + (refused.size() == 1 ? " event " : " events ")
+            + window
+            + " changed nothing because they did not agree with the broker's payment"
+            + (refused.size() == PAYMENTS_REVIEW_LIMIT
+                ? " (newest " + PAYMENTS_REVIEW_LIMIT + ")"
+                : ""));
     return AdminResponse.ok(out);
   }
 

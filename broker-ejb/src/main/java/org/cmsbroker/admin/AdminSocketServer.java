@@ -15,7 +15,7 @@ import java.nio.file.Path;
 import java.util.logging.Logger;
 import org.cmsbroker.config.BrokerConfig;
 import org.cmsbroker.csp.CspReports;
-import org.cmsbroker.payment.StripeEventCounts;
+import org.cmsbroker.webhook.StripeEventCounts;
 
 /**
  * Opens the admin socket at {@code <data dir>/run/admin.sock} at start-up and serves it on one
@@ -53,6 +53,7 @@ public class AdminSocketServer {
               new AdminCommands(accounts, clients, keys, callbacks)
                       .withCspReports(cspReports::recent)
                       .withStripeEvents(stripeEvents::counts)
+                      .withPaymentReview(stripeEvents::review)
                   ::execute);
       threads.newThread(listener::serve).start();
       LOG.info(() -> "Admin socket listening at " + socket);

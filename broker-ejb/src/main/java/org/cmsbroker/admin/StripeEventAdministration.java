@@ -2,7 +2,7 @@ package org.cmsbroker.admin;
 
 import java.time.Duration;
 import java.util.List;
-import org.cmsbroker.payment.StripeEventCount;
+import org.cmsbroker.webhook.StripeEventCount;
 
 /** What the admin commands may see of the recorded Stripe events: counts, never payloads. */
 @FunctionalInterface

@@ -59,6 +59,16 @@ public class SecurityEvents {
             detail == null || detail.length() <= 1024 ? detail : detail.substring(0, 1024)));
   }
 
+  /**
+   * Records an event in the caller's transaction, so that it is kept exactly when the caller's
+   * other writes are (a decision taken once per Stripe event id, say).
+   */
+  @TransactionAttribute(TransactionAttributeType.MANDATORY)
+  public void recordWithCaller(
+      String type, Outcome outcome, String subjectId, String clientId, String detail) {
+    record(type, outcome, subjectId, clientId, null, detail);
+  }
+
   /** The most recent events, newest first. */
   public List<SecurityEvent> recent(int max) {
     return em.createQuery("SELECT e FROM SecurityEvent e ORDER BY e.id DESC", SecurityEvent.class)

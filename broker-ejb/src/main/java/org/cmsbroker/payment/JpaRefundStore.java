@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.cmsbroker.payment.PaymentConflictException.Reason;
-import org.cmsbroker.webhook.StripeWebhookEvent;
 
 /** Refunds in the database. Each public call is its own transaction (or joins the caller's). */
 @Stateless

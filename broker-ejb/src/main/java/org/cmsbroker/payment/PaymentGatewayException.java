@@ -17,7 +17,7 @@ public class PaymentGatewayException extends Exception {
   }
 
   /** With one of the fixed messages of this class. */
-  PaymentGatewayException(String message) {
+  public PaymentGatewayException(String message) {
     super(message, null, false, false);
   }
 }

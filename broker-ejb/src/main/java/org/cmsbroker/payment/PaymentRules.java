@@ -2,13 +2,13 @@ package org.cmsbroker.payment;
 
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.util.Currency;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.cmsbroker.money.Money;
 import org.cmsbroker.payment.PaymentRejectedException.Reason;
 
 /**
@@ -40,19 +40,8 @@ public final class PaymentRules {
   public static final int MAX_URL = 2000;
 
   /** Currencies Stripe counts without a minor unit: the amount is in whole units. */
-  private static final Set<String> ZERO_DECIMAL =
-      Set.of(
-          "bif", "clp", "djf", "gnf", "jpy", "kmf", "krw", "mga", "pyg", "rwf", "vnd", "vuv", "xaf",
-          "xof", "xpf");
-
-  /**
-   * Currencies with extra Stripe amount rules (three decimals with a trailing zero, or two-decimal
-   * amounts that must be whole units) that these rules do not implement.
-   */
-  private static final Set<String> NOT_SUPPORTED =
-      Set.of("bhd", "jod", "kwd", "omr", "tnd", "isk", "huf", "twd", "ugx");
-
   private static final Pattern CURRENCY = Pattern.compile("[a-z]{3}");
+
   private static final Pattern CONTROL = Pattern.compile("[\\p{Cntrl}\\p{Cf}\\p{Zl}\\p{Zp}]");
   private static final Pattern EMAIL =
       Pattern.compile(
@@ -92,17 +81,7 @@ public final class PaymentRules {
    * @throws IllegalArgumentException if it is not an ISO 4217 code or not supported
    */
   public static int minorUnitDigits(String currency) {
-    String code = Objects.requireNonNull(currency, "currency").toLowerCase(Locale.ROOT);
-    try {
-      Currency.getInstance(code.toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("A payment currency must be an ISO 4217 code.", e);
-    }
-    if (NOT_SUPPORTED.contains(code)) {
-      throw new IllegalArgumentException(
-          "This payment currency has Stripe amount rules the broker does not support.");
-    }
-    return ZERO_DECIMAL.contains(code) ? 0 : 2;
+    return Money.minorUnitDigits(currency);
   }
 
   /**

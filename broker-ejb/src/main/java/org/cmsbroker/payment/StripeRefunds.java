@@ -11,7 +11,6 @@ import jakarta.inject.Inject;
 import java.util.Locale;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.cmsbroker.webhook.StripeWebhookEvent;
 
 /**
  * Creates Stripe Refunds through the Stripe SDK: against the payment's PaymentIntent, for an amount

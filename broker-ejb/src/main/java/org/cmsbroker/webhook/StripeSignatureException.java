@@ -3,9 +3,10 @@ package org.cmsbroker.webhook;
 import java.util.Objects;
 
 /**
- * A Stripe webhook request was refused before its body was believed. The {@link Reason} says at
- * which step; the message is the reason's fixed text and never carries the header, the body, a
- * secret or a cause.
+ * A Stripe webhook request was refused before its body was believed (or, for {@link
+ * Reason#MALFORMED_EVENT}, its signed body is not an event). The {@link Reason} says at which step;
+ * the message is the reason's fixed text and never carries the header, the body, a secret or a
+ * cause.
  */
 public class StripeSignatureException extends Exception {
 
@@ -22,7 +23,8 @@ public class StripeSignatureException extends Exception {
         "no_matching_signature", "No signature in the Stripe-Signature header matches the body."),
     TIMESTAMP_OUTSIDE_TOLERANCE(
         "timestamp_outside_tolerance",
-        "The Stripe-Signature timestamp is outside the tolerated window.");
+        "The Stripe-Signature timestamp is outside the tolerated window."),
+    MALFORMED_EVENT("malformed_event", "The signed body is not a well-formed Stripe event.");
 
     private final String code;
     private final String message;

@@ -1,47 +1,46 @@
 package org.cmsbroker.webhook;
 
+import com.stripe.exception.SignatureVerificationException;
+import com.stripe.model.Event;
+import com.stripe.net.Webhook;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.regex.Pattern;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
+import org.cmsbroker.json.StrictJson;
+import org.cmsbroker.settings.Rules;
 import org.cmsbroker.webhook.StripeSignatureException.Reason;
 
 /**
- * Verifies Stripe's {@code Stripe-Signature} header ({@code t=<unix seconds>,v1=<hex>[,v1=...]})
- * over the raw request body, in named steps, each refusing with its own {@link Reason}:
+ * Verifies and parses a Stripe webhook request with Stripe's own library ({@link
+ * Webhook.Signature#verifyHeader} and {@link Webhook#constructEvent}), adding what the library does
+ * not do:
  *
  * <ol>
  *   <li>size: the body is at most the configured number of bytes (before any hashing);
- *   <li>presence: the header is there and not blank;
- *   <li>parse: comma-separated {@code key=value} items, exactly one {@code t} (decimal seconds),
- *       every {@code v1} 64 hex digits; other schemes such as {@code v0} are ignored;
- *   <li>scheme: at least one {@code v1} signature;
- *   <li>signature: for each endpoint secret, HMAC-SHA256 keyed with the whole secret over {@code t
- *       + "." + body}, compared with every {@code v1} in constant time ({@link
- *       MessageDigest#isEqual}); any match passes, so several secrets can be valid while one is
- *       rolled;
- *   <li>time: the signed timestamp is within the tolerance of the injected clock, in either
- *       direction. This comes after the signature so only authentic messages are called stale.
+ *   <li>presence: the header is there, not blank and not absurdly long;
+ *   <li>UTF-8: the body is well-formed UTF-8, so the text the library hashes is exactly the bytes
+ *       Stripe signed (a replacement character would change them);
+ *   <li>signature and time: each configured endpoint secret is tried in turn with {@link
+ *       Webhook.Signature#verifyHeader} (several are valid while a secret is rolled); the library
+ *       checks the {@code v1} HMAC-SHA256 in constant time and then that the signed time is not
+ *       older than the tolerance;
+ *   <li>event: the signed body is strict JSON (the library's Gson reader is lenient) and the
+ *       library's {@link Event} has an id, a type, a created time and a data object.
  * </ol>
  *
- * <p>The body is the exact bytes received: parsing and re-serialising JSON first breaks the
- * signature. Duplicate deliveries pass (a replay inside the window is dropped by event id later).
- *
- * <p>Thread-safe; immutable after construction.
+ * <p>Built once from the configured secrets; thread-safe and immutable.
  */
 public final class StripeSignatureVerifier {
 
   /** Stripe's own default tolerance. */
-  public static final Duration DEFAULT_TOLERANCE = Duration.ofSeconds(300);
+  public static final Duration DEFAULT_TOLERANCE = Duration.ofSeconds(Webhook.DEFAULT_TOLERANCE);
 
   /** Stripe's event payloads are a few KiB; far larger bodies are refused before hashing. */
   public static final int DEFAULT_MAX_BODY_BYTES = 256 * 1024;
@@ -49,11 +48,14 @@ public final class StripeSignatureVerifier {
   /** Longer headers are refused before parsing. */
   public static final int MAX_HEADER_LENGTH = 4096;
 
-  /** Every Stripe webhook endpoint secret starts with this. */
-  public static final String SECRET_PREFIX = "whsec_";
+  /**
+   * Every Stripe webhook endpoint secret starts with this: the rule is the setting's own ({@link
+   * Rules#STRIPE_WEBHOOK_SECRET}), so start-up and the verifier cannot disagree.
+   */
+  public static final String SECRET_PREFIX = Rules.STRIPE_WEBHOOK_SECRET_PREFIX;
 
   /** Fewer characters after {@link #SECRET_PREFIX} are refused as not a real endpoint secret. */
-  public static final int MIN_SECRET_CHARACTERS = 16;
+  public static final int MIN_SECRET_CHARACTERS = Rules.STRIPE_WEBHOOK_SECRET_MIN_CHARACTERS;
 
   /** The message of the construction error for a missing or weak secret; it names no secret. */
   public static final String WEAK_SECRET_MESSAGE =
@@ -62,15 +64,15 @@ public final class StripeSignatureVerifier {
           + MIN_SECRET_CHARACTERS
           + " printable characters without spaces; at least one is required.";
 
-  private static final String HMAC = "HmacSHA256";
-  private static final int SIGNATURE_BYTES = 32;
-  private static final Pattern SECRET =
-      Pattern.compile(
-          Pattern.quote(SECRET_PREFIX) + "[\\x21-\\x7e]{" + MIN_SECRET_CHARACTERS + ",}");
-  private static final Pattern TIMESTAMP = Pattern.compile("[0-9]{1,18}");
+  /** The longest accepted event id and type. */
+  static final int MAX_ID = 255;
 
-  private final List<SecretKeySpec> keys;
-  private final Duration tolerance;
+  static final int MAX_TYPE = 100;
+
+  private static final Pattern SECRET = Rules.STRIPE_WEBHOOK_SECRET;
+
+  private final List<String> secrets;
+  private final long toleranceSeconds;
   private final int maxBodyBytes;
   private final Clock clock;
 
@@ -89,8 +91,7 @@ public final class StripeSignatureVerifier {
    * A verifier with its own limits.
    *
    * @param secrets the endpoint's current signing secrets (one, or two while rolling)
-   * @param tolerance the largest accepted difference between the signed time and the clock, whole
-   *     seconds, at least one
+   * @param tolerance the largest accepted age of the signed time, whole seconds, at least one
    * @param maxBodyBytes the largest accepted body, at least one byte
    * @throws IllegalArgumentException if no secret is given, one is weak, or a limit is unusable
    */
@@ -104,138 +105,149 @@ public final class StripeSignatureVerifier {
     if (maxBodyBytes < 1) {
       throw new IllegalArgumentException("The Stripe webhook body limit must be at least 1 byte.");
     }
-    this.keys = keysOf(secrets);
-    this.tolerance = tolerance;
+    this.secrets = checked(secrets);
+    this.toleranceSeconds = tolerance.getSeconds();
     this.maxBodyBytes = maxBodyBytes;
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
-  private static List<SecretKeySpec> keysOf(List<String> secrets) {
+  /** Whether {@code secret} is one the verifier accepts as an endpoint secret. */
+  public static boolean acceptableSecret(String secret) {
+    return secret != null && SECRET.matcher(secret).matches();
+  }
+
+  private static List<String> checked(List<String> secrets) {
     if (secrets == null || secrets.isEmpty()) {
       throw new IllegalArgumentException(WEAK_SECRET_MESSAGE);
     }
-    List<SecretKeySpec> keys = new ArrayList<>();
     for (String secret : secrets) {
-      if (secret == null || !SECRET.matcher(secret).matches()) {
+      if (!acceptableSecret(secret)) {
         throw new IllegalArgumentException(WEAK_SECRET_MESSAGE);
       }
-      // Stripe keys the HMAC with the whole secret string, prefix included.
-      keys.add(new SecretKeySpec(secret.getBytes(StandardCharsets.US_ASCII), HMAC));
     }
-    return List.copyOf(keys);
+    return List.copyOf(secrets);
+  }
+
+  /** The largest accepted body in bytes. */
+  public int maxBodyBytes() {
+    return maxBodyBytes;
   }
 
   /**
-   * Verifies that {@code body} was signed by Stripe with one of the secrets, recently.
+   * Verifies that {@code body} was signed by Stripe with one of the secrets, recently, and parses
+   * it with Stripe's library.
    *
    * @param body the raw request body, exactly as received; not null
    * @param signatureHeader the {@code Stripe-Signature} header value, or null when absent
-   * @return the signed timestamp ({@code t})
+   * @return Stripe's event, with an id, a type, a created time and a data object
    * @throws StripeSignatureException at the first step that fails
    */
-  public Instant verify(byte[] body, String signatureHeader) throws StripeSignatureException {
-    checkSize(body);
-    SignatureHeader header = parse(present(signatureHeader));
-    checkHasV1(header);
-    checkSignature(header, body);
-    checkTime(header);
-    return Instant.ofEpochSecond(header.timestamp());
-  }
-
-  private void checkSize(byte[] body) throws StripeSignatureException {
+  public Event verify(byte[] body, String signatureHeader) throws StripeSignatureException {
     if (Objects.requireNonNull(body, "body").length > maxBodyBytes) {
       throw new StripeSignatureException(Reason.BODY_TOO_LARGE);
     }
-  }
-
-  private static String present(String header) throws StripeSignatureException {
-    if (header == null || header.isBlank()) {
+    if (signatureHeader == null || signatureHeader.isBlank()) {
       throw new StripeSignatureException(Reason.MISSING_HEADER);
     }
-    return header;
-  }
-
-  /** The parsed header: the signed timestamp and the decoded {@code v1} signatures. */
-  private record SignatureHeader(long timestamp, List<byte[]> v1) {}
-
-  private static SignatureHeader parse(String header) throws StripeSignatureException {
-    if (header.length() > MAX_HEADER_LENGTH) {
+    if (signatureHeader.length() > MAX_HEADER_LENGTH) {
       throw new StripeSignatureException(Reason.MALFORMED_HEADER);
     }
-    String timestamp = null;
-    List<byte[]> v1 = new ArrayList<>();
-    for (String item : header.split(",", -1)) {
-      int eq = item.indexOf('=');
-      if (eq <= 0) {
-        throw new StripeSignatureException(Reason.MALFORMED_HEADER);
-      }
-      String key = item.substring(0, eq).strip();
-      String value = item.substring(eq + 1).strip();
-      if (key.equals("t")) {
-        if (timestamp != null || !TIMESTAMP.matcher(value).matches()) {
-          throw new StripeSignatureException(Reason.MALFORMED_HEADER);
+    String payload = utf8(body);
+    String secret = matchingSecret(payload, signatureHeader);
+    try {
+      StrictJson.parse(body);
+    } catch (StrictJson.InvalidJsonException e) {
+      throw new StripeSignatureException(Reason.MALFORMED_EVENT);
+    }
+    Event event;
+    try {
+      event = Webhook.constructEvent(payload, signatureHeader, secret, toleranceSeconds, clock);
+    } catch (SignatureVerificationException e) {
+      // Verified just above with the same secret and clock; only a second boundary can differ.
+      throw new StripeSignatureException(reason(e));
+    } catch (RuntimeException e) {
+      // Gson's JsonParseException and friends: valid JSON that is not an event. Never echoed.
+      throw new StripeSignatureException(Reason.MALFORMED_EVENT);
+    }
+    if (!complete(event)) {
+      throw new StripeSignatureException(Reason.MALFORMED_EVENT);
+    }
+    return event;
+  }
+
+  /** Whether the library's event has an id, a type, a created time and a data object. */
+  private static boolean complete(Event event) {
+    try {
+      return event != null
+          && event.getId() != null
+          && !event.getId().isEmpty()
+          && event.getId().length() <= MAX_ID
+          && event.getType() != null
+          && !event.getType().isEmpty()
+          && event.getType().length() <= MAX_TYPE
+          && event.getCreated() != null
+          && event.getData() != null
+          && event.getDataObjectDeserializer() != null
+          && event.getDataObjectDeserializer().getRawJson() != null;
+    } catch (RuntimeException e) {
+      // The library's accessors on a data object that is missing or not an object.
+      return false;
+    }
+  }
+
+  /** The body as text, refusing anything but well-formed UTF-8. */
+  private static String utf8(byte[] body) throws StripeSignatureException {
+    try {
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(body))
+          .toString();
+    } catch (CharacterCodingException e) {
+      throw new StripeSignatureException(Reason.MALFORMED_EVENT);
+    }
+  }
+
+  /**
+   * The first secret whose signature verifies; else the refusal of the last one tried (every secret
+   * fails the same way unless only the signature differs).
+   */
+  private String matchingSecret(String payload, String header) throws StripeSignatureException {
+    Reason refusal = Reason.NO_MATCHING_SIGNATURE;
+    for (String secret : secrets) {
+      try {
+        Webhook.Signature.verifyHeader(payload, header, secret, toleranceSeconds, clock);
+        return secret;
+      } catch (SignatureVerificationException e) {
+        Reason reason = reason(e);
+        if (reason == Reason.TIMESTAMP_OUTSIDE_TOLERANCE) {
+          // The signature matched this secret: it is authentic, only stale.
+          throw new StripeSignatureException(reason);
         }
-        timestamp = value;
-      } else if (key.equals("v1")) {
-        v1.add(signature(value));
+        refusal = reason;
+      } catch (RuntimeException e) {
+        refusal = Reason.MALFORMED_HEADER;
       }
     }
-    if (timestamp == null) {
-      throw new StripeSignatureException(Reason.MALFORMED_HEADER);
-    }
-    return new SignatureHeader(Long.parseLong(timestamp), List.copyOf(v1));
+    throw new StripeSignatureException(refusal);
   }
 
-  private static byte[] signature(String hex) throws StripeSignatureException {
-    if (hex.length() != 2 * SIGNATURE_BYTES) {
-      throw new StripeSignatureException(Reason.MALFORMED_HEADER);
+  /**
+   * The reason for the library's refusal. The library says why only in its message (it never
+   * contains the secret; the header is not echoed here either).
+   */
+  private static Reason reason(SignatureVerificationException e) {
+    String message = e.getMessage() == null ? "" : e.getMessage().toLowerCase(Locale.ROOT);
+    if (message.contains("timestamp outside")) {
+      return Reason.TIMESTAMP_OUTSIDE_TOLERANCE;
     }
-    try {
-      return HexFormat.of().parseHex(hex);
-    } catch (IllegalArgumentException e) {
-      throw new StripeSignatureException(Reason.MALFORMED_HEADER);
+    if (message.contains("unable to extract")) {
+      return Reason.MALFORMED_HEADER;
     }
-  }
-
-  private static void checkHasV1(SignatureHeader header) throws StripeSignatureException {
-    if (header.v1().isEmpty()) {
-      throw new StripeSignatureException(Reason.NO_V1_SIGNATURE);
+    if (message.contains("expected scheme")) {
+      return Reason.NO_V1_SIGNATURE;
     }
-  }
-
-  private void checkSignature(SignatureHeader header, byte[] body) throws StripeSignatureException {
-    // Stripe signs the decimal form of t it put in the header; leading zeros are never sent.
-    byte[] prefix = (header.timestamp() + ".").getBytes(StandardCharsets.US_ASCII);
-    boolean matched = false;
-    for (SecretKeySpec key : keys) {
-      byte[] expected = hmac(key, prefix, body);
-      for (byte[] candidate : header.v1()) {
-        // No early exit: every candidate is compared, each in constant time.
-        matched |= MessageDigest.isEqual(expected, candidate);
-      }
-    }
-    if (!matched) {
-      throw new StripeSignatureException(Reason.NO_MATCHING_SIGNATURE);
-    }
-  }
-
-  private static byte[] hmac(SecretKeySpec key, byte[] prefix, byte[] body) {
-    try {
-      Mac mac = Mac.getInstance(HMAC);
-      mac.init(key);
-      mac.update(prefix);
-      return mac.doFinal(body);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HmacSHA256 is not available", e);
-    }
-  }
-
-  private void checkTime(SignatureHeader header) throws StripeSignatureException {
-    long now = clock.instant().getEpochSecond();
-    long limit = tolerance.getSeconds();
-    // Both values are well inside long range (t has at most 18 digits), so no overflow.
-    if (Math.abs(now - header.timestamp()) > limit) {
-      throw new StripeSignatureException(Reason.TIMESTAMP_OUTSIDE_TOLERANCE);
-    }
+    return Reason.NO_MATCHING_SIGNATURE;
   }
 }

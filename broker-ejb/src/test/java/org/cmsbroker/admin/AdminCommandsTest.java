@@ -16,7 +16,8 @@ import org.cmsbroker.account.Account;
 import org.cmsbroker.account.AccountException;
 import org.cmsbroker.account.AccountView;
 import org.cmsbroker.account.NewAccount;
-import org.cmsbroker.payment.StripeEventCount;
+import org.cmsbroker.webhook.StripeEventCount;
+import org.cmsbroker.webhook.StripeEventReview;
 import org.junit.jupiter.api.Test;
 
 class AdminCommandsTest {
@@ -485,5 +486,59 @@ class AdminCommandsTest {
     assertEquals(
         AdminProtocolException.UNKNOWN_COMMAND,
         commands.execute(request("stripe.events")).errorCode());
+  }
+
+  @Test
+  void paymentsReviewListsRefusedEventsNewestFirstWithTheirEventIds() {
+    List<Integer> limits = new ArrayList<>();
+    AdminResponse response =
+        commands
+            .withPaymentReview(
+                (window, max) -> {
+                  windows.add(window);
+                  limits.add(max);
+                  return List.of(
+                      new StripeEventReview(
+                          "evt_2",
+                          "checkout.session.completed",
+                          "foreign_session",
+                          "pay_1",
+                          Instant.parse("2026-01-02T11:00:00Z")),
+                      new StripeEventReview(
+                          "evt_1",
+                          "checkout.session.completed",
+                          "amount_mismatch",
+                          null,
+                          Instant.parse("2026-01-02T10:00:00Z")));
+                })
+            .execute(request("payments.review", "since_hours", "2"));
+
+    assertTrue(response.isOk(), response.toString());
+    assertEquals(List.of(Duration.ofHours(2)), windows);
+    assertEquals(List.of(AdminCommands.PAYMENTS_REVIEW_LIMIT), limits);
+    List<String> lines = response.lines();
+    assertTrue(lines.get(0).startsWith("RECEIVED"), lines.toString());
+    assertTrue(lines.get(1).contains("evt_2"), lines.toString());
+    assertTrue(lines.get(1).contains("pay_1"), lines.toString());
+    assertTrue(lines.get(1).contains("foreign_session"), lines.toString());
+    assertTrue(lines.get(2).contains("amount_mismatch"), lines.toString());
+    assertTrue(lines.get(3).startsWith("2 events in the last 2 hours"), lines.toString());
+  }
+
+  @Test
+  void paymentsReviewWithoutRefusedEventsSaysSo() {
+    assertEquals(
+        List.of("no Stripe events to review in the last 24 hours"),
+        commands
+            .withPaymentReview((w, m) -> List.of())
+            .execute(request("payments.review"))
+            .lines());
+  }
+
+  @Test
+  void paymentsReviewIsUnknownWithoutTheEvents() {
+    assertEquals(
+        AdminProtocolException.UNKNOWN_COMMAND,
+        commands.execute(request("payments.review")).errorCode());
   }
 }

@@ -3,54 +3,63 @@ package org.cmsbroker.persistence;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityManagerFactory;
 import jakarta.persistence.Persistence;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
 
 /**
- * An in-memory H2 database with the real migrations, and the broker's persistence unit on it with
- * resource-local transactions (EclipseLink, as in Payara), for tests of stores and services that
- * need a real database: each {@link #inTransaction} call runs as one container-managed call would.
+ * An in-memory H2 database (or a fresh PostgreSQL schema, {@link #postgres()}) with the real
+ * migrations, and the broker's persistence unit on it with resource-local transactions
+ * (EclipseLink, as in Payara), for tests of stores and services that need a real database: each
+ * {@link #inTransaction} call runs as one container-managed call would.
  */
 public final class TestDatabase implements AutoCloseable {
+  /** The test PostgreSQL server (trust authentication), where {@link #postgres()} makes schemas. */
+  public static final String POSTGRES = "jdbc:postgresql://127.0.0.1:5432/test";
+
   private final DriverDataSource dataSource = new DriverDataSource();
   private final EntityManagerFactory factory;
-
-  /** The test PostgreSQL server (127.0.0.1:5432, trust authentication, database test). */
-  public static final String POSTGRES_SERVER = "jdbc:postgresql://127.0.0.1:5432/test";
-
+  private final String name;
   private final String postgresSchema;
 
-  /** A fresh in-memory H2 database, the broker's default. */
+  /** A fresh in-memory H2 database (the broker's default). */
   public TestDatabase() {
-    this(
-        "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "org.h2.Driver", "broker", null);
+    this("H2", "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "broker", null);
   }
 
   /** A fresh schema in the test PostgreSQL, dropped at {@link #close()}. */
   public static TestDatabase postgres() {
     String schema = "ut_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-    try (java.sql.Connection c =
-            java.sql.DriverManager.getConnection(POSTGRES_SERVER, "postgres", "");
-        java.sql.Statement s = c.createStatement()) {
+    try (Connection c = DriverManager.getConnection(POSTGRES, "postgres", "");
+        Statement s = c.createStatement()) {
       s.execute("CREATE SCHEMA " + schema);
-    } catch (java.sql.SQLException e) {
-      throw new IllegalStateException("the test PostgreSQL is not reachable", e);
+    } catch (SQLException e) {
+      throw new IllegalStateException("the test PostgreSQL (" + POSTGRES + ") is not there", e);
     }
     return new TestDatabase(
-        POSTGRES_SERVER + "?currentSchema=" + schema, "org.postgresql.Driver", "postgres", schema);
+        "PostgreSQL", POSTGRES + "?currentSchema=" + schema, "postgres", schema);
   }
 
-  /** {@link #TestDatabase()} or {@link #postgres()}, by name: {@code h2} or {@code postgresql}. */
+  /** Both databases the broker supports, as JUnit arguments: H2 first. */
+  public static java.util.stream.Stream<String> names() {
+    return java.util.stream.Stream.of("H2", "PostgreSQL");
+  }
+
+  /** A fresh database named by {@link #names()}. */
   public static TestDatabase named(String name) {
-    return switch (name) {
+    return switch (name.toLowerCase(java.util.Locale.ROOT)) {
       case "h2" -> new TestDatabase();
       case "postgresql" -> postgres();
       default -> throw new IllegalArgumentException(name);
     };
   }
 
-  private TestDatabase(String url, String driver, String user, String postgresSchema) {
+  private TestDatabase(String name, String url, String user, String postgresSchema) {
+    this.name = name;
     this.postgresSchema = postgresSchema;
     dataSource.setUrl(url);
     dataSource.setUser(user);
@@ -61,11 +70,17 @@ public final class TestDatabase implements AutoCloseable {
             Map.of(
                 "jakarta.persistence.transactionType", "RESOURCE_LOCAL",
                 "jakarta.persistence.jtaDataSource", "",
-                "jakarta.persistence.jdbc.driver", driver,
+                "jakarta.persistence.jdbc.driver",
+                    postgresSchema == null ? "org.h2.Driver" : "org.postgresql.Driver",
                 "jakarta.persistence.jdbc.url", url,
                 "jakarta.persistence.jdbc.user", user,
                 "jakarta.persistence.jdbc.password", "",
                 "eclipselink.cache.shared.default", "false"));
+  }
+
+  @Override
+  public String toString() {
+    return name;
   }
 
   /** The database itself, for direct JDBC checks. */
@@ -96,12 +111,11 @@ public final class TestDatabase implements AutoCloseable {
   public void close() {
     factory.close();
     if (postgresSchema != null) {
-      try (java.sql.Connection c =
-              java.sql.DriverManager.getConnection(POSTGRES_SERVER, "postgres", "");
-          java.sql.Statement s = c.createStatement()) {
+      try (Connection c = DriverManager.getConnection(POSTGRES, "postgres", "");
+          Statement s = c.createStatement()) {
         s.execute("DROP SCHEMA IF EXISTS " + postgresSchema + " CASCADE");
-      } catch (java.sql.SQLException e) {
-        throw new IllegalStateException("cannot drop the test schema " + postgresSchema, e);
+      } catch (SQLException e) {
+        throw new IllegalStateException("could not drop " + postgresSchema, e);
       }
     }
   }

@@ -114,6 +114,9 @@ record AdminArguments(
     if (first.equals("stripe-events")) {
       return stripeEvents(args.subList(1, args.size()));
     }
+    if (first.equals("payments")) {
+      return payments(args.subList(1, args.size()));
+    }
     if (!first.equals("user")) {
       throw new UsageException("unknown admin command \"" + SettingsLoader.printable(first) + "\"");
     }
@@ -303,6 +306,29 @@ record AdminArguments(
   /** {@code stripe-events [--since HOURS]}: Stripe events counted by type and outcome. */
   private static AdminArguments stripeEvents(List<String> args) throws UsageException {
     List<Map.Entry<String, String>> given = options("stripe-events", "", args, Set.of(SINCE));
+    return new AdminArguments(false, "stripe.events", sinceHours(given), false);
+  }
+
+  /**
+   * {@code payments review [--since HOURS]}: the Stripe events that changed nothing because they
+   * did not agree with the broker's payment.
+   */
+  private static AdminArguments payments(List<String> args) throws UsageException {
+    if (args.isEmpty()) {
+      throw new UsageException("admin payments needs a subcommand");
+    }
+    String sub = args.get(0);
+    if (!sub.equals("review")) {
+      throw new UsageException(
+          "unknown payments command \"" + SettingsLoader.printable(sub) + "\"");
+    }
+    List<Map.Entry<String, String>> given =
+        options("payments", sub, args.subList(1, args.size()), Set.of(SINCE));
+    return new AdminArguments(false, "payments.review", sinceHours(given), false);
+  }
+
+  private static List<Map.Entry<String, String>> sinceHours(List<Map.Entry<String, String>> given)
+      throws UsageException {
     List<Map.Entry<String, String>> fields = new ArrayList<>();
     for (Map.Entry<String, String> option : given) {
       String hours = option.getValue();
@@ -314,7 +340,7 @@ record AdminArguments(
       }
       fields.add(new SimpleImmutableEntry<>("since_hours", hours));
     }
-    return new AdminArguments(false, "stripe.events", fields, false);
+    return fields;
   }
 
   private static AdminArguments byClientId(String command, String sub, List<String> options)
@@ -416,6 +442,7 @@ record AdminArguments(
                java -jar broker.jar admin client <command> [options]
                java -jar broker.jar admin callbacks <command> [options]
                java -jar broker.jar admin stripe-events [--since HOURS]
+               java -jar broker.jar admin payments review [--since HOURS]
 
           user add --username U --email E [--name "Given Family"] [--given-name G]
                    [--family-name F] [--role R]... [--email-verified]
@@ -471,6 +498,12 @@ record AdminArguments(
                                            most 8760) counted by type and outcome, most
                                            frequent first (ignore_unknown_type: a type the
                                            endpoint need not send); never payloads
+          payments review [--since HOURS]  the Stripe events of the last HOURS (default 24)
+                                           that changed nothing because they did not agree
+                                           with the broker's payment (a Checkout Session it
+                                           did not create, another amount or currency, a
+                                           PaymentIntent of another payment, unparseable),
+                                           newest first (at most 100); never payloads
           help                             this text
 
         The password is the first line of standard input; on a terminal it is asked for twice,

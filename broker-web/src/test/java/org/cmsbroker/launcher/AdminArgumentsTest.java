@@ -458,6 +458,23 @@ class AdminArgumentsTest {
   }
 
   @Test
+  void paymentsReviewListsTheLastDayUnlessToldOtherwise() throws Exception {
+    AdminArguments day = parse("payments", "review");
+    assertEquals("payments.review", day.command());
+    assertEquals(List.of(), day.fields());
+    assertFalse(day.needsPassword());
+    assertEquals(
+        List.of(Map.entry("since_hours", "3")),
+        parse("payments", "review", "--since", "3").fields());
+    assertEquals(
+        "--since must be a whole number of hours from 1 to 8760",
+        refusal("payments", "review", "--since=0"));
+    assertEquals("admin payments needs a subcommand", refusal("payments"));
+    assertTrue(refusal("payments", "list").startsWith("unknown payments command"));
+    assertTrue(AdminArguments.usage().contains("payments review [--since HOURS]"));
+  }
+
+  @Test
   void stripeEventsRefusesAWindowOutOfRange() {
     for (String hours : List.of("0", "8761", "99999", "-1", "1.5", "24h", "")) {
       assertEquals(

@@ -214,9 +214,15 @@ class PaymentsRefundIT {
         """
         {"id": "%s", "object": "checkout.session", "client_reference_id": "%s",
          "metadata": {"broker_payment_id": "%s"}, "mode": "payment", "payment_intent": "%s",
-         "payment_status": "paid", "status": "complete"}
+         "amount_total": %d, "currency": "%s", "payment_status": "paid", "status": "complete"}
         """
-            .formatted(sessionOf(paymentId), paymentId, paymentId, paymentIntent);
+            .formatted(
+                sessionOf(paymentId),
+                paymentId,
+                paymentId,
+                paymentIntent,
+                ((Number) payment(paymentId).get("amount")).longValue(),
+                payment(paymentId).get("currency"));
     HttpResponse<String> answer = deliver(event(eventId(), "checkout.session.completed", session));
     assertEquals(200, answer.statusCode(), answer.body());
     assertEquals("succeeded", payment(paymentId).get("status"));

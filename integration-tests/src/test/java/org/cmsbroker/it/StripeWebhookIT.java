@@ -5,29 +5,42 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.nimbusds.jose.util.JSONObjectUtils;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.cmsbroker.it.support.FakeStripe;
 import org.cmsbroker.it.support.PaymentJson;
 import org.cmsbroker.it.support.PaymentsBroker;
 import org.cmsbroker.it.support.PostgresSchema;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * {@code POST /webhooks/stripe} end to end, on a fresh PostgreSQL schema so the test can read the
- * {@code stripe_event} and {@code callback_message} tables: broker.jar creates payments through the
- * real Stripe SDK against a fake Stripe (WireMock), and the test delivers events signed exactly as
- * Stripe signs them ({@code t=<unix>,v1=<hex HMAC-SHA256(secret, t + "." + body)>}).
+ * {@code POST /webhooks/stripe} end to end, on the default embedded H2 database and on PostgreSQL
+ * (one broker per database for the whole class, started when first needed): broker.jar creates
+ * payments through the real Stripe SDK against a fake Stripe (WireMock), and the test delivers
+ * events signed exactly as Stripe signs them ({@code t=<unix>,v1=<hex HMAC-SHA256(secret, t + "." +
+ * body)>}). What the broker recorded is read through its answers and its admin commands ({@code
+ * stripe-events}, {@code payments review}, {@code callbacks list}), which work on both databases.
  */
 class StripeWebhookIT {
   static final String WEBHOOK_SECRET = "whsec_" + "itWebhookSecretForTheBrokerTests0";
@@ -35,52 +48,78 @@ class StripeWebhookIT {
   static final String ORIGIN = "https://cms.example.org";
 
   private static WireMockServer stripe;
-  private static PostgresSchema schema;
-  private static PaymentsBroker broker;
-  private static String token;
+  private static final Map<String, Broker> BROKERS = new ConcurrentHashMap<>();
+
+  /** One broker on one database, its payments token, and its PostgreSQL schema (if any). */
+  record Broker(PaymentsBroker broker, String token, PostgresSchema schema) {}
+
+  static Stream<String> databases() {
+    return Stream.of("H2", "PostgreSQL");
+  }
 
   @BeforeAll
-  static void start() throws Exception {
-    schema = new PostgresSchema();
+  static void start() {
     stripe = FakeStripe.start();
-    broker =
-        PaymentsBroker.builder("webhooks")
-            .database(schema)
+  }
+
+  private static synchronized Broker on(String database) throws Exception {
+    Broker running = BROKERS.get(database);
+    if (running != null) {
+      return running;
+    }
+    PostgresSchema schema = database.equals("PostgreSQL") ? new PostgresSchema() : null;
+    PaymentsBroker.Builder builder =
+        PaymentsBroker.builder("webhooks-" + database.toLowerCase(java.util.Locale.ROOT))
             .stripe(stripe)
-            .webhookSecret(ROLLED_SECRET + "," + WEBHOOK_SECRET)
-            .start()
-            .awaitReady();
-    token = broker.paymentsToken("cms", ORIGIN);
+            .webhookSecret(ROLLED_SECRET + "," + WEBHOOK_SECRET);
+    if (schema != null) {
+      builder.database(schema);
+    }
+    PaymentsBroker broker = builder.start().awaitReady();
+    Broker started = new Broker(broker, broker.paymentsToken("cms", ORIGIN), schema);
+    BROKERS.put(database, started);
+    return started;
   }
 
   @AfterAll
   static void stop() throws Exception {
-    PaymentsBroker.stopAll(broker, stripe, schema);
+    List<Object> all = new ArrayList<>();
+    for (Broker b : BROKERS.values()) {
+      all.add(b.broker());
+      all.add(b.schema());
+    }
+    all.add(stripe);
+    PaymentsBroker.stopAll(all.toArray());
   }
 
   /** Creates a payment of 12.50 EUR; returns its JSON. */
-  private static Map<String, Object> createPayment(String reference) throws Exception {
-    return broker.createdPayment(
-        token,
-        PaymentJson.donation(1250, reference, ORIGIN)
-            .donorEmail("donor@example.org")
-            .mode("redirect"));
+  private static Map<String, Object> createPayment(Broker b, String reference) throws Exception {
+    return b.broker()
+        .createdPayment(
+            b.token(),
+            PaymentJson.donation(1250, reference + "-" + UUID.randomUUID(), ORIGIN)
+                .donorEmail("donor@example.org")
+                .mode("redirect"));
   }
 
-  private static Map<String, Object> payment(String id) throws Exception {
-    return broker.payment(token, id);
+  private static Map<String, Object> payment(Broker b, String id) throws Exception {
+    return b.broker().payment(b.token(), id);
   }
 
-  static String sign(String secret, long t, byte[] body) throws Exception {
-    return FakeStripe.sign(secret, t, body);
+  private static HttpResponse<String> deliver(Broker b, byte[] body, String signature)
+      throws Exception {
+    return b.broker().webhook(body, signature);
   }
 
-  private static HttpResponse<String> deliver(byte[] body, String signature) throws Exception {
-    return broker.webhook(body, signature);
+  private static HttpResponse<String> deliver(Broker b, String body) throws Exception {
+    return b.broker().webhook(body, WEBHOOK_SECRET);
   }
 
-  private static HttpResponse<String> deliver(String body) throws Exception {
-    return broker.webhook(body, WEBHOOK_SECRET);
+  /** Delivers {@code body}, asserting 200; returns the recorded outcome the broker answered. */
+  private static String delivered(Broker b, String body) throws Exception {
+    HttpResponse<String> answer = deliver(b, body);
+    assertEquals(200, answer.statusCode(), answer.body());
+    return (String) JSONObjectUtils.parse(answer.body()).get("outcome");
   }
 
   static String sessionEvent(
@@ -92,12 +131,40 @@ class StripeWebhookIT {
     return "evt_" + UUID.randomUUID().toString().replace("-", "");
   }
 
-  private static long count(String sql, String arg) throws Exception {
-    try (Connection c = schema.connect();
-        PreparedStatement s = c.prepareStatement(sql)) {
-      if (arg != null) {
-        s.setString(1, arg);
-      }
+  private static String pi() {
+    return "pi_" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
+  }
+
+  private static long now() {
+    return Instant.now().getEpochSecond();
+  }
+
+  private static final Pattern TOTAL = Pattern.compile("(?m)^([0-9]+) events? in the last 1 hour");
+
+  /** The events recorded in the last hour, as {@code admin stripe-events} counts them. */
+  private static long events(Broker b) throws Exception {
+    String out = b.broker().adminOk("stripe-events", "--since", "1");
+    Matcher total = TOTAL.matcher(out);
+    return total.find() ? Long.parseLong(total.group(1)) : 0;
+  }
+
+  /** The callbacks enqueued for the client {@code cms}, as {@code admin callbacks list} shows. */
+  private static long callbacks(Broker b) throws Exception {
+    String out = b.broker().adminOk("callbacks", "list", "--client", "cms", "--limit", "500");
+    return out.lines().filter(l -> l.startsWith("msg_")).count();
+  }
+
+  /** On PostgreSQL, the security events naming {@code eventId}; -1 on H2 (not readable here). */
+  private static long securityEvents(Broker b, String eventId) throws Exception {
+    if (b.schema() == null) {
+      return -1;
+    }
+    try (Connection c = b.schema().connect();
+        PreparedStatement s =
+            c.prepareStatement(
+                "SELECT count(*) FROM security_event WHERE event_type = 'stripe.event_refused'"
+                    + " AND detail LIKE ?")) {
+      s.setString(1, "%event=" + eventId + " %");
       try (ResultSet rs = s.executeQuery()) {
         rs.next();
         return rs.getLong(1);
@@ -105,123 +172,335 @@ class StripeWebhookIT {
     }
   }
 
-  private static long events() throws Exception {
-    return count("SELECT count(*) FROM stripe_event", null);
-  }
-
-  private static long outboxFor(String clientId) throws Exception {
-    return count("SELECT count(*) FROM callback_message WHERE client_id = ?", clientId);
-  }
-
-  private static String outcome(String eventId) throws Exception {
-    try (Connection c = schema.connect();
-        PreparedStatement s =
-            c.prepareStatement("SELECT outcome FROM stripe_event WHERE event_id = ?")) {
-      s.setString(1, eventId);
-      try (ResultSet rs = s.executeQuery()) {
-        return rs.next() ? rs.getString(1) : null;
-      }
-    }
-  }
-
-  @Test
-  void paidSessionSucceedsOnceWithOneCallbackAndRepeatsAndOlderNewsChangeNothing()
+  /**
+   * Asserts that {@code event} answered 200 with {@code outcome}, left the payment pending, told
+   * the CRM nothing, is listed by {@code admin payments review} and (PostgreSQL) was recorded as a
+   * security event.
+   */
+  private static void refused(
+      Broker b, Map<String, Object> payment, String eventId, String event, String outcome)
       throws Exception {
-    Map<String, Object> payment = createPayment("contrib-webhook-1");
+    long callbacksBefore = callbacks(b);
+    assertEquals(outcome, delivered(b, event));
     String id = (String) payment.get("id");
-    long now = Instant.now().getEpochSecond();
-    long outboxBefore = outboxFor("cms");
+    assertEquals("pending", payment(b, id).get("status"));
+    assertEquals(callbacksBefore, callbacks(b), "the CRM hears nothing");
+    String review = b.broker().adminOk("payments", "review", "--since", "1");
+    Matcher row =
+        Pattern.compile("(?m)^.*" + eventId + " .*" + id + " +" + outcome + "\\s*$")
+            .matcher(review);
+    assertTrue(row.find(), review);
+    long security = securityEvents(b, eventId);
+    assertTrue(security == -1 || security == 1, "security events: " + security);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("databases")
+  void paidSessionSucceedsOnceWithOneCallbackAndRepeatsAndOlderNewsChangeNothing(String db)
+      throws Exception {
+    Broker b = on(db);
+    Map<String, Object> payment = createPayment(b, "contrib-webhook-1");
+    String id = (String) payment.get("id");
+    long now = now();
+    long callbacksBefore = callbacks(b);
     String completed = sessionEvent(eventId(), "checkout.session.completed", now, payment, "paid");
 
-    HttpResponse<String> first = deliver(completed);
-    assertEquals(200, first.statusCode(), first.body());
-    Map<String, Object> after = payment(id);
-    assertEquals("succeeded", after.get("status"));
-    assertEquals(outboxBefore + 1, outboxFor("cms"), "one outbox message");
-    long recorded = events();
+    assertEquals("apply", delivered(b, completed));
+    assertEquals("succeeded", payment(b, id).get("status"));
+    assertEquals(callbacksBefore + 1, callbacks(b), "one callback");
+    long recorded = events(b);
 
-    HttpResponse<String> again = deliver(completed);
+    HttpResponse<String> again = deliver(b, completed);
     assertEquals(200, again.statusCode(), again.body());
     assertTrue(again.body().contains("\"duplicate\":true"), again.body());
-    assertEquals("succeeded", payment(id).get("status"));
-    assertEquals(outboxBefore + 1, outboxFor("cms"), "still one outbox message");
-    assertEquals(recorded, events(), "the repeat is not recorded twice");
+    assertEquals("succeeded", payment(b, id).get("status"));
+    assertEquals(callbacksBefore + 1, callbacks(b), "still one callback");
+    assertEquals(recorded, events(b), "the repeat is not recorded twice");
 
-    String expiredId = eventId();
-    HttpResponse<String> older =
-        deliver(sessionEvent(expiredId, "checkout.session.expired", now - 600, payment, "unpaid"));
-    assertEquals(200, older.statusCode(), older.body());
-    assertEquals("succeeded", payment(id).get("status"));
-    assertEquals(outboxBefore + 1, outboxFor("cms"));
-    assertEquals("ignore_stale", outcome(expiredId));
+    assertEquals(
+        "ignore_stale",
+        delivered(
+            b, sessionEvent(eventId(), "checkout.session.expired", now - 600, payment, "unpaid")));
+    assertEquals("succeeded", payment(b, id).get("status"));
+    assertEquals(callbacksBefore + 1, callbacks(b));
   }
 
-  @Test
-  void eventSignedWithTheOtherConfiguredSecretIsAccepted() throws Exception {
-    Map<String, Object> payment = createPayment("contrib-webhook-rolled");
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("databases")
+  void foreignSessionNamingAPendingPaymentByClientReferenceChangesNothing(String db)
+      throws Exception {
+    Broker b = on(db);
+    Map<String, Object> payment = createPayment(b, "contrib-foreign-ref");
+    String id = (String) payment.get("id");
+    String eventId = eventId();
+    // A cheap Payment Link on the same Stripe account, opened with ?client_reference_id=pay_...
+    String event =
+        FakeStripe.checkoutEvent(
+            eventId,
+            "checkout.session.completed",
+            now(),
+            "cs_test_paymentLink" + UUID.randomUUID().toString().replace("-", ""),
+            null,
+            id,
+            100,
+            "eur",
+            "paid",
+            pi());
+    refused(b, payment, eventId, event, "foreign_session");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("databases")
+  void foreignSessionNamingAPendingPaymentByMetadataChangesNothing(String db) throws Exception {
+    Broker b = on(db);
+    Map<String, Object> payment = createPayment(b, "contrib-foreign-meta");
+    String id = (String) payment.get("id");
+    String eventId = eventId();
+    String event =
+        FakeStripe.checkoutEvent(
+            eventId,
+            "checkout.session.completed",
+            now(),
+            "cs_test_elsewhere1",
+            id,
+            null,
+            1250,
+            "eur",
+            "paid",
+            pi());
+    refused(b, payment, eventId, event, "foreign_session");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("databases")
+  void foreignSessionNamingAPendingPaymentByBothClaimsChangesNothing(String db) throws Exception {
+    Broker b = on(db);
+    Map<String, Object> payment = createPayment(b, "contrib-foreign-both");
+    String id = (String) payment.get("id");
+    String eventId = eventId();
+    String event =
+        FakeStripe.checkoutEvent(
+            eventId,
+            "checkout.session.async_payment_succeeded",
+            now(),
+            "cs_test_elsewhere2",
+            id,
+            id,
+            1250,
+            "eur",
+            "paid",
+            pi());
+    refused(b, payment, eventId, event, "foreign_session");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("databases")
+  void ownSessionWithAnotherAmountChangesNothing(String db) throws Exception {
+    Broker b = on(db);
+    Map<String, Object> payment = createPayment(b, "contrib-amount");
+    String id = (String) payment.get("id");
+    String eventId = eventId();
+    String event =
+        FakeStripe.checkoutEvent(
+            eventId,
+            "checkout.session.completed",
+            now(),
+            FakeStripe.sessionId(id),
+            id,
+            id,
+            100,
+            "eur",
+            "paid",
+            pi());
+    refused(b, payment, eventId, event, "amount_mismatch");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("databases")
+  void ownSessionWithAnotherCurrencyChangesNothing(String db) throws Exception {
+    Broker b = on(db);
+    Map<String, Object> payment = createPayment(b, "contrib-currency");
+    String id = (String) payment.get("id");
+    String eventId = eventId();
+    String event =
+        FakeStripe.checkoutEvent(
+            eventId,
+            "checkout.session.completed",
+            now(),
+            FakeStripe.sessionId(id),
+            id,
+            id,
+            1250,
+            "usd",
+            "paid",
+            pi());
+    refused(b, payment, eventId, event, "currency_mismatch");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("databases")
+  void paymentIntentAttachedToAnotherPaymentChangesNothing(String db) throws Exception {
+    Broker b = on(db);
+    Map<String, Object> paid = createPayment(b, "contrib-intent-a");
+    String intent = pi();
+    assertEquals(
+        "apply",
+        delivered(
+            b,
+            FakeStripe.sessionEvent(
+                eventId(), "checkout.session.completed", now(), paid, "paid", intent)));
+    Map<String, Object> other = createPayment(b, "contrib-intent-b");
+    String eventId = eventId();
+    String event =
+        FakeStripe.sessionEvent(
+            eventId, "checkout.session.completed", now(), other, "paid", intent);
+    refused(b, other, eventId, event, "intent_elsewhere");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("databases")
+  void refundAndDisputeFoundOnlyByPaymentIntentAreApplied(String db) throws Exception {
+    Broker b = on(db);
+    Map<String, Object> payment = createPayment(b, "contrib-by-intent");
+    String id = (String) payment.get("id");
+    String intent = pi();
+    assertEquals(
+        "apply",
+        delivered(
+            b,
+            FakeStripe.sessionEvent(
+                eventId(), "checkout.session.completed", now(), payment, "paid", intent)));
+    long callbacksBefore = callbacks(b);
+
+    assertEquals(
+        "apply",
+        delivered(b, FakeStripe.chargeEvent(eventId(), "charge.refunded", intent, 1250, 250)));
+    Map<String, Object> refunded = payment(b, id);
+    assertEquals("partially_refunded", refunded.get("status"));
+    assertEquals(250L, ((Number) refunded.get("amount_refunded")).longValue());
+
+    assertEquals(
+        "apply",
+        delivered(b, FakeStripe.disputeEvent(eventId(), "charge.dispute.created", intent)));
+    assertEquals(true, payment(b, id).get("disputed"));
+    assertEquals(callbacksBefore + 2, callbacks(b), "the CRM hears of the refund and dispute");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("databases")
+  void chargeRefundedForAnUnknownPaymentIntentAnswers200AndChangesNothing(String db)
+      throws Exception {
+    Broker b = on(db);
+    long callbacksBefore = callbacks(b);
+    assertEquals(
+        "no_payment",
+        delivered(b, FakeStripe.chargeEvent(eventId(), "charge.refunded", pi(), 1250, 1250)));
+    assertEquals(callbacksBefore, callbacks(b));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("databases")
+  void sameSignedEventTwiceAtOnceIsAppliedOnce(String db) throws Exception {
+    Broker b = on(db);
+    Map<String, Object> payment = createPayment(b, "contrib-race");
+    String id = (String) payment.get("id");
+    long callbacksBefore = callbacks(b);
     byte[] body =
-        sessionEvent(
-                eventId(),
-                "checkout.session.expired",
-                Instant.now().getEpochSecond(),
-                payment,
-                "unpaid")
+        sessionEvent(eventId(), "checkout.session.completed", now(), payment, "paid")
             .getBytes(StandardCharsets.UTF_8);
-    HttpResponse<String> answer =
-        deliver(body, sign(ROLLED_SECRET, Instant.now().getEpochSecond(), body));
-    assertEquals(200, answer.statusCode(), answer.body());
-    assertEquals("expired", payment((String) payment.get("id")).get("status"));
+    String signature = FakeStripe.sign(WEBHOOK_SECRET, now(), body);
+    CountDownLatch go = new CountDownLatch(1);
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      List<Future<HttpResponse<String>>> answers = new ArrayList<>();
+      for (int i = 0; i < 2; i++) {
+        answers.add(
+            pool.submit(
+                () -> {
+                  go.await();
+                  return deliver(b, body, signature);
+                }));
+      }
+      go.countDown();
+      List<String> duplicates = new ArrayList<>();
+      for (Future<HttpResponse<String>> answer : answers) {
+        HttpResponse<String> response = answer.get(120, TimeUnit.SECONDS);
+        assertEquals(200, response.statusCode(), response.body());
+        duplicates.add(String.valueOf(JSONObjectUtils.parse(response.body()).get("duplicate")));
+      }
+      duplicates.sort(null);
+      assertEquals(List.of("false", "true"), duplicates, "exactly one winner");
+    } finally {
+      pool.shutdownNow();
+    }
+    assertEquals("succeeded", payment(b, id).get("status"));
+    assertEquals(callbacksBefore + 1, callbacks(b), "one callback");
   }
 
-  @Test
-  void badSignatureAnswers400AndStoresNothing() throws Exception {
-    Map<String, Object> payment = createPayment("contrib-webhook-bad");
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("databases")
+  void eventSignedWithTheOtherConfiguredSecretIsAccepted(String db) throws Exception {
+    Broker b = on(db);
+    Map<String, Object> payment = createPayment(b, "contrib-webhook-rolled");
+    byte[] body =
+        sessionEvent(eventId(), "checkout.session.expired", now(), payment, "unpaid")
+            .getBytes(StandardCharsets.UTF_8);
+    HttpResponse<String> answer = deliver(b, body, FakeStripe.sign(ROLLED_SECRET, now(), body));
+    assertEquals(200, answer.statusCode(), answer.body());
+    assertEquals("expired", payment(b, (String) payment.get("id")).get("status"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("databases")
+  void badSignatureAnswers400AndStoresNothing(String db) throws Exception {
+    Broker b = on(db);
+    Map<String, Object> payment = createPayment(b, "contrib-webhook-bad");
     String eventId = eventId();
     byte[] body =
-        sessionEvent(
-                eventId,
-                "checkout.session.completed",
-                Instant.now().getEpochSecond(),
-                payment,
-                "paid")
+        sessionEvent(eventId, "checkout.session.completed", now(), payment, "paid")
             .getBytes(StandardCharsets.UTF_8);
-    long t = Instant.now().getEpochSecond();
+    long t = now();
+    long before = events(b);
     for (String signature :
         new String[] {
-          sign("whsec_" + "notTheSecretOfThisEndpoint00", t, body),
+          FakeStripe.sign("whsec_" + "notTheSecretOfThisEndpoint00", t, body),
           null,
           "garbage",
           "t=" + t + ",v0=" + "00".repeat(32)
         }) {
-      HttpResponse<String> answer = deliver(body, signature);
+      HttpResponse<String> answer = deliver(b, body, signature);
       assertEquals(400, answer.statusCode(), answer.body());
       assertTrue(answer.body().contains("\"error\""), answer.body());
       assertTrue(answer.body().contains("\"error_description\""), answer.body());
     }
     // A body changed after signing.
     byte[] tampered = new String(body, StandardCharsets.UTF_8).replace("paid", "PAID").getBytes();
-    assertEquals(400, deliver(tampered, sign(WEBHOOK_SECRET, t, body)).statusCode());
-    assertEquals(null, outcome(eventId));
-    assertEquals("pending", payment((String) payment.get("id")).get("status"));
+    assertEquals(400, deliver(b, tampered, FakeStripe.sign(WEBHOOK_SECRET, t, body)).statusCode());
+    assertEquals(before, events(b), "nothing stored");
+    assertEquals("pending", payment(b, (String) payment.get("id")).get("status"));
   }
 
-  @Test
-  void staleTimestampAnswers400() throws Exception {
-    Map<String, Object> payment = createPayment("contrib-webhook-stale");
-    String eventId = eventId();
-    long t = Instant.now().getEpochSecond() - 301;
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("databases")
+  void staleTimestampAnswers400(String db) throws Exception {
+    Broker b = on(db);
+    Map<String, Object> payment = createPayment(b, "contrib-webhook-stale");
+    long t = now() - 301;
     byte[] body =
-        sessionEvent(eventId, "checkout.session.completed", t, payment, "paid")
+        sessionEvent(eventId(), "checkout.session.completed", t, payment, "paid")
             .getBytes(StandardCharsets.UTF_8);
-    HttpResponse<String> answer = deliver(body, sign(WEBHOOK_SECRET, t, body));
+    long before = events(b);
+    HttpResponse<String> answer = deliver(b, body, FakeStripe.sign(WEBHOOK_SECRET, t, body));
     assertEquals(400, answer.statusCode(), answer.body());
-    assertEquals(null, outcome(eventId));
-    assertEquals("pending", payment((String) payment.get("id")).get("status"));
+    assertEquals(before, events(b), "nothing stored");
+    assertEquals("pending", payment(b, (String) payment.get("id")).get("status"));
   }
 
-  @Test
-  void malformedJsonWithAValidSignatureAnswers400() throws Exception {
-    long before = events();
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("databases")
+  void malformedJsonWithAValidSignatureAnswers400(String db) throws Exception {
+    Broker b = on(db);
+    long before = events(b);
     for (String body :
         new String[] {
           "{\"id\": \"evt_broken\", \"type\": ",
@@ -229,45 +508,45 @@ class StripeWebhookIT {
           "{\"id\":\"evt_nodata\",\"type\":\"checkout.session.completed\",\"created\":1}",
           "{id: 'evt_lenient', type: 'x', created: 1, data: {object: {}}}"
         }) {
-      HttpResponse<String> answer = deliver(body);
+      HttpResponse<String> answer = deliver(b, body);
       assertEquals(400, answer.statusCode(), body + " -> " + answer.body());
       assertTrue(answer.body().contains("\"error_description\""), answer.body());
     }
-    assertEquals(before, events());
+    assertEquals(before, events(b));
   }
 
-  @Test
-  void oversizedBodyIsRefused() throws Exception {
-    long before = events();
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("databases")
+  void oversizedBodyIsRefused(String db) throws Exception {
+    Broker b = on(db);
+    long before = events(b);
     byte[] body = new byte[256 * 1024 + 1];
     java.util.Arrays.fill(body, (byte) ' ');
     body[0] = '{';
     body[body.length - 1] = '}';
-    HttpResponse<String> answer =
-        deliver(body, sign(WEBHOOK_SECRET, Instant.now().getEpochSecond(), body));
+    HttpResponse<String> answer = deliver(b, body, FakeStripe.sign(WEBHOOK_SECRET, now(), body));
     assertTrue(
         answer.statusCode() == 413 || answer.statusCode() == 400,
         answer.statusCode() + " " + answer.body());
-    assertEquals(before, events());
+    assertEquals(before, events(b));
   }
 
-  @Test
-  void unknownEventTypeAnswers200AndIsRecordedAsIgnored() throws Exception {
-    Map<String, Object> payment = createPayment("contrib-webhook-unknown");
-    String eventId = eventId();
-    long outboxBefore = outboxFor("cms");
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("databases")
+  void unknownEventTypeAnswers200AndIsRecordedAsIgnored(String db) throws Exception {
+    Broker b = on(db);
+    Map<String, Object> payment = createPayment(b, "contrib-webhook-unknown");
+    long callbacksBefore = callbacks(b);
     HttpResponse<String> answer =
-        deliver(
-            sessionEvent(
-                eventId, "customer.created", Instant.now().getEpochSecond(), payment, "unpaid"));
+        deliver(b, sessionEvent(eventId(), "customer.created", now(), payment, "unpaid"));
     assertEquals(200, answer.statusCode(), answer.body());
-    assertEquals("ignore_unknown_type", outcome(eventId));
-    assertEquals("pending", payment((String) payment.get("id")).get("status"));
-    assertEquals(outboxBefore, outboxFor("cms"));
+    assertTrue(answer.body().contains("\"outcome\":\"ignore_unknown_type\""), answer.body());
+    assertEquals("pending", payment(b, (String) payment.get("id")).get("status"));
+    assertEquals(callbacksBefore, callbacks(b));
     assertFalse(answer.body().contains("donor@example.org"));
 
     // The operator sees the ignored type counted: broker.jar admin stripe-events.
-    String listed = broker.adminOk("stripe-events", "--since", "1");
+    String listed = b.broker().adminOk("stripe-events", "--since", "1");
     Matcher row =
         Pattern.compile("(?m)^customer\\.created +ignore_unknown_type +([0-9]+) +\\S+$")
             .matcher(listed);

@@ -26,7 +26,7 @@ import org.cmsbroker.callback.DeliveryOutcome;
 import org.cmsbroker.callback.LeasedMessage;
 import org.cmsbroker.callback.PaymentFees;
 import org.cmsbroker.callback.civicrm.CiviCrmApi.CallFailedException;
-import org.cmsbroker.payment.PaymentRules;
+import org.cmsbroker.money.Money;
 
 /**
  * Records a payment's outcome in CiviCRM through APIv4 (CiviCRM 5.76 or later), against the
@@ -129,7 +129,7 @@ public class CiviCrmDelivery implements CallbackDelivery {
     }
     int digits;
     try {
-      digits = PaymentRules.minorUnitDigits(payment.currency());
+      digits = Money.minorUnitDigits(payment.currency());
     } catch (IllegalArgumentException e) {
       return new DeliveryOutcome.GiveUp(null, "the payment's currency is not supported");
     }

@@ -1,5 +1,6 @@
 package org.cmsbroker.web.webhook;
 
+import com.stripe.model.Event;
 import jakarta.ejb.EJBException;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -11,30 +12,30 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.io.InputStream;
-import java.time.Clock;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.cmsbroker.config.BrokerConfig;
-import org.cmsbroker.config.SettingNames;
 import org.cmsbroker.payment.PaymentGatewayException;
-import org.cmsbroker.payment.StripeEventReceiver;
+import org.cmsbroker.payment.StripeWebhookEvent;
 import org.cmsbroker.payment.StripeWebhookService;
+import org.cmsbroker.webhook.StripeEventIntake;
+import org.cmsbroker.webhook.StripeEventReader;
+import org.cmsbroker.webhook.StripeEventReceiver;
 import org.cmsbroker.webhook.StripeSignatureException;
 import org.cmsbroker.webhook.StripeSignatureVerifier;
-import org.cmsbroker.webhook.StripeWebhookEvent;
+import org.cmsbroker.webhook.StripeWebhookVerification;
 
 /**
  * {@code POST /webhooks/stripe}: Stripe's event notifications. The raw body (at most {@value
  * StripeSignatureVerifier#DEFAULT_MAX_BODY_BYTES} bytes) is verified against {@code
- * Stripe-Signature} with the configured endpoint secrets before anything is parsed; a refused or
- * malformed event answers 400 and stores nothing. A verified event is handled once by {@link
- * StripeEventReceiver} and answered 200, also when it is a repeat or ignored; when the event needs
- * Stripe's current objects and Stripe cannot be reached, 503 and nothing recorded, so that Stripe
- * delivers it again. Without a secret configured the endpoint answers 503 saying what to set. The
- * payload is never logged.
+ * Stripe-Signature} with the configured endpoint secrets by Stripe's own library ({@link
+ * StripeSignatureVerifier}, built once) before anything is believed; a refused or malformed event
+ * answers 400 and stores nothing. A verified event is handled once by {@link StripeEventReceiver}
+ * and answered 200, also when it is a repeat or ignored; when the event needs Stripe's current
+ * objects and Stripe cannot be reached, 503 and nothing recorded, so that Stripe delivers it again.
+ * Without a secret configured the endpoint answers 503 saying what to set. The payload is never
+ * logged.
  */
 @Path("/stripe")
 @Produces(MediaType.APPLICATION_JSON)
@@ -44,65 +45,66 @@ public class StripeWebhookResource {
 
   static final int MAX_BODY = StripeSignatureVerifier.DEFAULT_MAX_BODY_BYTES;
 
-  @Inject BrokerConfig config;
-  @Inject StripeWebhookService service;
+  /** Tries of one event when its transaction fails (a concurrent delivery holds the payment). */
+  static final int MAX_ATTEMPTS = 2;
+
+  @Inject StripeWebhookVerification verification;
+  @Inject StripeEventIntake service;
   @Inject StripeEventReceiver receiver;
 
   @POST
   public Response receive(@HeaderParam("Stripe-Signature") String signature, InputStream in)
       throws IOException {
-    List<String> secrets = config.stripeWebhookSecrets();
-    if (secrets.isEmpty()) {
-      return error(
-          503,
-          "temporarily_unavailable",
-          "Stripe webhooks are not configured: set "
-              + SettingNames.environmentName(SettingNames.STRIPE_WEBHOOK_SECRET)
-              + " to the endpoint's signing secret (whsec_...).");
-    }
-    StripeSignatureVerifier verifier;
-    try {
-      verifier = new StripeSignatureVerifier(secrets, Clock.systemUTC());
-    } catch (IllegalArgumentException e) {
-      return error(
-          503,
-          "temporarily_unavailable",
-          SettingNames.environmentName(SettingNames.STRIPE_WEBHOOK_SECRET)
-              + ": "
-              + StripeSignatureVerifier.WEAK_SECRET_MESSAGE);
+    StripeSignatureVerifier verifier = verification.verifier().orElse(null);
+    if (verifier == null) {
+      return error(503, "temporarily_unavailable", verification.problem());
     }
     byte[] body = in == null ? new byte[0] : in.readNBytes(MAX_BODY + 1);
     if (body.length > MAX_BODY) {
       return error(413, "invalid_request", "The body is larger than " + MAX_BODY + " bytes.");
     }
+    Event verified;
     try {
-      verifier.verify(body, signature);
+      verified = verifier.verify(body, signature);
     } catch (StripeSignatureException e) {
-      LOG.log(Level.INFO, "Stripe webhook refused: {0}", e.getMessage());
-      return error(400, "invalid_signature", "The Stripe-Signature header does not verify.");
+      LOG.log(Level.INFO, "Stripe webhook refused: {0}", e.reason().code());
+      return e.reason() == StripeSignatureException.Reason.MALFORMED_EVENT
+          ? error(400, "invalid_request", e.getMessage())
+          : error(400, "invalid_signature", "The Stripe-Signature header does not verify.");
     }
     StripeWebhookEvent event;
     try {
-      event = StripeWebhookEvent.parse(body);
-    } catch (StripeWebhookEvent.MalformedEventException e) {
+      event = StripeEventReader.read(verified);
+    } catch (StripeEventReader.MalformedEventException e) {
       LOG.log(Level.INFO, "Stripe webhook refused: {0}", e.getMessage());
       return error(400, "invalid_request", e.getMessage());
     }
-    StripeWebhookService.Result result;
-    try {
-      result = receiver.receive(event);
-    } catch (PaymentGatewayException e) {
-      // Nothing was recorded: Stripe delivers the event again later.
-      return error(
-          503,
-          "temporarily_unavailable",
-          "Stripe could not be asked about this event; nothing was recorded. Deliver it again.");
-    } catch (EJBException e) {
-      if (service.recorded(event.id())) {
-        // A concurrent delivery of the same event committed first.
-        result = new StripeWebhookService.Result(true, "duplicate", null, null);
-      } else {
-        throw e;
+    StripeWebhookService.Result result = null;
+    for (int attempt = 1; result == null; attempt++) {
+      try {
+        result = receiver.receive(event);
+      } catch (PaymentGatewayException e) {
+        // Nothing was recorded: Stripe delivers the event again later.
+        return error(
+            503,
+            "temporarily_unavailable",
+            "Stripe could not be asked about this event; nothing was recorded. Deliver it again.");
+      } catch (EJBException e) {
+        if (service.recorded(event.id())) {
+          // A concurrent delivery of the same event committed first.
+          result = new StripeWebhookService.Result(true, "duplicate", null, null);
+        } else if (attempt >= MAX_ATTEMPTS) {
+          // For example a lock wait that timed out behind a concurrent delivery. Nothing was
+          // recorded (the transaction rolled back): Stripe delivers the event again later.
+          LOG.log(
+              Level.WARNING,
+              "Stripe event {0} could not be handled now; left for redelivery",
+              event.id());
+          return error(
+              503,
+              "temporarily_unavailable",
+              "The event could not be handled now; nothing was recorded. Deliver it again.");
+        }
       }
     }
     Map<String, Object> out = new LinkedHashMap<>();

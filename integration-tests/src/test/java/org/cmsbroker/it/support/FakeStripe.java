@@ -24,7 +24,11 @@ public final class FakeStripe {
   /** Where Stripe creates Checkout Sessions. */
   public static final String SESSIONS = "/v1/checkout/sessions";
 
-  /** The open Checkout Session of 12.50 EUR that {@link #start()} answers (random ids). */
+  /**
+   * The open Checkout Session of 12.50 EUR that {@link #start()} answers: its id is {@link
+   * #sessionId} of the broker's payment (its {@code client_reference_id}), so that tests can send
+   * the events of the broker's own session.
+   */
   public static final String OPEN_SESSION =
       session(
           "cs_test_secret_{{randomValue length=16 type='ALPHANUMERIC'}}",
@@ -68,7 +72,7 @@ public final class FakeStripe {
   private static String session(String clientSecret, String fields) {
     return """
         {
-          "id": "cs_test_{{randomValue length=24 type='ALPHANUMERIC'}}",
+          "id": "{{formData request.body 'form' urlDecode=true}}cs_test_{{form.client_reference_id}}",
           "object": "checkout.session",
           "client_secret": "%s",
           "currency": "eur",
@@ -109,7 +113,18 @@ public final class FakeStripe {
     return "t=" + t + ",v1=" + HexFormat.of().formatHex(mac.doFinal(body));
   }
 
-  /** A Checkout Session event as Stripe sends it (trimmed), naming the payment in its metadata. */
+  /**
+   * The id of the Checkout Session the fake Stripe made for the broker's payment {@code paymentId}.
+   */
+  public static String sessionId(String paymentId) {
+    return "cs_test_" + paymentId;
+  }
+
+  /**
+   * An event of the broker's own Checkout Session for {@code payment} as Stripe sends it (trimmed):
+   * the session's id, amount and currency are the payment's, and it names the payment in its {@code
+   * client_reference_id} and metadata.
+   */
   public static String sessionEvent(
       String eventId, String type, long created, Map<String, Object> payment, String status) {
     return sessionEvent(eventId, type, created, payment, status, null);
@@ -126,8 +141,42 @@ public final class FakeStripe {
       Map<String, Object> payment,
       String status,
       String paymentIntentId) {
+    String id = (String) payment.get("id");
+    return checkoutEvent(
+        eventId,
+        type,
+        created,
+        sessionId(id),
+        id,
+        id,
+        ((Number) payment.get("amount")).longValue(),
+        (String) payment.get("currency"),
+        status,
+        paymentIntentId);
+  }
+
+  /**
+   * A Checkout Session event with every field given: {@code sessionId} may be one the broker never
+   * made (a Payment Link on the same account, say); {@code metadataPaymentId} and {@code
+   * clientReferenceId} are left out when null.
+   */
+  public static String checkoutEvent(
+      String eventId,
+      String type,
+      long created,
+      String sessionId,
+      String metadataPaymentId,
+      String clientReferenceId,
+      long amountTotal,
+      String currency,
+      String paymentStatus,
+      String paymentIntentId) {
     String paymentIntent =
         paymentIntentId == null ? "" : "\"payment_intent\": \"" + paymentIntentId + "\",";
+    String metadata =
+        metadataPaymentId == null ? "{}" : "{\"broker_payment_id\": \"" + metadataPaymentId + "\"}";
+    String reference =
+        clientReferenceId == null ? "" : "\"client_reference_id\": \"" + clientReferenceId + "\",";
     return """
         {
           "id": "%s",
@@ -136,13 +185,12 @@ public final class FakeStripe {
           "created": %d,
           "data": {
             "object": {
-              "id": "cs_test_webhook_%s",
+              "id": "%s",
               "object": "checkout.session",
-              "amount_total": 1250,
-              "client_reference_id": "%s",
-              "currency": "eur",
+              "amount_total": %d,%s
+              "currency": "%s",
               "customer_details": {"email": "donor@example.org"},
-              "metadata": {"broker_payment_id": "%s"},
+              "metadata": %s,
               "mode": "payment",%s
               "payment_status": "%s",
               "status": "complete"
@@ -156,11 +204,51 @@ public final class FakeStripe {
         .formatted(
             eventId,
             created,
-            eventId,
-            payment.get("id"),
-            payment.get("id"),
+            sessionId,
+            amountTotal,
+            reference,
+            currency,
+            metadata,
             paymentIntent,
-            status,
+            paymentStatus,
+            type);
+  }
+
+  /** A {@code charge.*} event as Stripe sends it: no metadata of the broker, only the PI. */
+  public static String chargeEvent(
+      String eventId, String type, String paymentIntentId, long amount, long amountRefunded) {
+    return """
+        {"id": "%s", "object": "event", "api_version": "2024-06-20", "created": %d,
+         "data": {"object": {"id": "ch_%s", "object": "charge", "amount": %d,
+           "amount_refunded": %d, "currency": "eur", "metadata": {}, "paid": true,
+           "payment_intent": "%s", "refunded": %s, "status": "succeeded"}},
+         "livemode": false, "pending_webhooks": 1, "type": "%s"}
+        """
+        .formatted(
+            eventId,
+            java.time.Instant.now().getEpochSecond(),
+            paymentIntentId.substring(3),
+            amount,
+            amountRefunded,
+            paymentIntentId,
+            amountRefunded == amount,
+            type);
+  }
+
+  /** A {@code charge.dispute.*} event as Stripe sends it: only the PI names the payment. */
+  public static String disputeEvent(String eventId, String type, String paymentIntentId) {
+    return """
+        {"id": "%s", "object": "event", "api_version": "2024-06-20", "created": %d,
+         "data": {"object": {"id": "dp_%s", "object": "dispute", "amount": 1250,
+           "currency": "eur", "metadata": {}, "payment_intent": "%s", "reason": "fraudulent",
+           "status": "needs_response"}},
+         "livemode": false, "pending_webhooks": 1, "type": "%s"}
+        """
+        .formatted(
+            eventId,
+            java.time.Instant.now().getEpochSecond(),
+            paymentIntentId.substring(3),
+            paymentIntentId,
             type);
   }
 }

@@ -37,7 +37,7 @@ import java.util.regex.Pattern;
  * calls and signed Stripe webhooks.
  */
 public final class PaymentsBroker implements AutoCloseable {
-  private static final Duration READY = Duration.ofSeconds(180);
+  private static final Duration READY = Duration.ofSeconds(300);
   private static final Duration ADMIN = Duration.ofSeconds(60);
   private static final Pattern CLIENT_SECRET = Pattern.compile("client secret: (\\S+)");
 

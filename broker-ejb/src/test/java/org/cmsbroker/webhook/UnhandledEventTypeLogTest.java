@@ -1,4 +1,4 @@
-package org.cmsbroker.payment;
+package org.cmsbroker.webhook;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,4 +1,4 @@
-package org.cmsbroker.payment;
+package org.cmsbroker.webhook;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -37,7 +37,7 @@ public class StripeEventRecord {
     this.outcome = outcome;
   }
 
-  String outcome() {
+  public String outcome() {
     return outcome;
   }
 }

@@ -1,4 +1,4 @@
-package org.cmsbroker.payment;
+package org.cmsbroker.webhook;
 
 import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
@@ -6,17 +6,22 @@ import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.cmsbroker.payment.PaymentBeans;
+import org.cmsbroker.payment.PaymentGatewayException;
+import org.cmsbroker.payment.StripeCheckout;
+import org.cmsbroker.payment.StripeSnapshot;
+import org.cmsbroker.payment.StripeWebhookEvent;
+import org.cmsbroker.payment.StripeWebhookService;
 import org.cmsbroker.payment.StripeWebhookService.Fetched;
 import org.cmsbroker.payment.StripeWebhookService.Result;
-import org.cmsbroker.webhook.StripeWebhookEvent;
 
 /**
  * Handles a verified Stripe event, fetching Stripe's current objects when the state machine is in
- * doubt ("fetch the object from Stripe when in doubt"): {@link StripeWebhookService} decides
- * without them; when it asks, the payment's Checkout Session (with PaymentIntent and latest charge)
- * is read from Stripe outside any transaction and the event handled again with it. If Stripe cannot
- * be reached nothing is recorded and {@link PaymentGatewayException} tells the caller to answer
- * with a 5xx, so that Stripe delivers the event again.
+ * doubt ("fetch the object from Stripe when in doubt"): {@link StripeEventIntake} decides without
+ * them; when it asks, the payment's Checkout Session (with PaymentIntent and latest charge) is read
+ * from Stripe outside any transaction and the event handled again with it. If Stripe cannot be
+ * reached nothing is recorded and {@link PaymentGatewayException} tells the caller to answer with a
+ * 5xx, so that Stripe delivers the event again.
  */
 @Stateless
 @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
@@ -26,7 +31,7 @@ public class StripeEventReceiver {
   /** Fetches tried when the payment keeps changing while Stripe is read. */
   static final int MAX_FETCHES = 3;
 
-  @Inject StripeWebhookService service;
+  @Inject StripeEventIntake service;
   @Inject StripeCheckout checkout;
   @Inject PaymentBeans beans;
 
@@ -37,7 +42,7 @@ public class StripeEventReceiver {
    *     was recorded
    */
   public Result receive(StripeWebhookEvent event) throws PaymentGatewayException {
-    Result result = service.handle(event);
+    Result result = service.handle(event, null);
     for (int i = 0; i < MAX_FETCHES && result.fetch() != null; i++) {
       if (!beans.configured()) {
         LOG.log(

@@ -1,4 +1,4 @@
-package org.cmsbroker.payment;
+package org.cmsbroker.webhook;
 
 import java.time.Clock;
 import java.time.Duration;

@@ -1,6 +1,8 @@
-package org.cmsbroker.payment;
+package org.cmsbroker.webhook;
 
 import java.time.Instant;
+import org.cmsbroker.payment.PaymentTransition;
+import org.cmsbroker.payment.StripeWebhookService;
 
 /**
  * How many recorded Stripe events share a type and an outcome within a window. Immutable.

@@ -1,4 +1,4 @@
-package org.cmsbroker.payment;
+package org.cmsbroker.webhook;
 
 import jakarta.ejb.Stateless;
 import jakarta.persistence.EntityManager;
@@ -9,6 +9,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Comparator;
 import java.util.List;
+import org.cmsbroker.payment.StripeWebhookService;
 
 /**
  * Counts of the recorded Stripe events (table {@code stripe_event}) by type and outcome, so that an
@@ -54,6 +55,36 @@ public class StripeEventCounts {
                     ((Number) r[2]).longValue(),
                     ((OffsetDateTime) r[3]).toInstant()))
         .sorted(ORDER)
+        .toList();
+  }
+
+  /**
+   * The events received in the last {@code window} that changed nothing because they did not agree
+   * with the broker's payment ({@link StripeWebhookService#REVIEW_OUTCOMES}), newest first, at most
+   * {@code max}.
+   */
+  public List<StripeEventReview> review(Duration window, int max) {
+    OffsetDateTime since =
+        OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC).minus(window);
+    List<Object[]> rows =
+        em.createQuery(
+                "SELECT e.eventId, e.type, e.outcome, e.paymentId, e.receivedAt"
+                    + " FROM StripeEventRecord e WHERE e.receivedAt >= :since"
+                    + " AND e.outcome IN :outcomes ORDER BY e.receivedAt DESC, e.eventId",
+                Object[].class)
+            .setParameter("since", since)
+            .setParameter("outcomes", StripeWebhookService.REVIEW_OUTCOMES)
+            .setMaxResults(max)
+            .getResultList();
+    return rows.stream()
+        .map(
+            r ->
+                new StripeEventReview(
+                    (String) r[0],
+                    (String) r[1],
+                    (String) r[2],
+                    (String) r[3],
+                    ((OffsetDateTime) r[4]).toInstant()))
         .toList();
   }
 }

@@ -1,0 +1,87 @@
+package org.cmsbroker.webhook;
+
+import jakarta.ejb.Stateless;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.logging.Logger;
+import org.cmsbroker.payment.PaymentStateMachine;
+import org.cmsbroker.payment.StripeWebhookEvent;
+import org.cmsbroker.payment.StripeWebhookService;
+import org.cmsbroker.payment.StripeWebhookService.Fetched;
+import org.cmsbroker.payment.StripeWebhookService.Result;
+
+/**
+ * Takes in one verified Stripe event, in one transaction: its id is recorded once (table {@code
+ * stripe_event}) with the outcome the payments gave it ({@link StripeWebhookService}); a repeat of
+ * a recorded id changes nothing. When the payments need Stripe's current objects nothing is
+ * recorded (the {@link StripeEventReceiver} fetches them and hands the event in again). A
+ * concurrent intake of the same event id fails at the insert (primary key), rolling back everything
+ * it did; the caller then finds it {@link #recorded}. Types the broker does not handle are summed
+ * up in one log line a minute.
+ */
+@Stateless
+public class StripeEventIntake {
+  private static final Logger LOG = Logger.getLogger(StripeEventIntake.class.getName());
+
+  /** Shared by every instance of this bean: one line a minute about unhandled event types. */
+  private static final UnhandledEventTypeLog UNHANDLED =
+      new UnhandledEventTypeLog(Clock.systemUTC());
+
+  @PersistenceContext(unitName = "broker")
+  EntityManager em;
+
+  @Inject StripeWebhookService payments;
+
+  private final Clock clock = Clock.systemUTC();
+
+  /** For the container. */
+  public StripeEventIntake() {}
+
+  /** For tests outside this package: this entity manager and these payments. */
+  public StripeEventIntake(EntityManager em, StripeWebhookService payments) {
+    this.em = em;
+    this.payments = payments;
+  }
+
+  /** Whether the event id has been recorded. */
+  public boolean recorded(String eventId) {
+    return em.find(StripeEventRecord.class, eventId) != null;
+  }
+
+  /** The outcome recorded for the event id, or null. */
+  public String outcome(String eventId) {
+    StripeEventRecord record = em.find(StripeEventRecord.class, eventId);
+    return record == null ? null : record.outcome();
+  }
+
+  /**
+   * Takes in {@code event} once; {@code fetched} are Stripe's objects the payments asked for, or
+   * null.
+   */
+  public Result handle(StripeWebhookEvent event, Fetched fetched) {
+    StripeEventRecord seen = em.find(StripeEventRecord.class, event.id());
+    if (seen != null) {
+      return new Result(true, seen.outcome(), null, null);
+    }
+    Result result = payments.handle(event, fetched);
+    if (result.fetch() != null) {
+      return result;
+    }
+    em.persist(
+        new StripeEventRecord(
+            event.id(),
+            event.type(),
+            OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC),
+            result.paymentId(),
+            result.outcome()));
+    em.flush();
+    if (!PaymentStateMachine.handles(event.type())) {
+      UNHANDLED.record(event.type()).ifPresent(LOG::warning);
+    }
+    return result;
+  }
+}
