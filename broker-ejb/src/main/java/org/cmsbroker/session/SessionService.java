@@ -74,20 +74,17 @@ public class SessionService {
   }
 
   /**
-   * The live session with this stored id (for tokens bound to a session: refreshing counts as use
-   * and touches its last-seen time).
+   * The live session with this stored id, for tokens bound to a session. Does not touch its
+   * last-seen time: a client refreshing tokens in the background is not the person using the
+   * browser, so it must not keep an idle browser session alive.
    */
   public Optional<ActiveSession> findLive(String idHash) {
     if (idHash == null) {
       return Optional.empty();
     }
     LoginSession session = em.find(LoginSession.class, idHash);
-    OffsetDateTime now = now();
-    if (session == null || !live(session, now)) {
+    if (session == null || !live(session, now())) {
       return Optional.empty();
-    }
-    if (session.lastSeenAt().plus(SEEN_GRANULARITY).isBefore(now)) {
-      session.seen(now);
     }
     return Optional.of(active(session));
   }

@@ -3,23 +3,60 @@ package org.cmsbroker.persistence;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityManagerFactory;
 import jakarta.persistence.Persistence;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
 
 /**
- * An in-memory H2 database with the real migrations, and the broker's persistence unit on it with
- * resource-local transactions (EclipseLink, as in Payara), for tests of stores and services that
- * need a real database: each {@link #inTransaction} call runs as one container-managed call would.
+ * A database with the real migrations, and the broker's persistence unit on it with resource-local
+ * transactions (EclipseLink, as in Payara), for tests of stores and services that need a real
+ * database: each {@link #inTransaction} call runs as one container-managed call would. H2 in memory
+ * by default (what the README starts with); {@link Kind#POSTGRESQL} is a fresh schema in the test
+ * PostgreSQL on 127.0.0.1:5432 (database {@code test}, user {@code postgres}), dropped at close.
+ * Storage tests take a {@link Kind} parameter ({@code @EnumSource(TestDatabase.Kind.class)}).
  */
 public final class TestDatabase implements AutoCloseable {
+  /** Which database. */
+  public enum Kind {
+    H2,
+    POSTGRESQL
+  }
+
+  private static final String POSTGRES_SERVER = "jdbc:postgresql://127.0.0.1:5432/test";
+  private static final String POSTGRES_USER = "postgres";
+
   private final DriverDataSource dataSource = new DriverDataSource();
   private final EntityManagerFactory factory;
+  private final Kind kind;
+  private final String schema;
 
   public TestDatabase() {
-    String url = "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+    this(Kind.H2);
+  }
+
+  public TestDatabase(Kind kind) {
+    this.kind = kind;
+    String url;
+    String user;
+    String driver;
+    if (kind == Kind.POSTGRESQL) {
+      schema = "ut_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+      postgres("CREATE SCHEMA " + schema);
+      url = POSTGRES_SERVER + "?currentSchema=" + schema;
+      user = POSTGRES_USER;
+      driver = "org.postgresql.Driver";
+    } else {
+      schema = null;
+      url = "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+      user = "broker";
+      driver = "org.h2.Driver";
+    }
     dataSource.setUrl(url);
-    dataSource.setUser("broker");
+    dataSource.setUser(user);
     DatabaseMigrator.migrateSchema(dataSource, DatabaseMigrator.class.getClassLoader());
     factory =
         Persistence.createEntityManagerFactory(
@@ -27,11 +64,25 @@ public final class TestDatabase implements AutoCloseable {
             Map.of(
                 "jakarta.persistence.transactionType", "RESOURCE_LOCAL",
                 "jakarta.persistence.jtaDataSource", "",
-                "jakarta.persistence.jdbc.driver", "org.h2.Driver",
+                "jakarta.persistence.jdbc.driver", driver,
                 "jakarta.persistence.jdbc.url", url,
-                "jakarta.persistence.jdbc.user", "broker",
+                "jakarta.persistence.jdbc.user", user,
                 "jakarta.persistence.jdbc.password", "",
                 "eclipselink.cache.shared.default", "false"));
+  }
+
+  /** Which database this is. */
+  public Kind kind() {
+    return kind;
+  }
+
+  private static void postgres(String sql) {
+    try (Connection c = DriverManager.getConnection(POSTGRES_SERVER, POSTGRES_USER, "");
+        Statement s = c.createStatement()) {
+      s.execute(sql);
+    } catch (SQLException e) {
+      throw new IllegalStateException("The test PostgreSQL on 127.0.0.1:5432 is not usable", e);
+    }
   }
 
   /** The database itself, for direct JDBC checks. */
@@ -61,5 +112,8 @@ public final class TestDatabase implements AutoCloseable {
   @Override
   public void close() {
     factory.close();
+    if (schema != null) {
+      postgres("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+    }
   }
 }
