@@ -218,7 +218,8 @@ public class AccountService {
   /**
    * Verifies a password for a username. Costs one Argon2id verification whether or not the account
    * exists or has a password, so timing does not reveal accounts. On success the hash is upgraded
-   * when the configured parameters rose, and the login time recorded. Does not look at the
+   * when the configured parameters rose, and the login time recorded, each by a single UPDATE that
+   * leaves the account's version alone (so concurrent logins never conflict). Does not look at the
    * account's state: the caller decides what a disabled or locked account gets.
    */
   public Optional<AccountView> verifyPassword(String username, char[] password) {
@@ -234,10 +235,22 @@ public class AccountService {
     if (!hasher.verify(password, account.passwordHash())) {
       return Optional.empty();
     }
+    // Single UPDATE statements, not versioned writes of the entity: concurrent logins of one
+    // account (several browsers, several sites) must not fail each other on the version check.
     if (hasher.needsRehash(account.passwordHash())) {
-      account.setPasswordHash(hasher.hash(password), now());
+      em.createQuery(
+              "UPDATE Account a SET a.passwordHash = :replacement"
+                  + " WHERE a.id = :id AND a.passwordHash = :current")
+          .setParameter("replacement", hasher.hash(password))
+          .setParameter("id", account.id())
+          .setParameter("current", account.passwordHash())
+          .executeUpdate();
     }
-    account.setLastLoginAt(now());
+    em.createQuery("UPDATE Account a SET a.lastLoginAt = :now WHERE a.id = :id")
+        .setParameter("now", now())
+        .setParameter("id", account.id())
+        .executeUpdate();
+    em.refresh(account);
     return Optional.of(view(account));
   }
 
