@@ -72,7 +72,22 @@ public class LoginService {
   private LoginOutcome verify(String username, char[] password, String remoteIp) {
     String accountKey = AccountService.usernameKey(username);
     String address = remoteIp == null ? "unknown" : remoteIp;
-    ThrottleDecision decision = login.throttle().check(accountKey, address);
+    LoginThrottle.Attempt attempt = login.throttle().reserve(accountKey, address);
+    try {
+      return verify(username, password, remoteIp, accountKey, address, attempt);
+    } finally {
+      attempt.release(); // does nothing once the attempt is settled
+    }
+  }
+
+  private LoginOutcome verify(
+      String username,
+      char[] password,
+      String remoteIp,
+      String accountKey,
+      String address,
+      LoginThrottle.Attempt attempt) {
+    ThrottleDecision decision = attempt.decision();
     Optional<String> knownId = accounts.findIdByUsername(username);
     if (!decision.allowed()) {
       events.record(
@@ -86,7 +101,7 @@ public class LoginService {
     }
     Optional<AccountView> verified = accounts.verifyPassword(username, password);
     if (verified.isEmpty()) {
-      login.throttle().recordFailure(accountKey, address);
+      attempt.failed();
       events.record(
           "login", Outcome.FAILURE, knownId.orElse(null), remoteIp, "invalid_credentials");
       ThrottleDecision after = login.throttle().check(accountKey, address);
@@ -106,7 +121,7 @@ public class LoginService {
       events.record("login", Outcome.REFUSED, account.id(), remoteIp, "account_locked");
       return new LoginOutcome.Locked(account.lockedUntil(), true);
     }
-    login.throttle().recordSuccess(accountKey, address);
+    attempt.succeeded();
     var session = sessions.create(account.id(), remoteIp);
     events.record("login", Outcome.SUCCESS, account.id(), remoteIp, null);
     return new LoginOutcome.Success(account, session);
