@@ -23,6 +23,11 @@ import org.cmsbroker.crypto.Argon2idPasswordHasher;
 import org.cmsbroker.crypto.FieldCipher;
 import org.cmsbroker.crypto.MasterKey;
 import org.cmsbroker.crypto.PasswordHasher;
+import org.cmsbroker.login.InMemoryThrottleStore;
+import org.cmsbroker.login.LoginComponents;
+import org.cmsbroker.login.LoginService;
+import org.cmsbroker.login.LoginThrottle;
+import org.cmsbroker.oidc.BackChannelLogout;
 import org.cmsbroker.oidc.RefreshTokens;
 import org.cmsbroker.persistence.TestDatabase;
 import org.cmsbroker.session.SessionService;
@@ -42,6 +47,23 @@ public final class Core implements AutoCloseable {
   public final BrokerConfig config =
       new BrokerConfig(null, URI.create("https://broker.example.org"), 1 << 20, null);
   public final Events events = new Events();
+  public final BackChannelCalls backChannel = new BackChannelCalls();
+  public final LoginThrottle throttle =
+      new LoginThrottle(new InMemoryThrottleStore(), java.time.Clock.systemUTC());
+  private final LoginComponents login =
+      new LoginComponents() {
+        @Override
+        public LoginThrottle throttle() {
+          return throttle;
+        }
+      };
+  private final BrokerConfig plaintextConfig =
+      new BrokerConfig(null, URI.create("https://broker.example.org"), 1 << 20, null) {
+        @Override
+        public boolean loginAllowPlaintext() {
+          return true;
+        }
+      };
 
   public Core(TestDatabase.Kind kind) {
     database = new TestDatabase(kind);
@@ -53,12 +75,20 @@ public final class Core implements AutoCloseable {
     public final SessionService sessions = new SessionService();
     public final AccountService accounts = new AccountService();
     public final RefreshTokens refreshTokens = new RefreshTokens();
+    public final LoginService logins = new LoginService();
 
     Services(EntityManager em) {
       this.em = em;
       inject(sessions, "em", em);
       inject(sessions, "config", config);
       inject(sessions, "random", RANDOM);
+      inject(sessions, "refreshTokens", refreshTokens);
+      inject(sessions, "backChannel", backChannel);
+      inject(logins, "login", login);
+      inject(logins, "accounts", accounts);
+      inject(logins, "sessions", sessions);
+      inject(logins, "events", events);
+      inject(logins, "config", plaintextConfig);
       inject(accounts, "em", em);
       inject(accounts, "cipher", cipher);
       inject(accounts, "hasher", hasher);
@@ -160,6 +190,16 @@ public final class Core implements AutoCloseable {
       synchronized (recorded) {
         return recorded.stream().filter(e -> e.startsWith(prefix)).count();
       }
+    }
+  }
+
+  /** Back-channel logouts, recorded instead of sent: "sessionIdHash accountId". */
+  public static final class BackChannelCalls extends BackChannelLogout {
+    public final List<String> ended = Collections.synchronizedList(new ArrayList<>());
+
+    @Override
+    public void sessionEnded(String sessionIdHash, String accountId) {
+      ended.add(sessionIdHash + " " + accountId);
     }
   }
 }
