@@ -55,6 +55,8 @@ public class BrokerConfig {
   private boolean passwordLettersAndNumbers;
   private Optional<SmtpSettings> smtp;
   private List<String> trustedProxies;
+  private org.cmsbroker.outbound.OutboundPolicy outboundPolicy =
+      org.cmsbroker.outbound.OutboundPolicy.PUBLIC_ONLY;
   private Optional<String> stripeSecretKey = Optional.empty();
   private List<String> stripeWebhookSecrets = List.of();
   private Optional<URI> stripeApiBase = Optional.empty();
@@ -153,6 +155,14 @@ public class BrokerConfig {
         string(SettingNames.TRUSTED_PROXIES)
             .map(v -> List.of(v.split("\\s*,\\s*")))
             .orElse(List.of());
+    try {
+      outboundPolicy =
+          org.cmsbroker.outbound.OutboundPolicy.allowing(
+              string(SettingNames.OUTBOUND_ALLOWED_CIDRS).orElse(null));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException(
+          SettingNames.OUTBOUND_ALLOWED_CIDRS + ": " + e.getMessage(), e);
+    }
     stripeSecretKey = string(SettingNames.STRIPE_SECRET_KEY);
     stripeWebhookSecrets =
         string(SettingNames.STRIPE_WEBHOOK_SECRET).map(BrokerConfig::csv).orElse(List.of());
@@ -371,6 +381,11 @@ public class BrokerConfig {
   /** Addresses of reverse proxies whose {@code X-Forwarded-For} is believed. */
   public List<String> trustedProxies() {
     return trustedProxies;
+  }
+
+  /** Which addresses outbound calls may reach ({@link SettingNames#OUTBOUND_ALLOWED_CIDRS}). */
+  public org.cmsbroker.outbound.OutboundPolicy outboundPolicy() {
+    return outboundPolicy;
   }
 
   /** Stripe's secret API key ({@code sk_...} or {@code rk_...}), when payments are configured. */

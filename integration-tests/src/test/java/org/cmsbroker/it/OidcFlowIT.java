@@ -95,9 +95,15 @@ class OidcFlowIT {
     base = "https://localhost:" + https;
     env =
         Map.of(
-            "BROKER_DATA_DIR", data.toString(),
-            "BROKER_HTTPS_PORT", Integer.toString(https),
-            "BROKER_HTTP_PORT", "off");
+            "BROKER_DATA_DIR",
+            data.toString(),
+            "BROKER_HTTPS_PORT",
+            Integer.toString(https),
+            "BROKER_HTTP_PORT",
+            "off",
+            // The back-channel logout receiver listens on loopback: allow it.
+            "BROKER_OUTBOUND_ALLOWED_CIDRS",
+            "127.0.0.0/8");
     broker = BrokerProcess.start(work, env).awaitReady(Duration.ofSeconds(120));
     SeedAccounts.add(work, env, "ada", "ada@example.org", PASSWORD);
     secret =

@@ -76,9 +76,21 @@ public class CiviCrmDelivery implements CallbackDelivery {
   private final CiviCrmHttp http;
   private final Clock clock;
 
-  /** For CDI: the JDK HTTP client with {@link #CONNECT_TIMEOUT} and {@link #REQUEST_TIMEOUT}. */
-  public CiviCrmDelivery() {
-    this(new JdkCiviCrmHttp(CONNECT_TIMEOUT, REQUEST_TIMEOUT), Clock.systemUTC());
+  /** For CDI proxies. */
+  protected CiviCrmDelivery() {
+    this.http = null;
+    this.clock = null;
+  }
+
+  /**
+   * For CDI: the bounded client with {@link #CONNECT_TIMEOUT}, {@link #REQUEST_TIMEOUT} and the
+   * configured outbound policy.
+   */
+  @jakarta.inject.Inject
+  public CiviCrmDelivery(org.cmsbroker.config.BrokerConfig config) {
+    this(
+        new JdkCiviCrmHttp(CONNECT_TIMEOUT, REQUEST_TIMEOUT, config.outboundPolicy()),
+        Clock.systemUTC());
   }
 
   CiviCrmDelivery(CiviCrmHttp http, Clock clock) {
