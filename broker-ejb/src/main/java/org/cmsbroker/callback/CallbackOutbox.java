@@ -110,7 +110,8 @@ public class CallbackOutbox {
     }
     String id = newId();
     em.persist(
-        new CallbackMessage(id, clientId, eventType, cipher.encrypt(PAYLOAD, payloadJson), now()));
+        new CallbackMessage(
+            id, clientId, eventType, cipher.encrypt(PAYLOAD, id, payloadJson), now()));
     announce(id);
     return id;
   }
@@ -194,7 +195,7 @@ public class CallbackOutbox {
               m.id(),
               m.clientId(),
               m.eventType(),
-              cipher.decrypt(PAYLOAD, m.payloadCiphertext()),
+              cipher.decrypt(PAYLOAD, m.id(), m.payloadCiphertext()),
               m.attempts(),
               m.createdAt().toInstant(),
               owner,
