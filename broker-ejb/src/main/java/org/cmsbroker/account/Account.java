@@ -100,6 +100,10 @@ public class Account {
     return emailCiphertext;
   }
 
+  String emailIndex() {
+    return emailIndex;
+  }
+
   void setEmail(String ciphertext, String index) {
     this.emailCiphertext = ciphertext;
     this.emailIndex = index;

@@ -57,9 +57,11 @@ public class AccountService {
     }
     OffsetDateTime now = now();
     Account account = new Account(UUID.randomUUID().toString(), username, key, now);
-    account.setEmail(cipher.encrypt(EMAIL, email), emailIndex(email));
+    account.setEmail(cipher.encrypt(EMAIL, account.id(), email), emailIndex(email));
     account.setEmailVerified(request.emailVerified());
-    account.setNames(cipher.encrypt(GIVEN_NAME, given), cipher.encrypt(FAMILY_NAME, family));
+    account.setNames(
+        cipher.encrypt(GIVEN_NAME, account.id(), given),
+        cipher.encrypt(FAMILY_NAME, account.id(), family));
     account.setRoles(roles);
     account.setPasswordHash(hasher.hash(password), now);
     em.persist(account);
@@ -73,6 +75,26 @@ public class AccountService {
       policy.check(java.nio.CharBuffer.wrap(password));
     } catch (PasswordPolicyException e) {
       throw new AccountException(AccountException.Reason.WEAK_PASSWORD, e.getMessage());
+    }
+  }
+
+  /**
+   * Rewrites personal fields written before they were bound to their row (legacy {@code v1:}
+   * ciphertext) as row-bound ones; called wherever the account is written anyway.
+   */
+  private void reseal(Account a) {
+    if (!FieldCipher.isRowBound(a.emailCiphertext())) {
+      a.setEmail(
+          cipher.encrypt(EMAIL, a.id(), cipher.decrypt(EMAIL, a.emailCiphertext())),
+          a.emailIndex());
+    }
+    if (!FieldCipher.isRowBound(a.givenNameCiphertext())
+        || !FieldCipher.isRowBound(a.familyNameCiphertext())) {
+      a.setNames(
+          cipher.encrypt(
+              GIVEN_NAME, a.id(), cipher.decrypt(GIVEN_NAME, a.id(), a.givenNameCiphertext())),
+          cipher.encrypt(
+              FAMILY_NAME, a.id(), cipher.decrypt(FAMILY_NAME, a.id(), a.familyNameCiphertext())));
     }
   }
 
@@ -151,6 +173,7 @@ public class AccountService {
     Account account = require(username);
     account.setState(disabled ? Account.State.DISABLED : Account.State.ACTIVE);
     account.touch(now());
+    reseal(account);
     events.record(
         disabled ? "account.disabled" : "account.enabled",
         Outcome.SUCCESS,
@@ -165,6 +188,7 @@ public class AccountService {
     Account account = require(username);
     account.setLockedUntil(until == null ? null : until.atOffset(ZoneOffset.UTC));
     account.touch(now());
+    reseal(account);
     events.record(
         until == null ? "account.unlocked" : "account.locked",
         Outcome.SUCCESS,
@@ -183,6 +207,7 @@ public class AccountService {
     checkPolicy(password);
     account.setPasswordHash(hasher.hash(password), now());
     account.touch(now());
+    reseal(account);
     events.record("account.password_set", Outcome.SUCCESS, account.id(), null, null);
     return view(account);
   }
@@ -211,6 +236,7 @@ public class AccountService {
     checkPolicy(replacement);
     account.setPasswordHash(hasher.hash(replacement), now());
     account.touch(now());
+    reseal(account);
     events.record("account.password_change", Outcome.SUCCESS, id, null, null);
     return view(account);
   }
@@ -218,7 +244,8 @@ public class AccountService {
   /**
    * Verifies a password for a username. Costs one Argon2id verification whether or not the account
    * exists or has a password, so timing does not reveal accounts. On success the hash is upgraded
-   * when the configured parameters rose, and the login time recorded. Does not look at the
+   * when the configured parameters rose, and the login time recorded, each by a single UPDATE that
+   * leaves the account's version alone (so concurrent logins never conflict). Does not look at the
    * account's state: the caller decides what a disabled or locked account gets.
    */
   public Optional<AccountView> verifyPassword(String username, char[] password) {
@@ -234,10 +261,22 @@ public class AccountService {
     if (!hasher.verify(password, account.passwordHash())) {
       return Optional.empty();
     }
+    // Single UPDATE statements, not versioned writes of the entity: concurrent logins of one
+    // account (several browsers, several sites) must not fail each other on the version check.
     if (hasher.needsRehash(account.passwordHash())) {
-      account.setPasswordHash(hasher.hash(password), now());
+      em.createQuery(
+              "UPDATE Account a SET a.passwordHash = :replacement"
+                  + " WHERE a.id = :id AND a.passwordHash = :current")
+          .setParameter("replacement", hasher.hash(password))
+          .setParameter("id", account.id())
+          .setParameter("current", account.passwordHash())
+          .executeUpdate();
     }
-    account.setLastLoginAt(now());
+    em.createQuery("UPDATE Account a SET a.lastLoginAt = :now WHERE a.id = :id")
+        .setParameter("now", now())
+        .setParameter("id", account.id())
+        .executeUpdate();
+    em.refresh(account);
     return Optional.of(view(account));
   }
 
@@ -258,10 +297,10 @@ public class AccountService {
     return new AccountView(
         a.id(),
         a.username(),
-        cipher.decrypt(EMAIL, a.emailCiphertext()),
+        cipher.decrypt(EMAIL, a.id(), a.emailCiphertext()),
         a.emailVerified(),
-        cipher.decrypt(GIVEN_NAME, a.givenNameCiphertext()),
-        cipher.decrypt(FAMILY_NAME, a.familyNameCiphertext()),
+        cipher.decrypt(GIVEN_NAME, a.id(), a.givenNameCiphertext()),
+        cipher.decrypt(FAMILY_NAME, a.id(), a.familyNameCiphertext()),
         roles,
         a.state(),
         a.lockedUntil() == null ? null : a.lockedUntil().toInstant(),

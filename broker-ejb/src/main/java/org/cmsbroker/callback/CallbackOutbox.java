@@ -132,7 +132,7 @@ public class CallbackOutbox {
             id,
             clientId,
             eventType,
-            cipher.encrypt(PAYLOAD, payload),
+            cipher.encrypt(PAYLOAD, id, payload),
             now(),
             occurredAt.atOffset(ZoneOffset.UTC),
             sequence));
@@ -251,7 +251,7 @@ public class CallbackOutbox {
               m.id(),
               m.clientId(),
               m.eventType(),
-              cipher.decrypt(PAYLOAD, m.payloadCiphertext()),
+              cipher.decrypt(PAYLOAD, m.id(), m.payloadCiphertext()),
               m.attempts(),
               m.createdAt().toInstant(),
               owner,

@@ -6,9 +6,10 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * {@link HttpSender} on {@link BoundedHttpClient}: connect timeout, a request timeout that covers
- * the whole exchange, no redirects (a 3xx is an answer, not a new target); the answer's body is not
- * used, and no more than {@link #MAX_BODY} bytes of it are read. Thread-safe.
+ * {@link HttpSender} on {@link BoundedHttpClient}: the target's addresses checked at connection
+ * time, connect timeout, a request timeout that covers the whole exchange, no redirects (a 3xx is
+ * an answer, not a new target); the answer's body is not used, and no more than {@link #MAX_BODY}
+ * bytes of it are read. Thread-safe.
  */
 public final class JdkHttpSender implements HttpSender {
   /** The most of an answer that is read; receivers acknowledge with a status, not a body. */
@@ -17,8 +18,11 @@ public final class JdkHttpSender implements HttpSender {
   private final BoundedHttpClient client;
   private final Duration requestTimeout;
 
-  public JdkHttpSender(Duration connectTimeout, Duration requestTimeout) {
-    this.client = new BoundedHttpClient(connectTimeout, requestTimeout, MAX_BODY);
+  public JdkHttpSender(
+      Duration connectTimeout,
+      Duration requestTimeout,
+      org.cmsbroker.outbound.OutboundPolicy policy) {
+    this.client = new BoundedHttpClient(connectTimeout, requestTimeout, MAX_BODY, policy);
     this.requestTimeout = requestTimeout;
   }
 

@@ -24,9 +24,21 @@ public class StandardWebhooksDelivery implements CallbackDelivery {
   private final HttpSender sender;
   private final Clock clock;
 
-  /** The broker's delivery: JDK HTTP client, no redirects, system clock. */
-  public StandardWebhooksDelivery() {
-    this(new JdkHttpSender(CONNECT_TIMEOUT, REQUEST_TIMEOUT), Clock.systemUTC());
+  /** For CDI proxies. */
+  protected StandardWebhooksDelivery() {
+    this.sender = null;
+    this.clock = null;
+  }
+
+  /**
+   * The broker's delivery: the bounded client with the configured outbound policy, no redirects,
+   * system clock.
+   */
+  @jakarta.inject.Inject
+  public StandardWebhooksDelivery(org.cmsbroker.config.BrokerConfig config) {
+    this(
+        new JdkHttpSender(CONNECT_TIMEOUT, REQUEST_TIMEOUT, config.outboundPolicy()),
+        Clock.systemUTC());
   }
 
   StandardWebhooksDelivery(HttpSender sender, Clock clock) {
@@ -53,6 +65,9 @@ public class StandardWebhooksDelivery implements CallbackDelivery {
     int status;
     try {
       status = sender.send(target.url(), headers, message.payload());
+    } catch (org.cmsbroker.outbound.RefusedTargetException e) {
+      // The operator's own setting decides: no retry will change it. The message is for them.
+      return new DeliveryOutcome.GiveUp(null, "target refused: " + e.getMessage());
     } catch (IOException e) {
       // The exception's class says enough; its message may carry addresses or TLS details.
       return new DeliveryOutcome.Retry(null, "no answer: " + e.getClass().getSimpleName());

@@ -245,8 +245,74 @@ final class ClientRules {
           Reason.INVALID_ROLES_CLAIM,
           "A roles claim name is a letter or '_' then up to 63 letters, digits or '_'.");
     }
+    if (REGISTERED_CLAIMS.contains(value.toLowerCase(java.util.Locale.ROOT))) {
+      throw new ClientException(
+          Reason.INVALID_ROLES_CLAIM,
+          "The roles claim may not be '"
+              + value
+              + "': that name is a registered JWT or OpenID Connect claim. Use for example"
+              + " 'roles' or 'groups'.");
+    }
     return value;
   }
+
+  /**
+   * Claim names the roles claim may not take (compared ignoring case): JWT's registered claims (RFC
+   * 7519), OpenID Connect Core's ID token and standard claims, the session and logout claims
+   * (Front-/Back-Channel Logout), and the access-token claims (RFC 9068, RFC 8693, RFC 7800).
+   */
+  static final java.util.Set<String> REGISTERED_CLAIMS =
+      java.util.Set.of(
+          // RFC 7519
+          "iss",
+          "sub",
+          "aud",
+          "exp",
+          "nbf",
+          "iat",
+          "jti",
+          // OpenID Connect Core 1.0, ID token
+          "auth_time",
+          "nonce",
+          "acr",
+          "amr",
+          "azp",
+          "at_hash",
+          "c_hash",
+          "s_hash",
+          "sub_jwk",
+          // OpenID Connect Core 1.0, standard claims
+          "name",
+          "given_name",
+          "family_name",
+          "middle_name",
+          "nickname",
+          "preferred_username",
+          "profile",
+          "picture",
+          "website",
+          "email",
+          "email_verified",
+          "gender",
+          "birthdate",
+          "zoneinfo",
+          "locale",
+          "phone_number",
+          "phone_number_verified",
+          "address",
+          "updated_at",
+          "_claim_names",
+          "_claim_sources",
+          // Session management and logout
+          "sid",
+          "events",
+          // Access tokens and token exchange (RFC 9068, 8693, 7800), and the JOSE type
+          "client_id",
+          "scope",
+          "act",
+          "may_act",
+          "cnf",
+          "typ");
 
   /**
    * The callback URL, or null when none (null or empty) is given: absolute with a host, no user

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import org.cmsbroker.outbound.OutboundPolicy;
 import org.cmsbroker.settings.BrokerSettings;
 import org.cmsbroker.settings.Rules;
 import org.cmsbroker.settings.SettingSource;
@@ -51,6 +52,7 @@ public class BrokerConfig {
   private boolean passwordLettersAndNumbers;
   private Optional<SmtpSettings> smtp;
   private List<String> trustedProxies;
+  private OutboundPolicy outboundPolicy = OutboundPolicy.PUBLIC_ONLY;
   private Optional<String> stripeSecretKey = Optional.empty();
   private List<String> stripeWebhookSecrets = List.of();
   private Optional<URI> stripeApiBase = Optional.empty();
@@ -123,6 +125,8 @@ public class BrokerConfig {
                             .orElse("broker@" + publicUrl.getHost()),
                         SmtpSettings.Security.parse(BrokerSettings.SMTP_SECURITY.value(source))));
     trustedProxies = BrokerSettings.TRUSTED_PROXIES.read(source).orElse(List.of());
+    outboundPolicy =
+        BrokerSettings.OUTBOUND_ALLOWED_CIDRS.read(source).orElse(OutboundPolicy.PUBLIC_ONLY);
     stripeSecretKey = BrokerSettings.STRIPE_SECRET_KEY.read(source);
     stripeWebhookSecrets = BrokerSettings.STRIPE_WEBHOOK_SECRET.read(source).orElse(List.of());
     stripeApiBase = BrokerSettings.STRIPE_API_BASE.read(source);
@@ -228,6 +232,11 @@ public class BrokerConfig {
   /** Addresses of reverse proxies whose {@code X-Forwarded-For} is believed. */
   public List<String> trustedProxies() {
     return trustedProxies;
+  }
+
+  /** Which addresses outbound calls may reach ({@link SettingNames#OUTBOUND_ALLOWED_CIDRS}). */
+  public OutboundPolicy outboundPolicy() {
+    return outboundPolicy;
   }
 
   /** Stripe's secret API key ({@code sk_...} or {@code rk_...}), when payments are configured. */

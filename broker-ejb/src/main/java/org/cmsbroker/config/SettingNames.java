@@ -34,6 +34,13 @@ public final class SettingNames {
   public static final String SMTP_FROM = "broker.smtp.from";
   public static final String SMTP_SECURITY = "broker.smtp.security";
   public static final String TRUSTED_PROXIES = "broker.trusted.proxies";
+
+  /**
+   * Comma-separated CIDRs that outbound calls (callbacks, back-channel logout) may reach although
+   * they are loopback, private or otherwise special ({@code BROKER_OUTBOUND_ALLOWED_CIDRS}).
+   */
+  public static final String OUTBOUND_ALLOWED_CIDRS = "broker.outbound.allowed.cidrs";
+
   public static final String STRIPE_SECRET_KEY = "broker.stripe.secret.key";
   public static final String STRIPE_WEBHOOK_SECRET = "broker.stripe.webhook.secret";
   public static final String STRIPE_API_BASE = "broker.stripe.api.base";

@@ -1,54 +1,78 @@
 package org.cmsbroker.login;
 
 import java.time.Instant;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A {@link ChallengeStore} in this JVM's memory ({@link ConcurrentHashMap}; consume is one atomic
- * {@code compute}). Used challenges are remembered until they expire, so a replay is reported as
- * such. For tests and single-instance use.
+ * A {@link ChallengeStore} in this JVM's memory: consumed challenges in a {@link ConcurrentHashMap}
+ * ({@code putIfAbsent} decides who consumed one first) with a hard capacity, counted before an
+ * entry is added, so the map never holds more than the capacity. For tests and single-instance use.
  */
 public final class InMemoryChallengeStore implements ChallengeStore {
 
-  private record Entry(Instant expiresAt, boolean consumed) {}
+  /** Consumed challenges remembered at most, by default: a few megabytes. */
+  public static final int DEFAULT_CAPACITY = 100_000;
 
-  private final ConcurrentMap<String, Entry> entries = new ConcurrentHashMap<>();
+  private final ConcurrentMap<String, Instant> consumed = new ConcurrentHashMap<>();
+  private final AtomicInteger size = new AtomicInteger();
+  private final int capacity;
 
-  @Override
-  public void add(String challenge, Instant expiresAt) {
-    if (entries.putIfAbsent(challenge, new Entry(expiresAt, false)) != null) {
-      throw new IllegalStateException("Challenge issued twice");
+  public InMemoryChallengeStore() {
+    this(DEFAULT_CAPACITY);
+  }
+
+  /**
+   * @throws IllegalArgumentException if {@code capacity} is not positive
+   */
+  public InMemoryChallengeStore(int capacity) {
+    if (capacity < 1) {
+      throw new IllegalArgumentException("Challenge store capacity must be positive");
     }
+    this.capacity = capacity;
   }
 
   @Override
-  public Outcome consume(String challenge, Instant now) {
-    Outcome[] outcome = {Outcome.UNKNOWN};
-    entries.computeIfPresent(
-        challenge,
-        (key, entry) -> {
-          if (!entry.expiresAt().isAfter(now)) {
-            outcome[0] = entry.consumed() ? Outcome.ALREADY_CONSUMED : Outcome.EXPIRED;
-            return entry;
-          }
-          if (entry.consumed()) {
-            outcome[0] = Outcome.ALREADY_CONSUMED;
-            return entry;
-          }
-          outcome[0] = Outcome.CONSUMED;
-          return new Entry(entry.expiresAt(), true);
-        });
-    return outcome[0];
+  public Outcome consume(String challengeId, Instant expiresAt, Instant now) {
+    if (consumed.containsKey(challengeId)) {
+      return Outcome.ALREADY_CONSUMED;
+    }
+    if (!reserveRoom(now)) {
+      return Outcome.FULL;
+    }
+    if (consumed.putIfAbsent(challengeId, expiresAt) != null) {
+      size.decrementAndGet();
+      return Outcome.ALREADY_CONSUMED;
+    }
+    return Outcome.CONSUMED;
+  }
+
+  private boolean reserveRoom(Instant now) {
+    if (size.incrementAndGet() <= capacity) {
+      return true;
+    }
+    size.decrementAndGet();
+    purgeExpired(now);
+    if (size.incrementAndGet() <= capacity) {
+      return true;
+    }
+    size.decrementAndGet();
+    return false;
   }
 
   @Override
   public void purgeExpired(Instant now) {
-    entries.values().removeIf(entry -> !entry.expiresAt().isAfter(now));
+    for (Map.Entry<String, Instant> e : consumed.entrySet()) {
+      if (!e.getValue().isAfter(now) && consumed.remove(e.getKey(), e.getValue())) {
+        size.decrementAndGet();
+      }
+    }
   }
 
-  /** Number of remembered challenges, used or not. */
+  @Override
   public int size() {
-    return entries.size();
+    return consumed.size();
   }
 }

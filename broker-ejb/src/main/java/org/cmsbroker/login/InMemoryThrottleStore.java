@@ -29,7 +29,7 @@ public final class InMemoryThrottleStore implements ThrottleStore {
 
   @Override
   public void purgeIdleSince(Instant cutoff) {
-    histories.values().removeIf(h -> !h.lastFailure().isAfter(cutoff));
+    histories.values().removeIf(h -> !h.lastActivity().isAfter(cutoff));
   }
 
   /** Number of keys with a history. */

@@ -29,9 +29,10 @@ import org.cmsbroker.lifecycle.StartupState.Part;
 
 /**
  * The login machinery of this instance: the login key ring (keys in the database, rotated on
- * schedule), single-use challenges, the JWE decryptor and the brute-force throttle. Made once at
- * start-up after the schema is migrated; maintenance runs every ten minutes. Bean-managed
- * concurrency: the parts are thread-safe themselves.
+ * schedule), single-use challenges (stateless until used; only used ones are remembered, capped),
+ * the JWE decryptor and the brute-force throttle. Made once at start-up after the schema is
+ * migrated; maintenance runs every ten minutes. Bean-managed concurrency: the parts are thread-safe
+ * themselves.
  */
 @Startup
 @Singleton
@@ -63,7 +64,13 @@ public class LoginComponents {
             config.loginKeyRotation(),
             LoginKeyRing.DEFAULT_GRACE_PERIOD,
             clock);
-    challenges = new LoginChallenges(new InMemoryChallengeStore(), clock);
+    challenges =
+        new LoginChallenges(
+            new InMemoryChallengeStore(),
+            LoginChallenges.DEFAULT_TIME_TO_LIVE,
+            clock,
+            new java.security.SecureRandom(),
+            masterKey.derive("login-challenge-mac/v2"));
     decryptor = new JweLoginDecryptor(ring, challenges);
     throttle =
         new LoginThrottle(

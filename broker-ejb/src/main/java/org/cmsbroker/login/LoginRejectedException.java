@@ -28,6 +28,9 @@ public class LoginRejectedException extends Exception {
     UNKNOWN_CHALLENGE("unknown_challenge", "The login challenge is unknown."),
     EXPIRED_CHALLENGE("expired_challenge", "The login challenge has expired."),
     REPLAYED_CHALLENGE("replayed_challenge", "The login challenge was already used."),
+    TOO_MANY_LOGINS(
+        "too_many_logins",
+        "The service is taking too many sign-ins at the moment; try again in a few minutes."),
     FOREIGN_CHALLENGE(
         "foreign_challenge",
         "The login challenge was not issued to this browser; reload the page.");

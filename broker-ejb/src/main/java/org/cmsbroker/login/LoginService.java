@@ -31,6 +31,16 @@ public class LoginService {
 
   /** A login with the page's encrypted submission; {@code bindingCookie} from this browser. */
   public LoginOutcome loginEncrypted(String compactJwe, String bindingCookie, String remoteIp) {
+    return loginEncrypted(compactJwe, bindingCookie, remoteIp, null);
+  }
+
+  /**
+   * As above; {@code previousSession} is the session cookie this browser sent (or null): a
+   * successful login replaces that session (it is ended, its refresh tokens revoked, its clients
+   * notified).
+   */
+  public LoginOutcome loginEncrypted(
+      String compactJwe, String bindingCookie, String remoteIp, String previousSession) {
     LoginCredentials credentials;
     try {
       credentials =
@@ -43,7 +53,7 @@ public class LoginService {
     }
     char[] password = credentials.passwordChars();
     try {
-      return verify(credentials.username(), password, remoteIp);
+      return verify(credentials.username(), password, remoteIp, previousSession);
     } finally {
       AccountService.wipe(password);
     }
@@ -51,6 +61,12 @@ public class LoginService {
 
   /** A plaintext login post: refused unless the operator allowed it. */
   public LoginOutcome loginPlaintext(String username, char[] password, String remoteIp) {
+    return loginPlaintext(username, password, remoteIp, null);
+  }
+
+  /** As above; a successful login replaces {@code previousSession}, as with the encrypted one. */
+  public LoginOutcome loginPlaintext(
+      String username, char[] password, String remoteIp, String previousSession) {
     try {
       if (!config.loginAllowPlaintext()) {
         events.record("login", Outcome.REFUSED, null, remoteIp, "plaintext_refused");
@@ -63,16 +79,33 @@ public class LoginService {
         events.record("login", Outcome.REFUSED, null, remoteIp, "field_too_long");
         return new LoginOutcome.Rejected(LoginRejectedException.Reason.FIELD_TOO_LONG);
       }
-      return verify(username, password, remoteIp);
+      return verify(username, password, remoteIp, previousSession);
     } finally {
       AccountService.wipe(password);
     }
   }
 
-  private LoginOutcome verify(String username, char[] password, String remoteIp) {
+  private LoginOutcome verify(
+      String username, char[] password, String remoteIp, String previousSession) {
     String accountKey = AccountService.usernameKey(username);
     String address = remoteIp == null ? "unknown" : remoteIp;
-    ThrottleDecision decision = login.throttle().check(accountKey, address);
+    LoginThrottle.Attempt attempt = login.throttle().reserve(accountKey, address);
+    try {
+      return verify(username, password, remoteIp, previousSession, accountKey, address, attempt);
+    } finally {
+      attempt.release(); // does nothing once the attempt is settled
+    }
+  }
+
+  private LoginOutcome verify(
+      String username,
+      char[] password,
+      String remoteIp,
+      String previousSession,
+      String accountKey,
+      String address,
+      LoginThrottle.Attempt attempt) {
+    ThrottleDecision decision = attempt.decision();
     Optional<String> knownId = accounts.findIdByUsername(username);
     if (!decision.allowed()) {
       events.record(
@@ -86,7 +119,7 @@ public class LoginService {
     }
     Optional<AccountView> verified = accounts.verifyPassword(username, password);
     if (verified.isEmpty()) {
-      login.throttle().recordFailure(accountKey, address);
+      attempt.failed();
       events.record(
           "login", Outcome.FAILURE, knownId.orElse(null), remoteIp, "invalid_credentials");
       ThrottleDecision after = login.throttle().check(accountKey, address);
@@ -106,7 +139,8 @@ public class LoginService {
       events.record("login", Outcome.REFUSED, account.id(), remoteIp, "account_locked");
       return new LoginOutcome.Locked(account.lockedUntil(), true);
     }
-    login.throttle().recordSuccess(accountKey, address);
+    attempt.succeeded();
+    sessions.endReplaced(previousSession);
     var session = sessions.create(account.id(), remoteIp);
     events.record("login", Outcome.SUCCESS, account.id(), remoteIp, null);
     return new LoginOutcome.Success(account, session);

@@ -13,10 +13,15 @@ import java.util.Optional;
  * oldest of them is an hour old (ASVS 5.0 V6.3.1). A success clears the account's history, not the
  * address's.
  *
- * <p>Usage: {@link #check} before verifying a password (refuse without verifying if not allowed),
- * then {@link #recordFailure} or {@link #recordSuccess}. Unknown accounts are throttled like known
- * ones, so throttling does not reveal which exist. Thread-safe; atomicity is the {@link
- * ThrottleStore}'s.
+ * <p>Usage: {@link #reserve} before verifying a password. It atomically takes a slot for the
+ * attempt on the account and on the address, or says how long to wait; the caller verifies only
+ * with a slot, then settles it with {@link Attempt#failed}, {@link Attempt#succeeded} or {@link
+ * Attempt#release}. While an attempt on an account is being checked, another attempt on it waits
+ * for that one to settle (a few hundred milliseconds at most, then it is refused), so parallel
+ * guesses are checked one after the other, each after the delay the previous failure set: they
+ * cannot skip the growing delay. An address runs attempts in parallel only within its free
+ * failures. Unknown accounts are throttled like known ones, so throttling does not reveal which
+ * exist. Thread-safe; atomicity is the {@link ThrottleStore}'s.
  */
 public final class LoginThrottle {
 
@@ -25,6 +30,14 @@ public final class LoginThrottle {
   public static final Duration DEFAULT_WINDOW = Duration.ofHours(1);
   public static final int DEFAULT_MAX_FAILURES_PER_ACCOUNT = 100;
   public static final int DEFAULT_FREE_FAILURES_PER_ADDRESS = 5;
+
+  /** A reservation older than this is an abandoned attempt (its request died) and is ignored. */
+  public static final Duration STALE_RESERVATION = Duration.ofMinutes(2);
+
+  /** How long an attempt waits for another attempt on its account or address to settle. */
+  static final Duration MAX_WAIT = Duration.ofSeconds(5);
+
+  private static final long POLL_MILLIS = 10;
 
   private static final String ACCOUNT = "account:";
   private static final String ADDRESS = "ip:";
@@ -134,6 +147,134 @@ public final class LoginThrottle {
     return until.isAfter(now)
         ? ThrottleDecision.lockedUntil(until, accountLimit)
         : ThrottleDecision.ALLOWED;
+  }
+
+  /**
+   * Reserves a slot for a login attempt for {@code account} from {@code address}, atomically with
+   * the check: when {@link Attempt#decision()} allows it, the caller verifies the password and then
+   * settles the attempt exactly once (further calls do nothing); otherwise it refuses without
+   * verifying. Waits while another attempt on the same account (or, beyond its free failures, the
+   * same address) is being checked, at most {@link #MAX_WAIT}.
+   *
+   * @param account the account name as looked up (normalised by the caller)
+   * @param address the client IP address
+   */
+  public Attempt reserve(String account, String address) {
+    long deadline = System.nanoTime() + MAX_WAIT.toNanos();
+    while (true) {
+      Instant now = clock.instant();
+      Step onAccount = take(ACCOUNT + account, now, 0, true);
+      if (onAccount.decision() != null) {
+        return new Attempt(null, null, onAccount.decision());
+      }
+      if (onAccount.granted()) {
+        Step onAddress = take(ADDRESS + address, now, freeFailuresPerAddress, false);
+        if (onAddress.granted()) {
+          return new Attempt(account, address, ThrottleDecision.ALLOWED);
+        }
+        store.update(ACCOUNT + account, FailureHistory::minusInFlight);
+        if (onAddress.decision() != null) {
+          return new Attempt(null, null, onAddress.decision());
+        }
+      }
+      // Another attempt on this account or address is being checked: let it settle first.
+      if (System.nanoTime() - deadline > 0) {
+        return new Attempt(null, null, ThrottleDecision.lockedUntil(now.plus(baseDelay), false));
+      }
+      try {
+        Thread.sleep(POLL_MILLIS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return new Attempt(null, null, ThrottleDecision.lockedUntil(now.plus(baseDelay), false));
+      }
+    }
+  }
+
+  /** One key's part of a reservation: granted, busy (neither), or refused with a decision. */
+  private record Step(boolean granted, ThrottleDecision decision) {}
+
+  private Step take(String key, Instant now, int free, boolean isAccount) {
+    Step[] step = new Step[1];
+    store.update(
+        key,
+        h -> {
+          Instant until = Instant.MIN;
+          boolean accountLimit = false;
+          if (isAccount) {
+            until = h.lastFailure().plus(delay(h.consecutiveFailures()));
+            Optional<Instant> lock = accountLockEnd(h, now);
+            if (lock.isPresent() && lock.get().isAfter(now)) {
+              accountLimit = true;
+              until = later(until, lock.get());
+            }
+          } else if (h.consecutiveFailures() > free) {
+            until = h.lastFailure().plus(delay(h.consecutiveFailures() - free));
+          }
+          if (until.isAfter(now)) {
+            step[0] = new Step(false, ThrottleDecision.lockedUntil(until, accountLimit));
+            return h;
+          }
+          int inFlight = h.inFlightAt(now, STALE_RESERVATION);
+          if (inFlight > 0 && h.consecutiveFailures() + inFlight >= free) {
+            step[0] = new Step(false, null);
+            return h;
+          }
+          step[0] = new Step(true, null);
+          return h.withInFlight(inFlight + 1, now);
+        });
+    return step[0];
+  }
+
+  /**
+   * A login attempt that went through {@link #reserve}. Settle an allowed one exactly once, also
+   * when the check throws (a {@code finally} with {@link #release} does): later calls do nothing.
+   */
+  public final class Attempt {
+    private final String account;
+    private final String address;
+    private final ThrottleDecision decision;
+    private final java.util.concurrent.atomic.AtomicBoolean settled;
+
+    private Attempt(String account, String address, ThrottleDecision decision) {
+      this.account = account;
+      this.address = address;
+      this.decision = decision;
+      this.settled = new java.util.concurrent.atomic.AtomicBoolean(!decision.allowed());
+    }
+
+    /** Whether the attempt may go ahead, or until when it must wait. */
+    public ThrottleDecision decision() {
+      return decision;
+    }
+
+    /** The password was wrong (or the account unknown): counts against both, frees the slots. */
+    public void failed() {
+      if (settled.compareAndSet(false, true)) {
+        Instant now = clock.instant();
+        store.update(
+            ACCOUNT + account,
+            h -> h.plusFailure(now, window, maxFailuresPerAccount).minusInFlight());
+        store.update(
+            ADDRESS + address,
+            h -> h.plusFailure(now, window, maxFailuresPerAccount).minusInFlight());
+      }
+    }
+
+    /** The password was right: clears the account's history, frees the address's slot. */
+    public void succeeded() {
+      if (settled.compareAndSet(false, true)) {
+        store.remove(ACCOUNT + account);
+        store.update(ADDRESS + address, FailureHistory::minusInFlight);
+      }
+    }
+
+    /** Neither (the check did not finish, or the login was refused for another reason). */
+    public void release() {
+      if (settled.compareAndSet(false, true)) {
+        store.update(ACCOUNT + account, FailureHistory::minusInFlight);
+        store.update(ADDRESS + address, FailureHistory::minusInFlight);
+      }
+    }
   }
 
   /** Counts a failed attempt (wrong password, or an unknown account) against both. */

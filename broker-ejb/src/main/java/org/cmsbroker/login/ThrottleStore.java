@@ -24,6 +24,6 @@ public interface ThrottleStore {
   /** Forgets the history under {@code key}. */
   void remove(String key);
 
-  /** Forgets histories whose last failure is not after {@code cutoff}. */
+  /** Forgets histories whose last failure or reservation is not after {@code cutoff}. */
   void purgeIdleSince(Instant cutoff);
 }

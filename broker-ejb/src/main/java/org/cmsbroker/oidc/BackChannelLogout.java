@@ -5,40 +5,41 @@ import jakarta.ejb.Stateless;
 import jakarta.inject.Inject;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.logging.Logger;
 import org.cmsbroker.audit.SecurityEvents;
 import org.cmsbroker.audit.SecurityEvents.Outcome;
+import org.cmsbroker.callback.BoundedHttpClient;
 import org.cmsbroker.client.ClientService;
 import org.cmsbroker.client.RegisteredClient;
+import org.cmsbroker.config.BrokerConfig;
+import org.cmsbroker.outbound.RefusedTargetException;
 import org.cmsbroker.token.SigningAlgorithm;
 import org.cmsbroker.token.SigningKeys;
 
 /**
  * OpenID Connect Back-Channel Logout 1.0: when a login session ends, every client that received
  * tokens in it and registered a back-channel logout URI gets a signed logout token by POST, in the
- * background. Failures are recorded, never retried forever (the client's tokens die with the
- * session anyway: introspection says inactive and refresh fails).
+ * background, only to addresses the outbound policy allows (checked at connection time, see {@link
+ * org.cmsbroker.outbound}). Failures are recorded, never retried forever (the client's tokens die
+ * with the session anyway: introspection says inactive and refresh fails).
  */
 @Stateless
 public class BackChannelLogout {
   private static final Logger LOG = Logger.getLogger(BackChannelLogout.class.getName());
-  private static final HttpClient HTTP =
-      HttpClient.newBuilder()
-          .connectTimeout(Duration.ofSeconds(5))
-          .followRedirects(HttpClient.Redirect.NEVER)
-          .build();
+  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+  private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
+  private static final int MAX_BODY = 4 * 1024;
 
   @Inject RefreshTokens refreshTokens;
   @Inject ClientService clients;
   @Inject SigningKeys keys;
   @Inject SecurityEvents events;
+  @Inject BrokerConfig config;
 
   /** Notifies the session's clients that it ended. */
   @Asynchronous
@@ -60,23 +61,30 @@ public class BackChannelLogout {
                       .orElse(SigningAlgorithm.ES256))
               .value();
       try {
-        HttpResponse<Void> answer =
-            HTTP.send(
-                HttpRequest.newBuilder(target)
-                    .timeout(Duration.ofSeconds(10))
-                    .header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(
-                        HttpRequest.BodyPublishers.ofString(
-                            "logout_token=" + URLEncoder.encode(token, StandardCharsets.US_ASCII)))
-                    .build(),
-                HttpResponse.BodyHandlers.discarding());
-        boolean ok = answer.statusCode() == 200 || answer.statusCode() == 204;
+        int status =
+            new BoundedHttpClient(
+                    CONNECT_TIMEOUT, REQUEST_TIMEOUT, MAX_BODY, config.outboundPolicy())
+                .post(
+                    target,
+                    Map.of("Content-Type", "application/x-www-form-urlencoded"),
+                    "logout_token=" + URLEncoder.encode(token, StandardCharsets.US_ASCII),
+                    REQUEST_TIMEOUT)
+                .status();
+        boolean ok = status == 200 || status == 204;
         events.record(
             "oidc.backchannel_logout",
             ok ? Outcome.SUCCESS : Outcome.FAILURE,
             accountId,
             null,
-            "client=" + clientId + " status=" + answer.statusCode());
+            "client=" + clientId + " status=" + status);
+      } catch (RefusedTargetException e) {
+        events.record(
+            "oidc.backchannel_logout",
+            Outcome.REFUSED,
+            accountId,
+            null,
+            "client=" + clientId + " target refused: " + e.getMessage());
+        LOG.warning("Back-channel logout to client " + clientId + " refused: " + e.getMessage());
       } catch (java.io.IOException e) {
         events.record(
             "oidc.backchannel_logout",
@@ -89,9 +97,6 @@ public class BackChannelLogout {
                 + clientId
                 + " failed: "
                 + e.getClass().getSimpleName());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
       }
     }
   }

@@ -3,7 +3,6 @@ package org.cmsbroker.oidc;
 import jakarta.ejb.Stateless;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
-import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -69,13 +68,19 @@ public class RefreshTokens {
     return token;
   }
 
-  /** Spends {@code token} (of {@code clientId}) and issues its successor. */
+  /**
+   * Spends {@code token} (of {@code clientId}) and issues its successor. Of any number of
+   * concurrent uses of one token exactly one rotates it: the token is spent by one conditional
+   * {@code UPDATE ... WHERE used_at IS NULL AND revoked_at IS NULL}, and only the use whose update
+   * changed the row goes on. The others find it spent, like any later use: that is a reuse, and the
+   * family is revoked (a stolen token raced against its owner cannot survive by winning).
+   */
   public Rotation rotate(String token, String clientId) {
     if (token == null || token.length() != 43) {
       return new Rotation.Invalid();
     }
-    RefreshToken stored =
-        em.find(RefreshToken.class, AuthorizationCodes.hash(token), LockModeType.PESSIMISTIC_WRITE);
+    String hash = AuthorizationCodes.hash(token);
+    RefreshToken stored = em.find(RefreshToken.class, hash);
     if (stored == null || !stored.clientId().equals(clientId)) {
       return new Rotation.Invalid();
     }
@@ -83,23 +88,37 @@ public class RefreshTokens {
       return new Rotation.Invalid();
     }
     if (stored.usedAt() != null) {
-      revokeFamily(stored.familyId());
-      events.record(
-          "refresh_token.reused",
-          Outcome.REFUSED,
-          stored.grant().accountId(),
-          null,
-          "family revoked");
-      return new Rotation.Reused();
+      return reused(stored);
     }
     OffsetDateTime now = now();
     Optional<ActiveSession> session = sessions.findLive(stored.grant().sessionIdHash());
     if (!stored.expiresAt().isAfter(now) || session.isEmpty()) {
       return new Rotation.Invalid();
     }
-    stored.use(now);
+    int spent =
+        em.createQuery(
+                "UPDATE RefreshToken t SET t.usedAt = :now WHERE t.tokenHash = :h"
+                    + " AND t.usedAt IS NULL AND t.revokedAt IS NULL")
+            .setParameter("now", now)
+            .setParameter("h", hash)
+            .executeUpdate();
+    if (spent != 1) {
+      // Another use spent (or revoked) it between our read and our update.
+      return reused(stored);
+    }
     String next = store(stored.grant(), stored.familyId(), session.get().expiresAt());
     return new Rotation.Rotated(next, stored.familyId(), stored.grant());
+  }
+
+  private Rotation reused(RefreshToken stored) {
+    revokeFamily(stored.familyId());
+    events.record(
+        "refresh_token.reused",
+        Outcome.REFUSED,
+        stored.grant().accountId(),
+        null,
+        "family revoked");
+    return new Rotation.Reused();
   }
 
   /** The family and grant of a token, for revocation and introspection; empty when unknown. */

@@ -92,12 +92,13 @@ public class PaymentService {
     Payment payment = existing(clientId, idempotencyKey, hash).orElse(null);
     if (payment == null) {
       OffsetDateTime now = now();
+      String id = newId();
       Payment fresh =
           new Payment(
-              newId(),
+              id,
               clientId,
               valid,
-              cipher.encrypt(DONOR_EMAIL_FIELD, valid.donorEmail()),
+              cipher.encrypt(DONOR_EMAIL_FIELD, id, valid.donorEmail()),
               idempotencyKey,
               hash,
               now);
@@ -118,7 +119,7 @@ public class PaymentService {
               view.id(),
               session.id(),
               session.url(),
-              cipher.encrypt(CLIENT_SECRET_FIELD, session.clientSecret()),
+              cipher.encrypt(CLIENT_SECRET_FIELD, view.id(), session.clientSecret()),
               session.expiresAt() == null ? null : session.expiresAt().atOffset(ZoneOffset.UTC),
               now());
       LOG.log(
@@ -215,7 +216,8 @@ public class PaymentService {
                     mode(p.mode()),
                     status(p.status()),
                     instant(p.expiresAt()),
-                    cipher.decrypt(CLIENT_SECRET_FIELD, p.checkoutClientSecretCiphertext())));
+                    cipher.decrypt(
+                        CLIENT_SECRET_FIELD, p.id(), p.checkoutClientSecretCiphertext())));
   }
 
   /** The client's payments with {@code reference}, newest first, at most 100. */
@@ -293,7 +295,7 @@ public class PaymentService {
         p.amount(),
         p.currency(),
         p.description(),
-        cipher.decrypt(DONOR_EMAIL_FIELD, p.donorEmailCiphertext()),
+        cipher.decrypt(DONOR_EMAIL_FIELD, p.id(), p.donorEmailCiphertext()),
         URI.create(p.returnUrl()),
         p.cancelUrl() == null ? null : URI.create(p.cancelUrl()),
         mode(p.mode()),

@@ -11,13 +11,19 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Optional;
 import org.cmsbroker.config.BrokerConfig;
 import org.cmsbroker.crypto.SecretTokens;
+import org.cmsbroker.oidc.BackChannelLogout;
+import org.cmsbroker.oidc.RefreshTokens;
 
 /**
  * Makes, finds and ends login sessions. A session ends when unused for the idle timeout, at the
- * absolute timeout, at logout, or when its account's password changes.
+ * absolute timeout, at logout, when a new login in the same browser replaces it, or when its
+ * account's password changes or is reset or the account is disabled. Ending a session for a
+ * replacing login or an account change also revokes its refresh tokens and sends back-channel
+ * logout to the clients it handed tokens to.
  */
 @Stateless
 public class SessionService {
@@ -34,6 +40,8 @@ public class SessionService {
 
   @Inject BrokerConfig config;
   @Inject SecureRandom random;
+  @Inject RefreshTokens refreshTokens;
+  @Inject BackChannelLogout backChannel;
 
   private final Clock clock = Clock.systemUTC();
 
@@ -74,20 +82,17 @@ public class SessionService {
   }
 
   /**
-   * The live session with this stored id (for tokens bound to a session: refreshing counts as use
-   * and touches its last-seen time).
+   * The live session with this stored id, for tokens bound to a session. Does not touch its
+   * last-seen time: a client refreshing tokens in the background is not the person using the
+   * browser, so it must not keep an idle browser session alive.
    */
   public Optional<ActiveSession> findLive(String idHash) {
     if (idHash == null) {
       return Optional.empty();
     }
     LoginSession session = em.find(LoginSession.class, idHash);
-    OffsetDateTime now = now();
-    if (session == null || !live(session, now)) {
+    if (session == null || !live(session, now())) {
       return Optional.empty();
-    }
-    if (session.lastSeenAt().plus(SEEN_GRANULARITY).isBefore(now)) {
-      session.seen(now);
     }
     return Optional.of(active(session));
   }
@@ -126,13 +131,45 @@ public class SessionService {
     }
   }
 
-  /** Ends every session of an account (password changed or reset, account disabled). */
+  /**
+   * Ends every session of an account (password changed or reset, account disabled): revokes their
+   * refresh tokens and sends back-channel logout to their clients.
+   *
+   * @return how many sessions were ended
+   */
   public int endAll(String accountId) {
-    return em.createQuery(
-            "UPDATE LoginSession s SET s.endedAt = :now WHERE s.accountId = :a AND s.endedAt IS NULL")
-        .setParameter("now", now())
-        .setParameter("a", accountId)
-        .executeUpdate();
+    List<LoginSession> open =
+        em.createQuery(
+                "SELECT s FROM LoginSession s WHERE s.accountId = :a AND s.endedAt IS NULL",
+                LoginSession.class)
+            .setParameter("a", accountId)
+            .getResultList();
+    OffsetDateTime now = now();
+    for (LoginSession session : open) {
+      endAndNotify(session, now);
+    }
+    return open.size();
+  }
+
+  /**
+   * Ends the session of the cookie a browser sent with a new login, if it is still open, whoever's
+   * it is: a browser has one session, the newest. Its refresh tokens are revoked and its clients
+   * get back-channel logout, as at logout.
+   */
+  public void endReplaced(String token) {
+    if (token == null || token.length() != 43) {
+      return;
+    }
+    LoginSession session = em.find(LoginSession.class, hash(token));
+    if (session != null && session.endedAt() == null) {
+      endAndNotify(session, now());
+    }
+  }
+
+  private void endAndNotify(LoginSession session, OffsetDateTime now) {
+    session.end(now);
+    refreshTokens.revokeForSession(session.idHash());
+    backChannel.sessionEnded(session.idHash(), session.accountId());
   }
 
   /** Whether {@code presented} is the session's CSRF token, compared in constant time. */

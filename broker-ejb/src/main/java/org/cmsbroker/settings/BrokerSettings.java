@@ -5,6 +5,7 @@ import java.net.URI;
 import java.util.List;
 import java.util.OptionalInt;
 import org.cmsbroker.config.SettingNames;
+import org.cmsbroker.outbound.OutboundPolicy;
 
 /**
  * Every setting of the broker with its one rule: the launcher checks them all at start-up ({@link
@@ -86,6 +87,14 @@ public final class BrokerSettings {
       Setting.of(SettingNames.SMTP_SECURITY, "starttls", Rules.oneOf("starttls", "tls", "none"));
   public static final Setting<List<String>> TRUSTED_PROXIES =
       Setting.of(SettingNames.TRUSTED_PROXIES, null, Rules::csv);
+
+  /**
+   * Ranges that outbound calls (CRM callbacks, back-channel logout) may reach although they are
+   * loopback, private or link-local; unset, only public addresses.
+   */
+  public static final Setting<OutboundPolicy> OUTBOUND_ALLOWED_CIDRS =
+      Setting.of(SettingNames.OUTBOUND_ALLOWED_CIDRS, null, OutboundPolicy::allowing);
+
   public static final Setting<String> STRIPE_SECRET_KEY =
       Setting.secret(SettingNames.STRIPE_SECRET_KEY, Rules::stripeSecretKey);
   public static final Setting<List<String>> STRIPE_WEBHOOK_SECRET =
@@ -170,6 +179,7 @@ public final class BrokerSettings {
           SMTP_FROM,
           SMTP_SECURITY,
           TRUSTED_PROXIES,
+          OUTBOUND_ALLOWED_CIDRS,
           STRIPE_SECRET_KEY,
           STRIPE_WEBHOOK_SECRET,
           STRIPE_API_BASE,

@@ -70,11 +70,11 @@ class CallbackOutboxTest {
                     "SELECT payload_ciphertext FROM callback_message WHERE id = '" + id + "'")) {
       assertTrue(rs.next());
       String stored = rs.getString(1);
-      assertTrue(stored.startsWith("v1:"));
+      assertTrue(stored.startsWith("v2:"));
       assertFalse(stored.contains("pay_123"));
       assertFalse(stored.contains("ada@example.org"));
       assertFalse(stored.contains("payment.succeeded"));
-      assertEquals(SENT, db.cipher.decrypt(CallbackOutbox.PAYLOAD, stored));
+      assertEquals(SENT, db.cipher.decrypt(CallbackOutbox.PAYLOAD, id, stored));
     }
   }
 

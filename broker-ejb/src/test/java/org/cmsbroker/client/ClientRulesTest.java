@@ -295,4 +295,43 @@ class ClientRulesTest {
           () -> ClientRules.rolesClaim(bad));
     }
   }
+
+  @Test
+  void rolesClaimMayNotNameARegisteredClaim() throws Exception {
+    for (String registered :
+        List.of(
+            "sub",
+            "iss",
+            "aud",
+            "exp",
+            "iat",
+            "auth_time",
+            "nonce",
+            "acr",
+            "amr",
+            "azp",
+            "sid",
+            "email",
+            "email_verified",
+            "name",
+            "preferred_username",
+            "jti",
+            "scope",
+            "client_id",
+            "Email",
+            "SUB")) {
+      ClientException e =
+          org.junit.jupiter.api.Assertions.assertThrows(
+              ClientException.class, () -> ClientRules.rolesClaim(registered));
+      assertEquals(Reason.INVALID_ROLES_CLAIM, e.reason());
+      assertEquals(
+          "The roles claim may not be '"
+              + registered
+              + "': that name is a registered JWT or OpenID Connect claim. Use for example"
+              + " 'roles' or 'groups'.",
+          e.getMessage());
+    }
+    assertEquals("groups", ClientRules.rolesClaim("groups"));
+    assertEquals("cms_roles", ClientRules.rolesClaim("cms_roles"));
+  }
 }

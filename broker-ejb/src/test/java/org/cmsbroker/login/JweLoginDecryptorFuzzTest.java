@@ -32,7 +32,11 @@ class JweLoginDecryptorFuzzTest {
     LoginKeyRing ring = new LoginKeyRing(STORE, new RsaOaepKeyGenerator(), CLOCK);
     LoginChallenges challenges =
         new LoginChallenges(
-            new InMemoryChallengeStore(), Duration.ofMinutes(5), CLOCK, new SecureRandom());
+            new InMemoryChallengeStore(),
+            Duration.ofMinutes(5),
+            CLOCK,
+            new SecureRandom(),
+            new byte[32]);
     DECRYPTOR = new JweLoginDecryptor(ring, challenges);
   }
 

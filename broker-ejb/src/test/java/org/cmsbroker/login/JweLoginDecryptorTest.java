@@ -35,7 +35,11 @@ class JweLoginDecryptorTest {
   private final LoginKeyRing keys = new LoginKeyRing(store, new RsaOaepKeyGenerator(), clock);
   private final LoginChallenges challenges =
       new LoginChallenges(
-          new InMemoryChallengeStore(), Duration.ofMinutes(5), clock, new SecureRandom());
+          new InMemoryChallengeStore(),
+          Duration.ofMinutes(5),
+          clock,
+          new SecureRandom(),
+          new byte[32]);
   private final JweLoginDecryptor decryptor = new JweLoginDecryptor(keys, challenges);
 
   private RSAKey loginKey;
@@ -403,5 +407,33 @@ class JweLoginDecryptorTest {
     assertRejected(Reason.FIELD_TOO_LONG, () -> decryptor.decrypt(bad));
 
     decryptor.decrypt(browserJwe(loginKey, validPayload()));
+  }
+
+  @Test
+  void challengeOfAnotherBrowserIsRefusedWithoutBeingUsedUp() throws Exception {
+    String jwe = browserJwe(loginKey, validPayload());
+
+    assertRejected(Reason.FOREIGN_CHALLENGE, () -> decryptor.decrypt(jwe, c -> false));
+    assertEquals("alice@example.org", decryptor.decrypt(jwe, c -> true).username());
+  }
+
+  @Test
+  void oneChallengeSubmittedTwiceAtOnceIsAcceptedExactlyOnce() throws Exception {
+    String jwe = browserJwe(loginKey, validPayload());
+
+    java.util.List<Object> results =
+        org.cmsbroker.testing.Core.concurrently(2, () -> decryptor.decrypt(jwe, c -> true));
+
+    assertEquals(
+        1, results.stream().filter(r -> r instanceof LoginCredentials).count(), "" + results);
+    assertEquals(
+        1,
+        results.stream()
+            .filter(
+                r ->
+                    r instanceof LoginRejectedException e
+                        && e.reason() == Reason.REPLAYED_CHALLENGE)
+            .count(),
+        "" + results);
   }
 }

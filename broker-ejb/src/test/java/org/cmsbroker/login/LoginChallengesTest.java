@@ -19,12 +19,13 @@ import org.junit.jupiter.api.Test;
 class LoginChallengesTest {
 
   private final MutableClock clock = MutableClock.atStart();
-  private final InMemoryChallengeStore store = new InMemoryChallengeStore();
+  private final InMemoryChallengeStore store = new InMemoryChallengeStore(1_000);
+  private final byte[] key = new byte[32];
   private final LoginChallenges challenges =
-      new LoginChallenges(store, Duration.ofMinutes(5), clock, new SecureRandom());
+      new LoginChallenges(store, Duration.ofMinutes(5), clock, new SecureRandom(), key);
 
   @Test
-  void challengeIs256BitsOfBase64UrlAndExpiresInFiveMinutes() {
+  void challengeIsBase64UrlOfRandomBytesExpiryAndMacAndExpiresInFiveMinutes() {
     Challenge challenge = challenges.issue();
 
     assertEquals(LoginChallenges.LENGTH, challenge.value().length());
@@ -85,15 +86,83 @@ class LoginChallengesTest {
   }
 
   @Test
-  void purgeForgetsExpiredChallenges() throws Exception {
+  void purgeForgetsExpiredConsumedChallenges() throws Exception {
     challenges.consume(challenges.issue().value());
-    challenges.issue();
     clock.advance(Duration.ofMinutes(6));
-    challenges.issue();
+    challenges.consume(challenges.issue().value());
 
     challenges.purgeExpired();
 
     assertEquals(1, store.size());
+  }
+
+  @Test
+  void issuingStoresNothingWhateverTheTraffic() {
+    for (int i = 0; i < 100_000; i++) {
+      challenges.issue();
+    }
+
+    assertEquals(0, store.size());
+  }
+
+  @Test
+  void consumedChallengesStayWithinTheStoresCapacityAndThenLoginsAreRefused() throws Exception {
+    for (int i = 0; i < 1_000; i++) {
+      challenges.consume(challenges.issue().value());
+    }
+
+    LoginRejectedException e =
+        assertThrows(
+            LoginRejectedException.class, () -> challenges.consume(challenges.issue().value()));
+    assertEquals(Reason.TOO_MANY_LOGINS, e.reason());
+    assertEquals(1_000, store.size());
+  }
+
+  @Test
+  void aFullStoreTakesNewChallengesOnceTheOldOnesExpire() throws Exception {
+    for (int i = 0; i < 1_000; i++) {
+      challenges.consume(challenges.issue().value());
+    }
+    clock.advance(Duration.ofMinutes(5));
+
+    assertDoesNotThrow(() -> challenges.consume(challenges.issue().value()));
+    assertEquals(1, store.size());
+  }
+
+  @Test
+  void forgedChallengeIsUnknown() {
+    String issued = challenges.issue().value();
+    // Same shape, other bytes: change one character of the random part, keep the MAC.
+    char[] forged = issued.toCharArray();
+    forged[0] = forged[0] == 'A' ? 'B' : 'A';
+
+    LoginRejectedException e =
+        assertThrows(LoginRejectedException.class, () -> challenges.consume(new String(forged)));
+    assertEquals(Reason.UNKNOWN_CHALLENGE, e.reason());
+  }
+
+  @Test
+  void aLaterExpiryCannotBeWrittenIntoAChallenge() {
+    String issued = challenges.issue().value();
+    byte[] bytes = java.util.Base64.getUrlDecoder().decode(issued);
+    java.nio.ByteBuffer.wrap(bytes, 16, 8).putLong(Long.MAX_VALUE / 2);
+    String extended = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+
+    LoginRejectedException e =
+        assertThrows(LoginRejectedException.class, () -> challenges.consume(extended));
+    assertEquals(Reason.UNKNOWN_CHALLENGE, e.reason());
+  }
+
+  @Test
+  void challengeOfAnotherKeyIsUnknown() {
+    byte[] otherKey = new byte[32];
+    otherKey[0] = 1;
+    LoginChallenges other =
+        new LoginChallenges(store, Duration.ofMinutes(5), clock, new SecureRandom(), otherKey);
+
+    LoginRejectedException e =
+        assertThrows(LoginRejectedException.class, () -> challenges.consume(other.issue().value()));
+    assertEquals(Reason.UNKNOWN_CHALLENGE, e.reason());
   }
 
   @Test

@@ -88,4 +88,23 @@ class AuthorizationCodesTest {
     assertEquals(43, a.length());
     assertEquals(grant, codes.peek(a).orElseThrow());
   }
+
+  @Test
+  void twoSimultaneousRedemptionsOfOneCodeHaveExactlyOneWinner() throws Exception {
+    for (int round = 0; round < 50; round++) {
+      String code = codes.issue(grant());
+
+      java.util.List<Object> results =
+          org.cmsbroker.testing.Core.concurrently(2, () -> codes.redeem(code));
+
+      assertEquals(
+          1,
+          results.stream().filter(r -> r instanceof AuthorizationCodes.Redemption.Redeemed).count(),
+          "results: " + results);
+      assertEquals(
+          1,
+          results.stream().filter(r -> r instanceof AuthorizationCodes.Redemption.Replayed).count(),
+          "results: " + results);
+    }
+  }
 }

@@ -7,60 +7,61 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
+import java.util.stream.Stream;
 
 /**
- * An in-memory H2 database (or a fresh PostgreSQL schema, {@link #postgres()}) with the real
- * migrations, and the broker's persistence unit on it with resource-local transactions
- * (EclipseLink, as in Payara), for tests of stores and services that need a real database: each
- * {@link #inTransaction} call runs as one container-managed call would.
+ * A database with the real migrations, and the broker's persistence unit on it with resource-local
+ * transactions (EclipseLink, as in Payara), for tests of stores and services that need a real
+ * database: each {@link #inTransaction} call runs as one container-managed call would. H2 in memory
+ * by default (what the README starts with); {@link Kind#POSTGRESQL} is a fresh schema in the test
+ * PostgreSQL on 127.0.0.1:5432 (database {@code test}, user {@code postgres}), dropped at close.
+ * Storage tests take a {@link Kind} parameter ({@code @EnumSource(TestDatabase.Kind.class)}) or a
+ * name from {@link #names()}.
  */
 public final class TestDatabase implements AutoCloseable {
-  /** The test PostgreSQL server (trust authentication), where {@link #postgres()} makes schemas. */
+  /** Which database. */
+  public enum Kind {
+    H2,
+    POSTGRESQL
+  }
+
+  /** The test PostgreSQL server (trust authentication), where PostgreSQL schemas are made. */
   public static final String POSTGRES = "jdbc:postgresql://127.0.0.1:5432/test";
+
+  private static final String POSTGRES_USER = "postgres";
 
   private final DriverDataSource dataSource = new DriverDataSource();
   private final EntityManagerFactory factory;
-  private final String name;
-  private final String postgresSchema;
+  private final Kind kind;
+  private final String schema;
 
-  /** A fresh in-memory H2 database (the broker's default). */
+  /** A fresh in-memory H2 database, the broker's default. */
   public TestDatabase() {
-    this("H2", "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "broker", null);
+    this(Kind.H2);
   }
 
-  /** A fresh schema in the test PostgreSQL, dropped at {@link #close()}. */
-  public static TestDatabase postgres() {
-    String schema = "ut_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-    try (Connection c = DriverManager.getConnection(POSTGRES, "postgres", "");
-        Statement s = c.createStatement()) {
-      s.execute("CREATE SCHEMA " + schema);
-    } catch (SQLException e) {
-      throw new IllegalStateException("the test PostgreSQL (" + POSTGRES + ") is not there", e);
+  /** A fresh database of {@code kind}. */
+  public TestDatabase(Kind kind) {
+    this.kind = kind;
+    String url;
+    String user;
+    String driver;
+    if (kind == Kind.POSTGRESQL) {
+      schema = "ut_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+      postgres("CREATE SCHEMA " + schema);
+      url = POSTGRES + "?currentSchema=" + schema;
+      user = POSTGRES_USER;
+      driver = "org.postgresql.Driver";
+    } else {
+      schema = null;
+      url = "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+      user = "broker";
+      driver = "org.h2.Driver";
     }
-    return new TestDatabase(
-        "PostgreSQL", POSTGRES + "?currentSchema=" + schema, "postgres", schema);
-  }
-
-  /** Both databases the broker supports, as JUnit arguments: H2 first. */
-  public static java.util.stream.Stream<String> names() {
-    return java.util.stream.Stream.of("H2", "PostgreSQL");
-  }
-
-  /** A fresh database named by {@link #names()}. */
-  public static TestDatabase named(String name) {
-    return switch (name.toLowerCase(java.util.Locale.ROOT)) {
-      case "h2" -> new TestDatabase();
-      case "postgresql" -> postgres();
-      default -> throw new IllegalArgumentException(name);
-    };
-  }
-
-  private TestDatabase(String name, String url, String user, String postgresSchema) {
-    this.name = name;
-    this.postgresSchema = postgresSchema;
     dataSource.setUrl(url);
     dataSource.setUser(user);
     DatabaseMigrator.migrateSchema(dataSource, DatabaseMigrator.class.getClassLoader());
@@ -70,17 +71,49 @@ public final class TestDatabase implements AutoCloseable {
             Map.of(
                 "jakarta.persistence.transactionType", "RESOURCE_LOCAL",
                 "jakarta.persistence.jtaDataSource", "",
-                "jakarta.persistence.jdbc.driver",
-                    postgresSchema == null ? "org.h2.Driver" : "org.postgresql.Driver",
+                "jakarta.persistence.jdbc.driver", driver,
                 "jakarta.persistence.jdbc.url", url,
                 "jakarta.persistence.jdbc.user", user,
                 "jakarta.persistence.jdbc.password", "",
                 "eclipselink.cache.shared.default", "false"));
   }
 
+  /** A fresh schema in the test PostgreSQL, dropped at {@link #close()}. */
+  public static TestDatabase postgres() {
+    return new TestDatabase(Kind.POSTGRESQL);
+  }
+
+  /** Both databases the broker supports, as JUnit arguments: H2 first. */
+  public static Stream<String> names() {
+    return Stream.of("H2", "PostgreSQL");
+  }
+
+  /** A fresh database named as in {@link #names()} (any case). */
+  public static TestDatabase named(String name) {
+    return switch (name.toLowerCase(Locale.ROOT)) {
+      case "h2" -> new TestDatabase();
+      case "postgresql" -> postgres();
+      default -> throw new IllegalArgumentException(name);
+    };
+  }
+
+  /** Which database this is. */
+  public Kind kind() {
+    return kind;
+  }
+
   @Override
   public String toString() {
-    return name;
+    return kind == Kind.H2 ? "H2" : "PostgreSQL";
+  }
+
+  private static void postgres(String sql) {
+    try (Connection c = DriverManager.getConnection(POSTGRES, POSTGRES_USER, "");
+        Statement s = c.createStatement()) {
+      s.execute(sql);
+    } catch (SQLException e) {
+      throw new IllegalStateException("The test PostgreSQL on 127.0.0.1:5432 is not usable", e);
+    }
   }
 
   /** The database itself, for direct JDBC checks. */
@@ -110,13 +143,8 @@ public final class TestDatabase implements AutoCloseable {
   @Override
   public void close() {
     factory.close();
-    if (postgresSchema != null) {
-      try (Connection c = DriverManager.getConnection(POSTGRES, "postgres", "");
-          Statement s = c.createStatement()) {
-        s.execute("DROP SCHEMA IF EXISTS " + postgresSchema + " CASCADE");
-      } catch (SQLException e) {
-        throw new IllegalStateException("could not drop " + postgresSchema, e);
-      }
+    if (schema != null) {
+      postgres("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
     }
   }
 }

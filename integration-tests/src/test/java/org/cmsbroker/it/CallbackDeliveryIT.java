@@ -61,6 +61,8 @@ class CallbackDeliveryIT {
             .stripe(stripe)
             .webhookSecret(WEBHOOK_SECRET)
             .callbacksEverySecond()
+            // The fake CRM listens on loopback, which outbound calls refuse unless allowed.
+            .setting("BROKER_OUTBOUND_ALLOWED_CIDRS", "127.0.0.0/8")
             .start()
             .awaitReady();
   }

@@ -103,7 +103,10 @@ class OidcFlowIT {
             "BROKER_HTTP_PORT",
             "off",
             "BROKER_TOKEN_ACCESS_AUDIENCE",
-            AUDIENCE);
+            AUDIENCE,
+            // The back-channel logout receiver listens on loopback: allow it.
+            "BROKER_OUTBOUND_ALLOWED_CIDRS",
+            "127.0.0.0/8");
     broker = BrokerProcess.start(work, env).awaitReady(Duration.ofSeconds(300));
     SeedAccounts.add(work, env, "ada", "ada@example.org", PASSWORD);
     secret =

@@ -116,6 +116,10 @@ final class CiviCrmApi {
     CiviCrmHttp.Answer answer;
     try {
       answer = http.post(uri, headers, form, left);
+    } catch (org.cmsbroker.outbound.RefusedTargetException e) {
+      // The operator's own setting decides: no retry will change it. The message is for them.
+      throw new CallFailedException(
+          new DeliveryOutcome.GiveUp(null, name + ": target refused: " + e.getMessage()));
     } catch (IOException e) {
       // The class says enough; the message may carry addresses or TLS details.
       throw new CallFailedException(

@@ -85,12 +85,27 @@ public class CiviCrmDelivery implements CallbackDelivery {
   private final CiviCrmHttp http;
   private final Clock clock;
 
-  /** Stripe's fee of a payment; set by CDI, or by the tests' constructor. */
+  /**
+   * Stripe's fee of a payment; set by CDI (after the constructor), or by the tests' constructor.
+   */
   @Inject PaymentFees fees;
 
-  /** For CDI: the JDK HTTP client with {@link #CONNECT_TIMEOUT} and {@link #REQUEST_TIMEOUT}. */
-  public CiviCrmDelivery() {
-    this(new JdkCiviCrmHttp(CONNECT_TIMEOUT, REQUEST_TIMEOUT), Clock.systemUTC(), null);
+  /** For CDI proxies. */
+  protected CiviCrmDelivery() {
+    this.http = null;
+    this.clock = null;
+  }
+
+  /**
+   * For CDI: the bounded client with {@link #CONNECT_TIMEOUT}, {@link #REQUEST_TIMEOUT} and the
+   * configured outbound policy.
+   */
+  @Inject
+  public CiviCrmDelivery(org.cmsbroker.config.BrokerConfig config) {
+    this(
+        new JdkCiviCrmHttp(CONNECT_TIMEOUT, REQUEST_TIMEOUT, config.outboundPolicy()),
+        Clock.systemUTC(),
+        null);
   }
 
   CiviCrmDelivery(CiviCrmHttp http, Clock clock, PaymentFees fees) {

@@ -17,8 +17,11 @@ final class JdkCiviCrmHttp implements CiviCrmHttp {
 
   private final BoundedHttpClient client;
 
-  JdkCiviCrmHttp(Duration connectTimeout, Duration maxRequestTimeout) {
-    this.client = new BoundedHttpClient(connectTimeout, maxRequestTimeout, MAX_BODY);
+  JdkCiviCrmHttp(
+      Duration connectTimeout,
+      Duration maxRequestTimeout,
+      org.cmsbroker.outbound.OutboundPolicy policy) {
+    this.client = new BoundedHttpClient(connectTimeout, maxRequestTimeout, MAX_BODY, policy);
   }
 
   @Override

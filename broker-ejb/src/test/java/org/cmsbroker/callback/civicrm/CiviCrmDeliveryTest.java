@@ -29,6 +29,8 @@ class CiviCrmDeliveryTest {
   private static final String SITE_KEY = "s1t3k3y-0f-th3-crm-2b5a";
   private static final Instant CREATED = Instant.parse("2025-06-01T08:00:00Z");
   private static final Clock CLOCK = Clock.fixed(CREATED.plusSeconds(5), ZoneOffset.UTC);
+  private static final org.cmsbroker.outbound.OutboundPolicy LOOPBACK =
+      org.cmsbroker.outbound.OutboundPolicy.allowing("127.0.0.0/8");
 
   private FakeCiviCrm crm;
   private CiviCrmDelivery delivery;
@@ -39,7 +41,7 @@ class CiviCrmDeliveryTest {
     crm = new FakeCiviCrm(API_KEY);
     delivery =
         new CiviCrmDelivery(
-            new JdkCiviCrmHttp(Duration.ofSeconds(5), Duration.ofSeconds(10)),
+            new JdkCiviCrmHttp(Duration.ofSeconds(5), Duration.ofSeconds(10), LOOPBACK),
             CLOCK,
             this::stripeFee);
   }
@@ -463,7 +465,7 @@ class CiviCrmDeliveryTest {
     crm.delay(3_000);
     CiviCrmDelivery impatient =
         new CiviCrmDelivery(
-            new JdkCiviCrmHttp(Duration.ofSeconds(5), Duration.ofMillis(200)),
+            new JdkCiviCrmHttp(Duration.ofSeconds(5), Duration.ofMillis(200), LOOPBACK),
             CLOCK,
             this::stripeFee);
 
@@ -512,7 +514,7 @@ class CiviCrmDeliveryTest {
         };
     CiviCrmDelivery slow =
         new CiviCrmDelivery(
-            new JdkCiviCrmHttp(Duration.ofSeconds(5), Duration.ofSeconds(10)),
+            new JdkCiviCrmHttp(Duration.ofSeconds(5), Duration.ofSeconds(10), LOOPBACK),
             late,
             this::stripeFee);
 

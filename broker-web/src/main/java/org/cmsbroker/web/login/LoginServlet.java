@@ -21,6 +21,7 @@ import org.cmsbroker.config.BrokerConfig;
 import org.cmsbroker.login.LoginOutcome;
 import org.cmsbroker.login.LoginService;
 import org.cmsbroker.session.ActiveSession;
+import org.cmsbroker.session.SessionService;
 import org.cmsbroker.web.http.ClientAddress;
 import org.cmsbroker.web.http.Cookies;
 import org.cmsbroker.web.page.Pages;
@@ -81,10 +82,20 @@ public class LoginServlet extends HttpServlet {
     LoginOutcome outcome;
     String typedUsername = "";
     if (credentials != null && !credentials.isEmpty()) {
-      outcome = service.loginEncrypted(credentials, Cookies.get(request, BINDING_COOKIE), address);
+      outcome =
+          service.loginEncrypted(
+              credentials,
+              Cookies.get(request, BINDING_COOKIE),
+              address,
+              Cookies.get(request, SessionService.COOKIE));
     } else if (password != null) {
       typedUsername = request.getParameter("username");
-      outcome = service.loginPlaintext(typedUsername, password.toCharArray(), address);
+      outcome =
+          service.loginPlaintext(
+              typedUsername,
+              password.toCharArray(),
+              address,
+              Cookies.get(request, SessionService.COOKIE));
     } else {
       refuse(
           request,

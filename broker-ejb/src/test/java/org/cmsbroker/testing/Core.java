@@ -1,0 +1,205 @@
+package org.cmsbroker.testing;
+
+import jakarta.persistence.EntityManager;
+import java.lang.reflect.Field;
+import java.net.URI;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.cmsbroker.account.AccountService;
+import org.cmsbroker.account.PasswordPolicy;
+import org.cmsbroker.audit.SecurityEvents;
+import org.cmsbroker.config.BrokerConfig;
+import org.cmsbroker.crypto.Argon2idParameters;
+import org.cmsbroker.crypto.Argon2idPasswordHasher;
+import org.cmsbroker.crypto.FieldCipher;
+import org.cmsbroker.crypto.MasterKey;
+import org.cmsbroker.crypto.PasswordHasher;
+import org.cmsbroker.login.InMemoryThrottleStore;
+import org.cmsbroker.login.LoginComponents;
+import org.cmsbroker.login.LoginService;
+import org.cmsbroker.login.LoginThrottle;
+import org.cmsbroker.oidc.BackChannelLogout;
+import org.cmsbroker.oidc.RefreshTokens;
+import org.cmsbroker.persistence.TestDatabase;
+import org.cmsbroker.session.SessionService;
+
+/**
+ * The core's stateless services on a {@link TestDatabase}, wired as the container wires them, each
+ * {@link #call} in its own transaction with its own entity manager (one container-managed call).
+ * Security events are recorded in a list. For storage and concurrency tests on H2 and PostgreSQL.
+ */
+public final class Core implements AutoCloseable {
+  public static final SecureRandom RANDOM = new SecureRandom();
+
+  public final TestDatabase database;
+  public final FieldCipher cipher = new FieldCipher(MasterKey.generate(RANDOM), RANDOM);
+  public final PasswordHasher hasher =
+      new Argon2idPasswordHasher(new Argon2idParameters(64, 1, 1), RANDOM);
+  public final BrokerConfig config =
+      new BrokerConfig(null, URI.create("https://broker.example.org"), 1 << 20, null);
+  public final Events events = new Events();
+  public final BackChannelCalls backChannel = new BackChannelCalls();
+  public final LoginThrottle throttle =
+      new LoginThrottle(new InMemoryThrottleStore(), java.time.Clock.systemUTC());
+  private final LoginComponents login =
+      new LoginComponents() {
+        @Override
+        public LoginThrottle throttle() {
+          return throttle;
+        }
+      };
+  private final BrokerConfig plaintextConfig =
+      new BrokerConfig(null, URI.create("https://broker.example.org"), 1 << 20, null) {
+        @Override
+        public boolean loginAllowPlaintext() {
+          return true;
+        }
+      };
+
+  public Core(TestDatabase.Kind kind) {
+    database = new TestDatabase(kind);
+  }
+
+  /** The services of one call, sharing its entity manager. */
+  public final class Services {
+    public final EntityManager em;
+    public final SessionService sessions = new SessionService();
+    public final AccountService accounts = new AccountService();
+    public final RefreshTokens refreshTokens = new RefreshTokens();
+    public final LoginService logins = new LoginService();
+
+    Services(EntityManager em) {
+      this.em = em;
+      inject(sessions, "em", em);
+      inject(sessions, "config", config);
+      inject(sessions, "random", RANDOM);
+      inject(sessions, "refreshTokens", refreshTokens);
+      inject(sessions, "backChannel", backChannel);
+      inject(logins, "login", login);
+      inject(logins, "accounts", accounts);
+      inject(logins, "sessions", sessions);
+      inject(logins, "events", events);
+      inject(logins, "config", plaintextConfig);
+      inject(accounts, "em", em);
+      inject(accounts, "cipher", cipher);
+      inject(accounts, "hasher", hasher);
+      inject(accounts, "policy", PasswordPolicy.defaults());
+      inject(accounts, "events", events);
+      inject(refreshTokens, "em", em);
+      inject(refreshTokens, "sessions", sessions);
+      inject(refreshTokens, "events", events);
+      inject(refreshTokens, "random", RANDOM);
+    }
+  }
+
+  /** Runs {@code work} as one container-managed call: its own transaction, committed on return. */
+  public <T> T call(Function<Services, T> work) {
+    return database.inTransaction(em -> work.apply(new Services(em)));
+  }
+
+  /**
+   * Runs {@code work} on {@code n} threads released at once; returns each thread's result, or the
+   * exception it threw, in thread order.
+   */
+  public static List<Object> concurrently(int n, Callable<?> work) throws InterruptedException {
+    ExecutorService pool = Executors.newFixedThreadPool(n);
+    CountDownLatch ready = new CountDownLatch(n);
+    CountDownLatch go = new CountDownLatch(1);
+    try {
+      List<Future<?>> futures = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        futures.add(
+            pool.submit(
+                () -> {
+                  ready.countDown();
+                  go.await();
+                  return work.call();
+                }));
+      }
+      ready.await();
+      go.countDown();
+      List<Object> results = new ArrayList<>();
+      for (Future<?> f : futures) {
+        try {
+          results.add(f.get(60, TimeUnit.SECONDS));
+        } catch (java.util.concurrent.ExecutionException e) {
+          results.add(e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+          results.add(e);
+        }
+      }
+      return results;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** Sets a container-injected field (package-private in production code) for a test. */
+  public static void inject(Object bean, String field, Object value) {
+    for (Class<?> c = bean.getClass(); c != null; c = c.getSuperclass()) {
+      try {
+        Field f = c.getDeclaredField(field);
+        f.setAccessible(true);
+        f.set(bean, value);
+        return;
+      } catch (NoSuchFieldException e) {
+        // look in the superclass
+      } catch (IllegalAccessException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    throw new IllegalArgumentException(bean.getClass() + " has no field " + field);
+  }
+
+  @Override
+  public void close() {
+    database.close();
+  }
+
+  /** Security events as "type outcome detail", in a thread-safe list. */
+  public static final class Events extends SecurityEvents {
+    public final List<String> recorded = Collections.synchronizedList(new ArrayList<>());
+
+    @Override
+    public void record(
+        String type,
+        Outcome outcome,
+        String subjectId,
+        String clientId,
+        String remoteIp,
+        String detail) {
+      recorded.add(type + " " + outcome.name().toLowerCase(java.util.Locale.ROOT) + " " + detail);
+    }
+
+    @Override
+    public void record(
+        String type, Outcome outcome, String subjectId, String remoteIp, String detail) {
+      record(type, outcome, subjectId, null, remoteIp, detail);
+    }
+
+    public long count(String prefix) {
+      synchronized (recorded) {
+        return recorded.stream().filter(e -> e.startsWith(prefix)).count();
+      }
+    }
+  }
+
+  /** Back-channel logouts, recorded instead of sent: "sessionIdHash accountId". */
+  public static final class BackChannelCalls extends BackChannelLogout {
+    public final List<String> ended = Collections.synchronizedList(new ArrayList<>());
+
+    @Override
+    public void sessionEnded(String sessionIdHash, String accountId) {
+      ended.add(sessionIdHash + " " + accountId);
+    }
+  }
+}
