@@ -1,6 +1,7 @@
 package org.cmsbroker.session;
 
 import jakarta.ejb.Stateless;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
@@ -15,8 +16,6 @@ import java.util.List;
 import java.util.Optional;
 import org.cmsbroker.config.BrokerConfig;
 import org.cmsbroker.crypto.SecretTokens;
-import org.cmsbroker.oidc.BackChannelLogout;
-import org.cmsbroker.oidc.RefreshTokens;
 
 /**
  * Makes, finds and ends login sessions. A session ends when unused for the idle timeout, at the
@@ -40,8 +39,7 @@ public class SessionService {
 
   @Inject BrokerConfig config;
   @Inject SecureRandom random;
-  @Inject RefreshTokens refreshTokens;
-  @Inject BackChannelLogout backChannel;
+  @Inject Event<SessionEnded> ended;
 
   private final Clock clock = Clock.systemUTC();
 
@@ -132,8 +130,9 @@ public class SessionService {
   }
 
   /**
-   * Ends every session of an account (password changed or reset, account disabled): revokes their
-   * refresh tokens and sends back-channel logout to their clients.
+   * Ends every session of an account (password changed or reset, account disabled); each ending is
+   * announced as a {@link SessionEnded}, on which their refresh tokens are revoked and their
+   * clients sent back-channel logout.
    *
    * @return how many sessions were ended
    */
@@ -168,8 +167,7 @@ public class SessionService {
 
   private void endAndNotify(LoginSession session, OffsetDateTime now) {
     session.end(now);
-    refreshTokens.revokeForSession(session.idHash());
-    backChannel.sessionEnded(session.idHash(), session.accountId());
+    ended.fire(new SessionEnded(session.idHash(), session.accountId()));
   }
 
   /** Whether {@code presented} is the session's CSRF token, compared in constant time. */

@@ -29,7 +29,9 @@ import org.cmsbroker.login.LoginService;
 import org.cmsbroker.login.LoginThrottle;
 import org.cmsbroker.oidc.BackChannelLogout;
 import org.cmsbroker.oidc.RefreshTokens;
+import org.cmsbroker.oidc.SessionEndings;
 import org.cmsbroker.persistence.TestDatabase;
+import org.cmsbroker.session.SessionEnded;
 import org.cmsbroker.session.SessionService;
 
 /**
@@ -76,14 +78,16 @@ public final class Core implements AutoCloseable {
     public final AccountService accounts = new AccountService();
     public final RefreshTokens refreshTokens = new RefreshTokens();
     public final LoginService logins = new LoginService();
+    public final SessionEndings endings = new SessionEndings();
 
     Services(EntityManager em) {
       this.em = em;
       inject(sessions, "em", em);
       inject(sessions, "config", config);
       inject(sessions, "random", RANDOM);
-      inject(sessions, "refreshTokens", refreshTokens);
-      inject(sessions, "backChannel", backChannel);
+      inject(endings, "refreshTokens", refreshTokens);
+      inject(endings, "backChannel", backChannel);
+      inject(sessions, "ended", new SyncEvent<SessionEnded>(endings::onSessionEnded));
       inject(logins, "login", login);
       inject(logins, "accounts", accounts);
       inject(logins, "sessions", sessions);
@@ -190,6 +194,49 @@ public final class Core implements AutoCloseable {
       synchronized (recorded) {
         return recorded.stream().filter(e -> e.startsWith(prefix)).count();
       }
+    }
+  }
+
+  /** A CDI event delivered at once to one observer, as the container does for a synchronous one. */
+  public static final class SyncEvent<T> implements jakarta.enterprise.event.Event<T> {
+    private final java.util.function.Consumer<T> observer;
+
+    public SyncEvent(java.util.function.Consumer<T> observer) {
+      this.observer = observer;
+    }
+
+    @Override
+    public void fire(T event) {
+      observer.accept(event);
+    }
+
+    @Override
+    public <U extends T> java.util.concurrent.CompletionStage<U> fireAsync(U event) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public <U extends T> java.util.concurrent.CompletionStage<U> fireAsync(
+        U event, jakarta.enterprise.event.NotificationOptions options) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public jakarta.enterprise.event.Event<T> select(java.lang.annotation.Annotation... qualifiers) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public <U extends T> jakarta.enterprise.event.Event<U> select(
+        Class<U> subtype, java.lang.annotation.Annotation... qualifiers) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public <U extends T> jakarta.enterprise.event.Event<U> select(
+        jakarta.enterprise.util.TypeLiteral<U> subtype,
+        java.lang.annotation.Annotation... qualifiers) {
+      throw new UnsupportedOperationException();
     }
   }
 
