@@ -24,6 +24,6 @@ public final class TestOutboxes {
   /** The decrypted payload of message {@code id}, read in {@code em}'s transaction. */
   public static String payload(EntityManager em, FieldCipher cipher, String id) {
     CallbackMessage m = em.find(CallbackMessage.class, id);
-    return cipher.decrypt(CallbackOutbox.PAYLOAD, m.payloadCiphertext());
+    return cipher.decrypt(CallbackOutbox.PAYLOAD, id, m.payloadCiphertext());
   }
 }
