@@ -5,11 +5,11 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
-import java.util.Map;
 import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.cmsbroker.web.error.ErrorResponses;
+import org.cmsbroker.web.error.OAuthErrorBody;
 
 /**
  * The catch-all for JAX-RS: every exception becomes the broker's OAuth-style JSON error with the
@@ -40,7 +40,7 @@ public class ApiErrorMapper implements ExceptionMapper<Throwable> {
     return Response.status(status)
         .type(MediaType.APPLICATION_JSON_TYPE)
         .header("Cache-Control", "no-store")
-        .entity(Map.of("error", d.error(), "error_description", description))
+        .entity(OAuthErrorBody.fields(d.error(), description))
         .build();
   }
 

@@ -47,6 +47,7 @@ import org.cmsbroker.payment.UnknownPaymentException;
 import org.cmsbroker.ratelimit.RateLimiter;
 import org.cmsbroker.ratelimit.RateLimits;
 import org.cmsbroker.token.VerifiedAccessToken;
+import org.cmsbroker.web.error.OAuthErrorBody;
 import org.cmsbroker.web.http.ClientAddress;
 import org.cmsbroker.web.oidc.AccessTokenChecks;
 
@@ -230,9 +231,7 @@ public class PaymentsResource {
   }
 
   private static Response rejected(PaymentRejectedException e) {
-    Map<String, Object> error = new LinkedHashMap<>();
-    error.put("error", "invalid_request");
-    error.put("error_description", e.getMessage());
+    Map<String, Object> error = OAuthErrorBody.fields("invalid_request", e.getMessage());
     error.put("reason", e.reason().code());
     if (e.refundable() != null) {
       error.put("refundable", e.refundable());
@@ -477,10 +476,7 @@ public class PaymentsResource {
   }
 
   private static Map<String, Object> error(String code, String description) {
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("error", code);
-    out.put("error_description", description);
-    return out;
+    return OAuthErrorBody.fields(code, description);
   }
 
   private static Response error(int status, String code, String description) {

@@ -14,14 +14,22 @@ import java.util.Map;
 public final class OAuthErrorBody {
   private OAuthErrorBody() {}
 
-  /** The JSON text of an error; {@code description} may be null. */
-  public static String json(String error, String description) {
+  /**
+   * The members of an error body, in order; an API may add members of its own after them (the
+   * payments API adds {@code reason}). {@code description} may be null.
+   */
+  public static Map<String, Object> fields(String error, String description) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("error", error);
     if (description != null) {
       body.put("error_description", description);
     }
-    return JSONObjectUtils.toJSONString(body);
+    return body;
+  }
+
+  /** The JSON text of an error; {@code description} may be null. */
+  public static String json(String error, String description) {
+    return JSONObjectUtils.toJSONString(fields(error, description));
   }
 
   /** Writes the error with {@code status}. */

@@ -1,7 +1,6 @@
 package org.cmsbroker.web.pay;
 
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
@@ -10,7 +9,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import org.cmsbroker.config.BrokerConfig;
@@ -20,6 +18,7 @@ import org.cmsbroker.csp.CspReports;
 import org.cmsbroker.csp.CspViolation;
 import org.cmsbroker.ratelimit.RateLimiter;
 import org.cmsbroker.ratelimit.RateLimits;
+import org.cmsbroker.web.error.OAuthErrorBody;
 import org.cmsbroker.web.http.ClientAddress;
 
 /**
@@ -137,17 +136,6 @@ public class CspReportServlet extends HttpServlet {
   private static void error(
       HttpServletResponse response, int status, String code, String description)
       throws IOException {
-    byte[] body =
-        Json.createObjectBuilder()
-            .add("error", code)
-            .add("error_description", description)
-            .build()
-            .toString()
-            .getBytes(StandardCharsets.UTF_8);
-    response.setStatus(status);
-    response.setContentType("application/json;charset=UTF-8");
-    response.setHeader("Cache-Control", "no-store");
-    response.setContentLength(body.length);
-    response.getOutputStream().write(body);
+    OAuthErrorBody.write(response, status, code, description);
   }
 }

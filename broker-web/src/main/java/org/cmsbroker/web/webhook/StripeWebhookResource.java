@@ -19,6 +19,7 @@ import java.util.logging.Logger;
 import org.cmsbroker.payment.PaymentGatewayException;
 import org.cmsbroker.payment.StripeWebhookEvent;
 import org.cmsbroker.payment.StripeWebhookService;
+import org.cmsbroker.web.error.OAuthErrorBody;
 import org.cmsbroker.webhook.StripeEventIntake;
 import org.cmsbroker.webhook.StripeEventReader;
 import org.cmsbroker.webhook.StripeEventReceiver;
@@ -115,9 +116,7 @@ public class StripeWebhookResource {
   }
 
   private static Response error(int status, String code, String description) {
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("error", code);
-    out.put("error_description", description);
+    Map<String, Object> out = OAuthErrorBody.fields(code, description);
     return Response.status(status)
         .type(MediaType.APPLICATION_JSON_TYPE.withCharset("UTF-8"))
         .header("Cache-Control", "no-store")
