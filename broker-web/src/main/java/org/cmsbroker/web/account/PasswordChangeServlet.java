@@ -18,6 +18,7 @@ import org.cmsbroker.config.BrokerConfig;
 import org.cmsbroker.login.JweLoginDecryptor;
 import org.cmsbroker.login.LoginComponents;
 import org.cmsbroker.login.LoginRejectedException;
+import org.cmsbroker.login.LoginThrottle;
 import org.cmsbroker.session.ActiveSession;
 import org.cmsbroker.session.SessionService;
 import org.cmsbroker.web.error.ErrorResponses;
@@ -73,43 +74,50 @@ public class PasswordChangeServlet extends HttpServlet {
     }
     String address = ClientAddress.of(request, config.trustedProxies());
     String throttleKey = AccountService.usernameKey(account.get().username());
-    if (!login.throttle().check(throttleKey, address).allowed()) {
-      render(
-          response,
-          429,
-          account.get(),
-          session.get(),
-          "Too many wrong passwords. Wait a little and try again.");
-      return;
-    }
-    Map<String, String> fields;
+    // The slot is reserved atomically with the check, before the current password is verified,
+    // so parallel guesses are checked one after the other and cannot skip the growing delay.
+    LoginThrottle.Attempt attempt = login.throttle().reserve(throttleKey, address);
     try {
-      fields = forms.open(request, MEMBERS);
-    } catch (LoginRejectedException e) {
-      render(
-          response,
-          400,
-          account.get(),
-          session.get(),
-          "Your change could not be processed: " + e.reason().message());
-      return;
-    }
-    char[] current = fields.get(JweLoginDecryptor.PASSWORD).toCharArray();
-    char[] replacement = fields.get(JweLoginDecryptor.NEW_PASSWORD).toCharArray();
-    try {
-      accounts.changePassword(account.get().id(), current, replacement);
-    } catch (AccountException e) {
-      if (e.reason() == AccountException.Reason.WRONG_PASSWORD) {
-        login.throttle().recordFailure(throttleKey, address);
+      if (!attempt.decision().allowed()) {
+        render(
+            response,
+            429,
+            account.get(),
+            session.get(),
+            "Too many wrong passwords. Wait a little and try again.");
+        return;
       }
-      render(response, 400, account.get(), session.get(), e.getMessage());
-      return;
+      Map<String, String> fields;
+      try {
+        fields = forms.open(request, MEMBERS);
+      } catch (LoginRejectedException e) {
+        render(
+            response,
+            400,
+            account.get(),
+            session.get(),
+            "Your change could not be processed: " + e.reason().message());
+        return;
+      }
+      char[] current = fields.get(JweLoginDecryptor.PASSWORD).toCharArray();
+      char[] replacement = fields.get(JweLoginDecryptor.NEW_PASSWORD).toCharArray();
+      try {
+        accounts.changePassword(account.get().id(), current, replacement);
+      } catch (AccountException e) {
+        if (e.reason() == AccountException.Reason.WRONG_PASSWORD) {
+          attempt.failed();
+        }
+        render(response, 400, account.get(), session.get(), e.getMessage());
+        return;
+      } finally {
+        AccountService.wipe(current);
+        AccountService.wipe(replacement);
+      }
+      // The current password was proven: earlier failures no longer count against the account.
+      attempt.succeeded();
     } finally {
-      AccountService.wipe(current);
-      AccountService.wipe(replacement);
+      attempt.release(); // does nothing once the attempt is settled
     }
-    // The current password was proven: earlier failures no longer count against the account.
-    login.throttle().recordSuccess(throttleKey, address);
     sessions.endAll(account.get().id());
     webSessions.start(response, sessions.create(account.get().id(), address));
     response.setStatus(HttpServletResponse.SC_SEE_OTHER);
