@@ -14,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +35,9 @@ import org.junit.jupiter.api.Test;
  *
  * <ul>
  *   <li>TYPO3 {@code causal/oidc} 4.x (league/oauth2-client GenericProvider): scopes joined with
- *       commas, {@code approval_prompt=auto}, client_secret_post, then the userinfo endpoint;
+ *       commas, {@code approval_prompt=auto}, client_secret_post, then the userinfo endpoint,
+ *       the revocation it sends with {@code oidcRevokeAccessTokenAfterLogin}, and the logout link
+ *       the README adds (the extension itself never calls the logout endpoint);
  *   <li>Drupal {@code openid_connect} (generic client): client_secret_post, roles read from {@code
  *       groups} (from userinfo), logout with {@code id_token_hint} back to the front page;
  *   <li>WordPress {@code openid-connect-generic}: no PKCE, client_secret_post with the scope in the
@@ -192,7 +195,16 @@ class CmsPluginsIT {
     String callback = site + "typo3/?loginProvider=1529672977&login_status=login";
     String secret =
         admin(
-            "client", "add", "--name", "TYPO3", "--client-id", "typo3", "--redirect-uri", callback);
+            "client",
+            "add",
+            "--name",
+            "TYPO3",
+            "--client-id",
+            "typo3",
+            "--redirect-uri",
+            callback,
+            "--post-logout-redirect-uri",
+            site);
     // league/oauth2-client joins the configured scopes with ",": entered as separate values they
     // arrive as one unknown scope and the broker refuses the request at the site.
     Map<String, String> query = new LinkedHashMap<>();
@@ -221,6 +233,68 @@ class CmsPluginsIT {
     Map<String, Object> info = userinfo(browser, tokens.get("access_token"));
     assertEquals("editor", info.get("preferred_username"));
     assertEquals("editor@example.org", info.get("email"));
+
+    // oidcRevokeAccessTokenAfterLogin: OAuthService::revokeToken posts "token=" + the raw token
+    // with HTTP Basic built from the unencoded client key and secret, and no token_type_hint;
+    // league/oauth2-client then parses the answer (an empty 200 without a JSON type is fine).
+    HttpResponse<String> revoked =
+        browser
+            .http()
+            .send(
+                HttpRequest.newBuilder(URI.create(base + "/oauth2/revoke"))
+                    .header(
+                        "Authorization",
+                        "Basic "
+                            + Base64.getEncoder()
+                                .encodeToString(
+                                    ("typo3:" + secret).getBytes(StandardCharsets.UTF_8)))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(
+                        HttpRequest.BodyPublishers.ofString("token=" + tokens.get("access_token")))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, revoked.statusCode(), revoked.body());
+    assertFalse(
+        revoked.headers().firstValue("content-type").orElse("").contains("json")
+            && revoked.body().isEmpty(),
+        "an empty body typed as JSON makes league/oauth2-client throw");
+    HttpResponse<String> afterRevoke =
+        browser
+            .http()
+            .send(
+                HttpRequest.newBuilder(URI.create(base + "/oauth2/userinfo"))
+                    .header("Authorization", "Bearer " + tokens.get("access_token"))
+                    .GET()
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertEquals(401, afterRevoke.statusCode(), "the revoked access token is refused");
+
+    // The extension (4.0.x and 5.0.0) stores endpointLogout but never calls it: logging out of
+    // TYPO3 leaves the broker session open. The README's guide adds a logout link to the
+    // end-session endpoint with client_id and the registered post-logout URI (no ID token is kept
+    // by the extension, so no id_token_hint): the broker asks the person to confirm, then ends the
+    // session and goes back to the site.
+    HttpResponse<String> ask =
+        browser.fetch(
+            "/oauth2/logout?"
+                + form(Map.of("client_id", "typo3", "post_logout_redirect_uri", site)));
+    assertEquals(200, ask.statusCode(), ask.body());
+    assertTrue(ask.body().contains("Sign out?"), ask.body());
+    Map<String, String> confirm = new LinkedHashMap<>();
+    confirm.put("csrf", hiddenValue(ask.body(), "csrf"));
+    confirm.put("confirm", "yes");
+    confirm.put("client_id", "typo3");
+    confirm.put("post_logout_redirect_uri", site);
+    HttpResponse<String> out = browser.post("/oauth2/logout", confirm, false);
+    assertEquals(303, out.statusCode(), out.body());
+    assertEquals(site, out.headers().firstValue("location").orElse(null));
+    assertEquals(303, browser.get("/account").statusCode(), "signed out at the broker");
+  }
+
+  private static String hiddenValue(String html, String name) {
+    Matcher m = Pattern.compile("name=\"" + name + "\"[^>]*value=\"([^\"]*)\"").matcher(html);
+    assertTrue(m.find(), "hidden field " + name + " in " + html);
+    return m.group(1).replace("&amp;", "&");
   }
 
   @Test
