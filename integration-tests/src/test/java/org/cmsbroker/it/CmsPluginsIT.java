@@ -35,9 +35,9 @@ import org.junit.jupiter.api.Test;
  *
  * <ul>
  *   <li>TYPO3 {@code causal/oidc} 4.x (league/oauth2-client GenericProvider): scopes joined with
- *       commas, {@code approval_prompt=auto}, client_secret_post, then the userinfo endpoint,
- *       the revocation it sends with {@code oidcRevokeAccessTokenAfterLogin}, and the logout link
- *       the README adds (the extension itself never calls the logout endpoint);
+ *       commas, {@code approval_prompt=auto}, client_secret_post, then the userinfo endpoint, the
+ *       revocation it sends with {@code oidcRevokeAccessTokenAfterLogin}, and the logout link the
+ *       README adds (the extension itself never calls the logout endpoint);
  *   <li>Drupal {@code openid_connect} (generic client): client_secret_post, roles read from {@code
  *       groups} (from userinfo), logout with {@code id_token_hint} back to the front page;
  *   <li>WordPress {@code openid-connect-generic}: no PKCE, client_secret_post with the scope in the

@@ -63,18 +63,29 @@ import org.cmsbroker.it.support.BrokerHome;
 import org.cmsbroker.it.support.BrokerProcess;
 import org.cmsbroker.it.support.LoginClient;
 import org.cmsbroker.it.support.NimbusHttp;
+import org.cmsbroker.it.support.PostgresSchema;
 import org.cmsbroker.it.support.SeedAccounts;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A standards-following relying party built only from the Nimbus SDK's client side talks to the
  * running broker: discovery, the code flow with PKCE through the real (encrypted) login form,
  * ID-token validation against the JWKS, userinfo, refresh with rotation and reuse detection,
- * introspection, revocation and logout; and one test per protocol error.
+ * introspection, revocation and logout; and one test per protocol error. The whole class runs on
+ * the default H2 database and on PostgreSQL (one broker per database), so the atomic code
+ * redemption and refresh rotation are proven on both.
  */
+@ParameterizedClass(name = "{0}")
+@ValueSource(strings = {"H2", "PostgreSQL"})
 class OidcFlowIT {
+  /** The database this run uses ({@link #start} receives the same value). */
+  @Parameter String database;
+
   static final String PASSWORD = "correct horse battery staple";
   static final URI CALLBACK = URI.create("https://rp.example.org/oidc/callback");
   static final String AUDIENCE = "https://api.example.org/cms";
@@ -83,31 +94,40 @@ class OidcFlowIT {
   private static Path data;
   private static Map<String, String> env;
   private static String base;
+  private static PostgresSchema schema;
   private static OIDCProviderMetadata provider;
   private static ClientID clientId = new ClientID("site");
   private static Secret secret;
   private static ClientID publicClient = new ClientID("spa");
 
-  @BeforeAll
-  static void start() throws Exception {
-    work = BrokerHome.freshDirectory("oidc");
+  /** The whole class runs once per database: the default H2 and PostgreSQL. */
+  @BeforeParameterizedClassInvocation
+  static void start(String database) throws Exception {
+    work = BrokerHome.freshDirectory("oidc-" + database.toLowerCase(java.util.Locale.ROOT));
     data = work.resolve("data");
     int https = BrokerHome.freePort();
     base = "https://localhost:" + https;
-    env =
-        Map.of(
-            "BROKER_DATA_DIR",
-            data.toString(),
-            "BROKER_HTTPS_PORT",
-            Integer.toString(https),
-            "BROKER_HTTP_PORT",
-            "off",
-            "BROKER_TOKEN_ACCESS_AUDIENCE",
-            AUDIENCE,
-            // The back-channel logout receiver listens on loopback: allow it.
-            "BROKER_OUTBOUND_ALLOWED_CIDRS",
-            "127.0.0.0/8");
+    Map<String, String> settings = new java.util.HashMap<>();
+    settings.put("BROKER_DATA_DIR", data.toString());
+    settings.put("BROKER_HTTPS_PORT", Integer.toString(https));
+    settings.put("BROKER_HTTP_PORT", "off");
+    settings.put("BROKER_TOKEN_ACCESS_AUDIENCE", AUDIENCE);
+    // The back-channel logout receiver listens on loopback: allow it.
+    settings.put("BROKER_OUTBOUND_ALLOWED_CIDRS", "127.0.0.0/8");
+    if (database.equals("PostgreSQL")) {
+      schema = new PostgresSchema();
+      settings.put("BROKER_DB_URL", schema.url());
+      settings.put("BROKER_DB_USER", PostgresSchema.USER);
+    }
+    env = Map.copyOf(settings);
     broker = BrokerProcess.start(work, env).awaitReady(Duration.ofSeconds(300));
+    if (schema != null) {
+      try (var c = schema.connect();
+          var rs = c.createStatement().executeQuery("SELECT count(*) FROM flyway_schema_history")) {
+        rs.next();
+        org.junit.jupiter.api.Assertions.assertTrue(rs.getInt(1) > 0, "migrated on PostgreSQL");
+      }
+    }
     SeedAccounts.add(work, env, "ada", "ada@example.org", PASSWORD);
     secret =
         new Secret(
@@ -150,10 +170,15 @@ class OidcFlowIT {
     return m.find() ? m.group(1) : null;
   }
 
-  @AfterAll
+  @AfterParameterizedClassInvocation
   static void stop() throws Exception {
     if (broker != null) {
       broker.close();
+      broker = null;
+    }
+    if (schema != null) {
+      schema.close();
+      schema = null;
     }
   }
 
