@@ -38,15 +38,14 @@ import org.cmsbroker.token.SigningKeys;
  * or a registered one, the session ends at once; otherwise the person confirms. A post-logout URI
  * that is not registered never stops the logout: after the confirmation the broker shows its own
  * signed-out page instead of redirecting. Ending the session revokes its refresh tokens and
- * notifies clients by back-channel logout.
+ * notifies clients by back-channel logout (through {@link SessionEndings}, which observes every
+ * ending).
  */
 @Stateless
 public class EndSessionService {
   @Inject ClientService clients;
   @Inject SigningKeys keys;
   @Inject SessionService sessions;
-  @Inject RefreshTokens refreshTokens;
-  @Inject BackChannelLogout backChannel;
   @Inject SecurityEvents events;
   @Inject BrokerConfig config;
 
@@ -90,9 +89,9 @@ public class EndSessionService {
           postLogout == null ? null : postLogout.toString(),
           state);
     }
+    // Announced as a SessionEnded: SessionEndings revokes its refresh tokens and sends
+    // back-channel logout, as for every other way a session ends.
     sessions.endByHash(s.idHash());
-    refreshTokens.revokeForSession(s.idHash());
-    backChannel.sessionEnded(s.idHash(), s.accountId());
     events.record(
         "logout",
         Outcome.SUCCESS,

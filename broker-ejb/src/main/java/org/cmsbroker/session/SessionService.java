@@ -104,11 +104,14 @@ public class SessionService {
     return session != null && live(session, now());
   }
 
-  /** Ends the session with this stored id (RP-initiated logout, revocation). */
+  /**
+   * Ends the session with this stored id (RP-initiated logout), announced as a {@link
+   * SessionEnded}: its refresh tokens are revoked and its clients sent back-channel logout.
+   */
   public void endByHash(String idHash) {
     LoginSession session = idHash == null ? null : em.find(LoginSession.class, idHash);
     if (session != null && session.endedAt() == null) {
-      session.end(now());
+      endAndNotify(session, now());
     }
   }
 
@@ -118,14 +121,17 @@ public class SessionService {
         && session.lastSeenAt().plus(config.sessionIdle()).isAfter(now);
   }
 
-  /** Ends the session of this cookie value (logout). */
+  /**
+   * Ends the session of this cookie value (the broker's own sign-out), announced as a {@link
+   * SessionEnded} like every other ending.
+   */
   public void end(String token) {
     if (token == null) {
       return;
     }
     LoginSession session = em.find(LoginSession.class, hash(token));
     if (session != null && session.endedAt() == null) {
-      session.end(now());
+      endAndNotify(session, now());
     }
   }
 

@@ -96,20 +96,8 @@ class EndSessionServiceTest {
           @Override
           public void endByHash(String idHash) {
             ended.add(idHash);
-          }
-        };
-    service.refreshTokens =
-        new RefreshTokens() {
-          @Override
-          public int revokeForSession(String sessionIdHash) {
-            return 0;
-          }
-        };
-    service.backChannel =
-        new BackChannelLogout() {
-          @Override
-          public void sessionEnded(String sessionIdHash, String accountId) {
-            notified.add(sessionIdHash);
+            // The real one fires SessionEnded, which SessionEndings turns into back-channel logout.
+            notified.add(idHash);
           }
         };
     service.events = new OidcFakes.Events();

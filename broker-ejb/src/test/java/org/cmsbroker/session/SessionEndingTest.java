@@ -86,6 +86,40 @@ class SessionEndingTest {
 
   @ParameterizedTest
   @EnumSource(TestDatabase.Kind.class)
+  void signingOutAndRpInitiatedLogoutEachRevokeTokensAndSendBackChannelLogoutOnce(
+      TestDatabase.Kind kind) {
+    try (Core core = new Core(kind)) {
+      String ada = account(core, "ada");
+      NewSession own = login(core, "ada", null);
+      NewSession rp = login(core, "ada", null);
+      String ownRefresh = refreshToken(core, own);
+      String rpRefresh = refreshToken(core, rp);
+
+      for (int i = 0; i < 2; i++) { // ending an ended session again announces nothing
+        core.call(
+            s -> {
+              s.sessions.end(own.token());
+              return null;
+            });
+        core.call(
+            s -> {
+              s.sessions.endByHash(rp.session().idHash());
+              return null;
+            });
+      }
+
+      boolean ownActive = core.call(s -> s.refreshTokens.isActive(ownRefresh, "site"));
+      assertFalse(ownActive);
+      boolean rpActive = core.call(s -> s.refreshTokens.isActive(rpRefresh, "site"));
+      assertFalse(rpActive);
+      assertEquals(
+          List.of(own.session().idHash() + " " + ada, rp.session().idHash() + " " + ada),
+          core.backChannel.ended);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(TestDatabase.Kind.class)
   void aLoginWithoutAnOlderSessionEndsNothing(TestDatabase.Kind kind) {
     try (Core core = new Core(kind)) {
       account(core, "ada");

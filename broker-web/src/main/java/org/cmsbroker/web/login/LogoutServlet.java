@@ -21,8 +21,6 @@ public class LogoutServlet extends HttpServlet {
   private static final long serialVersionUID = 1L;
 
   @Inject transient WebSessions sessions;
-  @Inject transient org.cmsbroker.oidc.RefreshTokens refreshTokens;
-  @Inject transient org.cmsbroker.oidc.BackChannelLogout backChannel;
   @Inject transient SecurityEvents events;
   @Inject transient BrokerConfig config;
 
@@ -35,8 +33,6 @@ public class LogoutServlet extends HttpServlet {
         ErrorResponses.write(request, response, HttpServletResponse.SC_FORBIDDEN);
         return;
       }
-      refreshTokens.revokeForSession(session.get().idHash());
-      backChannel.sessionEnded(session.get().idHash(), session.get().accountId());
       events.record(
           "logout",
           Outcome.SUCCESS,
