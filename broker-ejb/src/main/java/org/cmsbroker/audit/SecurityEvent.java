@@ -9,7 +9,10 @@ import jakarta.persistence.SequenceGenerator;
 import jakarta.persistence.Table;
 import java.time.OffsetDateTime;
 
-/** One recorded security event (table {@code security_event}). Written once, never updated. */
+/**
+ * One recorded security event (table {@code security_event}). Written once; updated once more only
+ * to be sealed into the audit chain ({@link AuditChain}), never changed after that.
+ */
 @Entity
 @Table(name = "security_event")
 public class SecurityEvent {
@@ -41,6 +44,12 @@ public class SecurityEvent {
 
   @Column(length = 1024)
   private String detail;
+
+  @Column(name = "chain_seq")
+  private Long chainSeq;
+
+  @Column(name = "chain_hash", length = 64)
+  private String chainHash;
 
   protected SecurityEvent() {}
 
@@ -87,5 +96,27 @@ public class SecurityEvent {
 
   public String detail() {
     return detail;
+  }
+
+  public String clientId() {
+    return clientId;
+  }
+
+  /** The event's position in the audit chain, or null while it is not sealed yet. */
+  public Long chainSeq() {
+    return chainSeq;
+  }
+
+  /** The chain hash up to and including this event, or null while it is not sealed yet. */
+  public String chainHash() {
+    return chainHash;
+  }
+
+  void seal(long seq, String hash) {
+    if (chainSeq != null) {
+      throw new IllegalStateException("security event " + id + " is already sealed");
+    }
+    this.chainSeq = seq;
+    this.chainHash = hash;
   }
 }

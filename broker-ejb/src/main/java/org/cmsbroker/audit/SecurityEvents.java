@@ -50,7 +50,11 @@ public class SecurityEvents {
       String detail) {
     em.persist(
         new SecurityEvent(
-            OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC),
+            // Microseconds, as both databases store them: the audit chain hashes the time read
+            // back.
+            OffsetDateTime.now(clock)
+                .withOffsetSameInstant(ZoneOffset.UTC)
+                .truncatedTo(java.time.temporal.ChronoUnit.MICROS),
             type,
             outcome.code(),
             subjectId,

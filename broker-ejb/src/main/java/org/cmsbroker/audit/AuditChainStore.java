@@ -1,0 +1,256 @@
+package org.cmsbroker.audit;
+
+import jakarta.persistence.CacheRetrieveMode;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import jakarta.persistence.TypedQuery;
+import java.time.OffsetDateTime;
+import java.util.List;
+
+/**
+ * The audit chain's database work, given an entity manager in a transaction: sealing pending rows
+ * under the head's lock, verifying the chain page by page, and listing rows. Separate from the
+ * beans so that tests run it on H2 and PostgreSQL directly.
+ */
+final class AuditChainStore {
+  /** Rows read per page while verifying. */
+  static final int PAGE = 1000;
+
+  private AuditChainStore() {}
+
+  /**
+   * Seals up to {@code max} rows not yet in the chain, oldest id first, after locking the head:
+   * concurrent sealers (other threads, other instances) wait for each other, so the chain stays one
+   * line. A row committed late (a lower id after higher ones were sealed) is simply sealed later,
+   * at the next position.
+   *
+   * @return the head after sealing
+   */
+  static AuditCheckpoint seal(EntityManager em, int max, OffsetDateTime now) {
+    AuditChainHead head =
+        em.find(AuditChainHead.class, AuditChainHead.ID, LockModeType.PESSIMISTIC_WRITE);
+    if (head == null) {
+      throw new IllegalStateException("audit_chain_head is missing its row");
+    }
+    List<SecurityEvent> pending =
+        em.createQuery(
+                "SELECT e FROM SecurityEvent e WHERE e.chainSeq IS NULL ORDER BY e.id",
+                SecurityEvent.class)
+            .setHint("eclipselink.refresh", "true")
+            .setMaxResults(max)
+            .getResultList();
+    long seq = head.seq();
+    String hash = head.hash();
+    for (SecurityEvent e : pending) {
+      seq++;
+      hash = AuditChain.link(hash, seq, e);
+      e.seal(seq, hash);
+    }
+    if (!pending.isEmpty()) {
+      head.advance(seq, hash, now);
+    }
+    return new AuditCheckpoint(head.seq(), head.hash(), now.toInstant());
+  }
+
+  /** The head as stored, without locking. */
+  static AuditCheckpoint head(EntityManager em, OffsetDateTime now) {
+    AuditChainHead head = em.find(AuditChainHead.class, AuditChainHead.ID);
+    return new AuditCheckpoint(head.seq(), head.hash(), now.toInstant());
+  }
+
+  /**
+   * Recomputes the chain from its anchor in position order and names the first row that was
+   * changed, removed or moved; then compares the head and, when given, a checkpoint kept outside
+   * the database (which catches a chain rewritten as a whole).
+   */
+  static AuditVerification verify(EntityManager em, AuditCheckpoint checkpoint) {
+    AuditChainHead head = em.find(AuditChainHead.class, AuditChainHead.ID);
+    em.refresh(head);
+    String previous = head.anchorHash();
+    long expected = head.anchorSeq() + 1;
+    long checked = 0;
+    String hashAtCheckpoint = null;
+    if (checkpoint != null && checkpoint.seq() == head.anchorSeq()) {
+      hashAtCheckpoint = head.anchorHash();
+    }
+    long unsealed =
+        em.createQuery("SELECT COUNT(e) FROM SecurityEvent e WHERE e.chainSeq IS NULL", Long.class)
+            .setHint("jakarta.persistence.cache.retrieveMode", CacheRetrieveMode.BYPASS)
+            .getSingleResult();
+    while (true) {
+      TypedQuery<SecurityEvent> page =
+          em.createQuery(
+                  "SELECT e FROM SecurityEvent e WHERE e.chainSeq >= :from ORDER BY e.chainSeq",
+                  SecurityEvent.class)
+              .setParameter("from", expected)
+              .setHint("jakarta.persistence.cache.retrieveMode", CacheRetrieveMode.BYPASS)
+              .setHint("eclipselink.refresh", "true")
+              .setMaxResults(PAGE);
+      List<SecurityEvent> rows = page.getResultList();
+      if (rows.isEmpty()) {
+        break;
+      }
+      for (SecurityEvent e : rows) {
+        if (e.chainSeq() != expected) {
+          return broken(
+              checked,
+              expected - 1,
+              null,
+              expected,
+              "the row at position "
+                  + expected
+                  + " is missing: removed from the database (the next one found is id "
+                  + e.id()
+                  + " at position "
+                  + e.chainSeq()
+                  + ")",
+              unsealed,
+              checkpoint);
+        }
+        String recomputed = AuditChain.link(previous, expected, e);
+        if (!recomputed.equals(e.chainHash())) {
+          return broken(
+              checked,
+              expected - 1,
+              e.id(),
+              expected,
+              "row id "
+                  + e.id()
+                  + " at position "
+                  + expected
+                  + " does not match the chain: changed in the database, or moved there from"
+                  + " another position",
+              unsealed,
+              checkpoint);
+        }
+        if (checkpoint != null && expected == checkpoint.seq()) {
+          hashAtCheckpoint = e.chainHash();
+        }
+        previous = e.chainHash();
+        expected++;
+        checked++;
+      }
+      em.clear();
+    }
+    long last = expected - 1;
+    if (last < head.seq()) {
+      return broken(
+          checked,
+          last,
+          null,
+          last + 1,
+          "the chain ends at position "
+              + last
+              + " but its head says "
+              + head.seq()
+              + ": the rows after it were removed",
+          unsealed,
+          checkpoint);
+    }
+    if (last > head.seq() || !previous.equals(head.hash())) {
+      return broken(
+          checked,
+          last,
+          null,
+          head.seq(),
+          "the chain's head (position " + head.seq() + ") does not match its last row",
+          unsealed,
+          checkpoint);
+    }
+    if (checkpoint != null && checkpoint.seq() >= head.anchorSeq()) {
+      if (checkpoint.seq() > last) {
+        return broken(
+            checked,
+            last,
+            null,
+            last + 1,
+            "the checkpoint of "
+                + checkpoint.at()
+                + " covers position "
+                + checkpoint.seq()
+                + " but the chain ends at "
+                + last
+                + ": rows were removed and the head rewritten",
+            unsealed,
+            checkpoint);
+      }
+      if (hashAtCheckpoint != null && !hashAtCheckpoint.equals(checkpoint.hash())) {
+        return broken(
+            checked,
+            last,
+            null,
+            checkpoint.seq(),
+            "position "
+                + checkpoint.seq()
+                + " does not match the checkpoint of "
+                + checkpoint.at()
+                + ": the chain was rewritten in the database up to there",
+            unsealed,
+            checkpoint);
+      }
+    }
+    return new AuditVerification(
+        true,
+        checked,
+        last,
+        null,
+        null,
+        "intact: "
+            + checked
+            + (checked == 1 ? " row" : " rows")
+            + " in order up to position "
+            + last
+            + (checkpoint == null
+                ? " (no checkpoint to compare with yet)"
+                : ", matching the signed checkpoint of " + checkpoint.at()),
+        unsealed,
+        checkpoint);
+  }
+
+  private static AuditVerification broken(
+      long checked,
+      long last,
+      Long rowId,
+      long seq,
+      String finding,
+      long unsealed,
+      AuditCheckpoint checkpoint) {
+    return new AuditVerification(false, checked, last, rowId, seq, finding, unsealed, checkpoint);
+  }
+
+  /** Rows matching {@code query}, newest first. */
+  static List<SecurityEvent> list(EntityManager em, AuditQuery query) {
+    StringBuilder jpql =
+        new StringBuilder("SELECT e FROM SecurityEvent e WHERE e.occurredAt >= :since");
+    if (query.subject() != null) {
+      jpql.append(" AND e.subjectId = :subject");
+    }
+    if (query.client() != null) {
+      jpql.append(" AND e.clientId = :client");
+    }
+    if (query.type() != null) {
+      jpql.append(" AND e.eventType = :type");
+    }
+    if (query.until() != null) {
+      jpql.append(" AND e.occurredAt < :until");
+    }
+    jpql.append(" ORDER BY e.id DESC");
+    TypedQuery<SecurityEvent> q =
+        em.createQuery(jpql.toString(), SecurityEvent.class)
+            .setParameter("since", query.since())
+            .setMaxResults(query.limit());
+    if (query.subject() != null) {
+      q.setParameter("subject", query.subject());
+    }
+    if (query.client() != null) {
+      q.setParameter("client", query.client());
+    }
+    if (query.type() != null) {
+      q.setParameter("type", query.type());
+    }
+    if (query.until() != null) {
+      q.setParameter("until", query.until());
+    }
+    return q.getResultList();
+  }
+}

@@ -1,0 +1,90 @@
+package org.cmsbroker.audit;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.Resource;
+import jakarta.ejb.ConcurrencyManagement;
+import jakarta.ejb.ConcurrencyManagementType;
+import jakarta.ejb.DependsOn;
+import jakarta.ejb.EJB;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import jakarta.ejb.Timeout;
+import jakarta.ejb.Timer;
+import jakarta.ejb.TimerConfig;
+import jakarta.ejb.TimerService;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.cmsbroker.config.BrokerConfig;
+
+/**
+ * Every {@link #INTERVAL} seals the security events written since into the audit chain, and writes
+ * a signed checkpoint of the chain's head to {@code <data dir>/audit/checkpoint.jws} whenever the
+ * head moved, and at least every {@link #CHECKPOINT_EVERY}. A failed run (the database or the keys
+ * not ready yet) is retried by the next one; a third failure in a row is logged as a warning.
+ */
+@Startup
+@Singleton
+@DependsOn("DatabaseMigrator")
+@ConcurrencyManagement(ConcurrencyManagementType.BEAN)
+public class AuditSealTimer {
+  private static final Logger LOG = Logger.getLogger(AuditSealTimer.class.getName());
+
+  static final Duration INTERVAL = Duration.ofSeconds(10);
+  static final Duration CHECKPOINT_EVERY = Duration.ofMinutes(5);
+
+  @EJB AuditLog log;
+  @Inject AuditSigner signer;
+  @Inject BrokerConfig config;
+  @Inject Clock clock;
+  @Resource TimerService timers;
+
+  private final AtomicBoolean running = new AtomicBoolean();
+  private volatile long writtenSeq = -1;
+  private volatile Instant writtenAt = Instant.MIN;
+  private volatile int failures;
+
+  @PostConstruct
+  void schedule() {
+    timers.createIntervalTimer(
+        INTERVAL.toMillis(), INTERVAL.toMillis(), new TimerConfig("audit-seal", false));
+  }
+
+  @Timeout
+  @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+  void tick(Timer timer) {
+    sealAndCheckpoint();
+  }
+
+  /** Seals what is pending and checkpoints the head if due. Never throws. */
+  @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+  public void sealAndCheckpoint() {
+    if (!running.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      AuditCheckpoint head = log.sealPending();
+      Instant now = clock.instant();
+      if (head.seq() != writtenSeq || !now.isBefore(writtenAt.plus(CHECKPOINT_EVERY))) {
+        new AuditCheckpointFile(config.dataDir()).write(signer.sign(head));
+        writtenSeq = head.seq();
+        writtenAt = now;
+      }
+      failures = 0;
+    } catch (IOException | RuntimeException e) {
+      // The first runs may come before the schema or the signing keys are ready: warn only when it
+      // goes on, and once.
+      Level level = ++failures == 3 ? Level.WARNING : Level.FINE;
+      LOG.log(level, () -> "audit sealing or checkpoint failed; the next run retries: " + e);
+    } finally {
+      running.set(false);
+    }
+  }
+}
