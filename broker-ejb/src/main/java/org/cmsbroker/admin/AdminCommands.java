@@ -27,7 +27,8 @@ import org.cmsbroker.webhook.StripeEventReview;
  * client.update}, {@code client.rotate_secret}, {@code client.rotate_callback_secret}, {@code
  * client.set_civicrm_credentials}, {@code client.remove}; {@code keys.list}, {@code keys.rotate};
  * {@code callbacks.list}, {@code callbacks.replay} (through {@link CallbackCommands}); {@code
- * csp.list}; {@code stripe.events}; {@code payments.review}.
+ * csp.list}; {@code stripe.events}; {@code payments.review}; {@code audit.verify}, {@code
+ * audit.list} (through {@link AuditCommands}).
  */
 public final class AdminCommands {
   static final String USERNAME = "username";
@@ -51,6 +52,7 @@ public final class AdminCommands {
   private final CspReportAdministration cspReports;
   private final StripeEventAdministration stripeEvents;
   private final PaymentReviewAdministration paymentReview;
+  private final AuditCommands audit;
 
   /** The most CSP aggregates {@code csp.list} shows. */
   static final int CSP_LIST_LIMIT = 50;
@@ -76,6 +78,7 @@ public final class AdminCommands {
         callbacks == null ? null : new CallbackCommands(callbacks),
         null,
         null,
+        null,
         null);
   }
 
@@ -86,7 +89,8 @@ public final class AdminCommands {
       CallbackCommands callbacks,
       CspReportAdministration cspReports,
       StripeEventAdministration stripeEvents,
-      PaymentReviewAdministration paymentReview) {
+      PaymentReviewAdministration paymentReview,
+      AuditCommands audit) {
     this.accounts = Objects.requireNonNull(accounts, "accounts");
     this.clients = clients;
     this.keys = keys;
@@ -94,6 +98,7 @@ public final class AdminCommands {
     this.cspReports = cspReports;
     this.stripeEvents = stripeEvents;
     this.paymentReview = paymentReview;
+    this.audit = audit;
   }
 
   /** These commands, plus {@code csp.list} answered from {@code reports}. */
@@ -105,7 +110,8 @@ public final class AdminCommands {
         callbacks,
         Objects.requireNonNull(reports, "reports"),
         stripeEvents,
-        paymentReview);
+        paymentReview,
+        audit);
   }
 
   /** These commands, plus {@code stripe.events} answered from {@code events}. */
@@ -117,7 +123,8 @@ public final class AdminCommands {
         callbacks,
         cspReports,
         Objects.requireNonNull(events, "events"),
-        paymentReview);
+        paymentReview,
+        audit);
   }
 
   /** These commands, plus {@code payments.review} answered from {@code review}. */
@@ -129,7 +136,21 @@ public final class AdminCommands {
         callbacks,
         cspReports,
         stripeEvents,
-        Objects.requireNonNull(review, "review"));
+        Objects.requireNonNull(review, "review"),
+        audit);
+  }
+
+  /** These commands, plus {@code audit.verify} and {@code audit.list} answered from {@code log}. */
+  public AdminCommands withAudit(AuditAdministration log) {
+    return new AdminCommands(
+        accounts,
+        clients,
+        keys,
+        callbacks,
+        cspReports,
+        stripeEvents,
+        paymentReview,
+        new AuditCommands(Objects.requireNonNull(log, "log")));
   }
 
   private CallbackCommands callbacks() throws AdminProtocolException {
@@ -164,6 +185,13 @@ public final class AdminCommands {
         case "csp.list" -> cspList(request);
         case "stripe.events" -> stripeEvents(request);
         case "payments.review" -> paymentsReview(request);
+        case "audit.verify", "audit.list" -> {
+          if (audit == null) {
+            throw new AdminProtocolException(
+                AdminProtocolException.UNKNOWN_COMMAND, "the audit log is not kept here");
+          }
+          yield audit.execute(request);
+        }
         default ->
             throw new AdminProtocolException(
                 AdminProtocolException.UNKNOWN_COMMAND,

@@ -12,7 +12,14 @@ import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.logging.Logger;
+import org.cmsbroker.audit.AuditLog;
+import org.cmsbroker.audit.AuditQuery;
+import org.cmsbroker.audit.AuditVerification;
+import org.cmsbroker.audit.SecurityEvent;
+import org.cmsbroker.audit.SecurityEvents;
+import org.cmsbroker.audit.SecurityEvents.Outcome;
 import org.cmsbroker.config.BrokerConfig;
 import org.cmsbroker.csp.CspReports;
 import org.cmsbroker.webhook.StripeEventCounts;
@@ -39,6 +46,8 @@ public class AdminSocketServer {
   @Inject CallbackAdministration callbacks;
   @Inject CspReports cspReports;
   @Inject StripeEventCounts stripeEvents;
+  @Inject AuditLog audit;
+  @Inject SecurityEvents events;
   @Resource ManagedThreadFactory threads;
 
   private AdminSocketListener listener;
@@ -47,14 +56,24 @@ public class AdminSocketServer {
   void start() {
     Path socket = config.dataDir().resolve(RUN_DIR).resolve(SOCKET_FILE);
     try {
-      listener =
-          AdminSocketListener.open(
-              socket,
-              new AdminCommands(accounts, clients, keys, callbacks)
-                      .withCspReports(cspReports::recent)
-                      .withStripeEvents(stripeEvents::counts)
-                      .withPaymentReview(stripeEvents::review)
-                  ::execute);
+      AdminCommands commands =
+          new AdminCommands(accounts, clients, keys, callbacks)
+              .withCspReports(cspReports::recent)
+              .withStripeEvents(stripeEvents::counts)
+              .withPaymentReview(stripeEvents::review)
+              .withAudit(
+                  new AuditAdministration() {
+                    @Override
+                    public AuditVerification verify() {
+                      return audit.verifyWithCheckpoint();
+                    }
+
+                    @Override
+                    public List<SecurityEvent> list(AuditQuery query) {
+                      return audit.list(query);
+                    }
+                  });
+      listener = AdminSocketListener.open(socket, request -> audited(commands, request));
       threads.newThread(listener::serve).start();
       LOG.info(() -> "Admin socket listening at " + socket);
     } catch (IOException | RuntimeException e) {
@@ -67,6 +86,41 @@ public class AdminSocketServer {
       closeQuietly();
     }
   }
+
+  /**
+   * Runs {@code request} and records it in the audit log: the command, its outcome and the names it
+   * acted on (user name, client id, algorithm), never a password, key or secret.
+   */
+  private AdminResponse audited(AdminCommands commands, AdminRequest request) {
+    AdminResponse response = commands.execute(request);
+    try {
+      StringBuilder detail = new StringBuilder("via=admin-socket");
+      for (String name : AUDITED_PARAMETERS) {
+        List<String> values = request.all(name);
+        if (!values.isEmpty()) {
+          detail.append(' ').append(name).append('=').append(String.join(",", values));
+        }
+      }
+      if (!response.isOk()) {
+        detail.append(" error=").append(response.errorCode());
+      }
+      String command = request.command() == null ? "unknown" : request.command();
+      events.record(
+          "admin." + (command.matches("[a-z_.]{1,40}") ? command : "unknown"),
+          response.isOk() ? Outcome.SUCCESS : Outcome.FAILURE,
+          null,
+          request.all("client_id").isEmpty() ? null : request.all("client_id").get(0),
+          null,
+          detail.toString());
+    } catch (RuntimeException e) {
+      LOG.warning(() -> "An admin command could not be recorded in the audit log: " + e);
+    }
+    return response;
+  }
+
+  /** Parameters whose values name what a command acted on; none of them is ever a secret. */
+  private static final List<String> AUDITED_PARAMETERS =
+      List.of("username", "client_id", "alg", "status", "type", "account", "client");
 
   @PreDestroy
   void stop() {

@@ -6,10 +6,13 @@ import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Optional;
+import org.cmsbroker.config.BrokerConfig;
 
 /**
  * The tamper-evident audit log over the security events: sealing them into the hash chain,
@@ -24,6 +27,8 @@ public class AuditLog {
   EntityManager em;
 
   @Inject Clock clock;
+  @Inject AuditSigner signer;
+  @Inject BrokerConfig config;
 
   /** Seals what is pending (up to {@link #SEAL_BATCH} rows) and returns the head. */
   @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
@@ -34,6 +39,48 @@ public class AuditLog {
   /** Verifies the chain against the database and {@code checkpoint} (null: none kept yet). */
   @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
   public AuditVerification verify(AuditCheckpoint checkpoint) {
+    return AuditChainStore.verify(em, checkpoint);
+  }
+
+  /**
+   * Verifies the chain against the database and the signed checkpoint in the data directory. A
+   * checkpoint file that is there but not signed by the broker is itself a finding.
+   */
+  @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
+  public AuditVerification verifyWithCheckpoint() {
+    AuditCheckpointFile file = new AuditCheckpointFile(config.dataDir());
+    Optional<String> text;
+    try {
+      text = file.read();
+    } catch (IOException e) {
+      return new AuditVerification(
+          false,
+          0,
+          0,
+          null,
+          null,
+          "the checkpoint file " + file.path() + " cannot be read",
+          0,
+          null);
+    }
+    AuditCheckpoint checkpoint = null;
+    if (text.isPresent()) {
+      Optional<AuditCheckpoint> verified = signer.verify(text.get());
+      if (verified.isEmpty()) {
+        return new AuditVerification(
+            false,
+            0,
+            0,
+            null,
+            null,
+            "the checkpoint file "
+                + file.path()
+                + " does not carry a valid signature of this broker: it was replaced or damaged",
+            0,
+            null);
+      }
+      checkpoint = verified.get();
+    }
     return AuditChainStore.verify(em, checkpoint);
   }
 

@@ -541,4 +541,79 @@ class AdminCommandsTest {
         AdminProtocolException.UNKNOWN_COMMAND,
         commands.execute(request("payments.review")).errorCode());
   }
+
+  private static AuditAdministration audit(
+      org.cmsbroker.audit.AuditVerification verification,
+      List<org.cmsbroker.audit.AuditQuery> queries) {
+    return new AuditAdministration() {
+      @Override
+      public org.cmsbroker.audit.AuditVerification verify() {
+        return verification;
+      }
+
+      @Override
+      public List<org.cmsbroker.audit.SecurityEvent> list(org.cmsbroker.audit.AuditQuery query) {
+        queries.add(query);
+        return List.of();
+      }
+    };
+  }
+
+  @Test
+  void auditVerifyOfAnIntactChainIsOk() {
+    AdminResponse response =
+        commands
+            .withAudit(
+                audit(
+                    new org.cmsbroker.audit.AuditVerification(
+                        true, 3, 3, null, null, "intact: 3 rows", 0, null),
+                    new ArrayList<>()))
+            .execute(request("audit.verify"));
+    assertTrue(response.isOk(), response.toString());
+    assertEquals(List.of("audit chain intact: 3 rows"), response.lines());
+  }
+
+  @Test
+  void auditVerifyOfABrokenChainNamesTheRowAndFails() {
+    AdminResponse response =
+        commands
+            .withAudit(
+                audit(
+                    new org.cmsbroker.audit.AuditVerification(
+                        false, 4, 4, 1000000007L, 5L, "row id 1000000007 at position 5", 0, null),
+                    new ArrayList<>()))
+            .execute(request("audit.verify", "format", "json"));
+    assertEquals(AuditCommands.FINDINGS, response.errorCode());
+    assertTrue(
+        response.lines().get(0).contains("\"broken_row_id\":1000000007"), response.toString());
+    assertTrue(response.lines().get(0).contains("\"intact\":false"), response.toString());
+  }
+
+  @Test
+  void auditListPassesItsFiltersAndRefusesBadNumbers() {
+    List<org.cmsbroker.audit.AuditQuery> queries = new ArrayList<>();
+    AdminCommands withAudit =
+        commands.withAudit(
+            audit(
+                new org.cmsbroker.audit.AuditVerification(
+                    true, 0, 0, null, null, "intact", 0, null),
+                queries));
+    AdminResponse response =
+        withAudit.execute(
+            request("audit.list", "account", "acct-1", "type", "login", "limit", "7"));
+    assertTrue(response.isOk(), response.toString());
+    assertEquals("acct-1", queries.get(0).subject());
+    assertEquals("login", queries.get(0).type());
+    assertEquals(7, queries.get(0).limit());
+    assertEquals(
+        AdminProtocolException.BAD_REQUEST,
+        withAudit.execute(request("audit.list", "limit", "0")).errorCode());
+  }
+
+  @Test
+  void auditIsUnknownWithoutTheLog() {
+    assertEquals(
+        AdminProtocolException.UNKNOWN_COMMAND,
+        commands.execute(request("audit.verify")).errorCode());
+  }
 }

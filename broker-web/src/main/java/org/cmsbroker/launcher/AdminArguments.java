@@ -117,6 +117,9 @@ record AdminArguments(
     if (first.equals("payments")) {
       return payments(args.subList(1, args.size()));
     }
+    if (first.equals("audit")) {
+      return audit(args.subList(1, args.size()));
+    }
     if (!first.equals("user")) {
       throw new UsageException("unknown admin command \"" + SettingsLoader.printable(first) + "\"");
     }
@@ -327,6 +330,53 @@ record AdminArguments(
     return new AdminArguments(false, "payments.review", sinceHours(given), false);
   }
 
+  private static final String JSON = "--json";
+
+  /**
+   * {@code audit verify [--json]} and {@code audit list [--since HOURS] [--account ID] [--client
+   * ID] [--type TYPE] [--limit N] [--json]}.
+   */
+  private static AdminArguments audit(List<String> args) throws UsageException {
+    if (args.isEmpty()) {
+      throw new UsageException("admin audit needs a subcommand (verify or list)");
+    }
+    String sub = args.get(0);
+    List<String> rest = args.subList(1, args.size());
+    List<String> withoutJson = rest.stream().filter(a -> !a.equals(JSON)).toList();
+    boolean json = withoutJson.size() != rest.size();
+    List<Map.Entry<String, String>> fields = new ArrayList<>();
+    switch (sub) {
+      case "verify" -> options("audit", sub, withoutJson, Set.of());
+      case "list" -> {
+        for (Map.Entry<String, String> o :
+            options(
+                "audit",
+                sub,
+                withoutJson,
+                Set.of(SINCE, "--account", "--client", "--type", LIMIT))) {
+          String wire =
+              switch (o.getKey()) {
+                case SINCE -> "since_hours";
+                case LIMIT -> "limit";
+                default -> o.getKey().substring(2);
+              };
+          if ((o.getKey().equals(SINCE) || o.getKey().equals(LIMIT))
+              && !o.getValue().matches("[1-9][0-9]{0,8}")) {
+            throw new UsageException(o.getKey() + " must be a whole number");
+          }
+          fields.add(new SimpleImmutableEntry<>(wire, o.getValue()));
+        }
+      }
+      default ->
+          throw new UsageException(
+              "unknown audit command \"" + SettingsLoader.printable(sub) + "\"");
+    }
+    if (json) {
+      fields.add(new SimpleImmutableEntry<>("format", "json"));
+    }
+    return new AdminArguments(false, "audit." + sub, fields, false);
+  }
+
   private static List<Map.Entry<String, String>> sinceHours(List<Map.Entry<String, String>> given)
       throws UsageException {
     List<Map.Entry<String, String>> fields = new ArrayList<>();
@@ -443,6 +493,7 @@ record AdminArguments(
                java -jar broker.jar admin callbacks <command> [options]
                java -jar broker.jar admin stripe-events [--since HOURS]
                java -jar broker.jar admin payments review [--since HOURS]
+               java -jar broker.jar admin audit verify|list [options] [--json]
 
           user add --username U --email E [--name "Given Family"] [--given-name G]
                    [--family-name F] [--role R]... [--email-verified]
@@ -504,6 +555,12 @@ record AdminArguments(
                                            did not create, another amount or currency, a
                                            PaymentIntent of another payment, unparseable),
                                            newest first (at most 100); never payloads
+          audit verify [--json]            recompute the audit log's hash chain and compare it
+                                           with the signed checkpoint in <data dir>/audit; names
+                                           the first changed, removed or moved row (exit 1)
+          audit list [--since HOURS] [--account ID] [--client ID] [--type TYPE] [--limit N]
+                                           audit events, newest first (default: last 24 hours,
+                                           100 rows); --json for machines
           help                             this text
 
         The password is the first line of standard input; on a terminal it is asked for twice,

@@ -132,6 +132,11 @@ final class AdminClient {
         response.lines().forEach(out::println);
         return Main.OK;
       }
+      if ("findings".equals(response.errorCode())) {
+        // A report whose findings mean failure (a broken audit chain): the report is the output.
+        response.lines().forEach(out::println);
+        return Main.FAILED;
+      }
       err.println(
           "broker: "
               + (response.lines().isEmpty()

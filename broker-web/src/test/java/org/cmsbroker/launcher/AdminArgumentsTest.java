@@ -495,4 +495,46 @@ class AdminArgumentsTest {
     assertEquals(
         "unexpected argument \"list\" for stripe-events", refusal("stripe-events", "list"));
   }
+
+  @Test
+  void auditVerifyTakesOnlyJson() throws Exception {
+    AdminArguments text = parse("audit", "verify");
+    assertEquals("audit.verify", text.command());
+    assertEquals(List.of(), text.fields());
+    assertEquals(List.of(Map.entry("format", "json")), parse("audit", "verify", "--json").fields());
+    assertTrue(refusal("audit", "verify", "--since", "2").contains("unknown option"));
+    assertTrue(refusal("audit", "check").contains("unknown audit command"));
+    assertTrue(refusal("audit").contains("needs a subcommand"));
+  }
+
+  @Test
+  void auditListFiltersByTimeAccountClientAndType() throws Exception {
+    AdminArguments a =
+        parse(
+            "audit",
+            "list",
+            "--since",
+            "48",
+            "--account",
+            "acct-1",
+            "--client",
+            "site",
+            "--type",
+            "login",
+            "--limit",
+            "10",
+            "--json");
+    assertEquals("audit.list", a.command());
+    assertEquals(
+        List.of(
+            Map.entry("since_hours", "48"),
+            Map.entry("account", "acct-1"),
+            Map.entry("client", "site"),
+            Map.entry("type", "login"),
+            Map.entry("limit", "10"),
+            Map.entry("format", "json")),
+        a.fields());
+    assertEquals("--limit must be a whole number", refusal("audit", "list", "--limit", "ten"));
+    assertTrue(AdminArguments.usage().contains("audit verify [--json]"));
+  }
 }

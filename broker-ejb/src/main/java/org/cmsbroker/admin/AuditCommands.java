@@ -1,0 +1,154 @@
+package org.cmsbroker.admin;
+
+import com.nimbusds.jose.util.JSONObjectUtils;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.cmsbroker.audit.AuditQuery;
+import org.cmsbroker.audit.AuditVerification;
+import org.cmsbroker.audit.SecurityEvent;
+
+/**
+ * {@code audit.verify} and {@code audit.list}. With {@code format=json} each answers one JSON
+ * document instead of text. A broken chain answers the error code {@value #FINDINGS} with the
+ * report as its lines, so the command exits non-zero and still prints the report.
+ */
+final class AuditCommands {
+  /** The error code of a report whose findings mean failure. */
+  static final String FINDINGS = "findings";
+
+  static final int DEFAULT_LIMIT = 100;
+  static final int DEFAULT_SINCE_HOURS = 24;
+  static final int MAX_SINCE_HOURS = 24 * 3660;
+
+  private static final List<String> LIST_COLUMNS =
+      List.of(
+          "TIME", "ID", "POSITION", "TYPE", "OUTCOME", "ACCOUNT", "CLIENT", "ADDRESS", "DETAIL");
+
+  private final AuditAdministration audit;
+
+  AuditCommands(AuditAdministration audit) {
+    this.audit = audit;
+  }
+
+  AdminResponse execute(AdminRequest request) throws AdminProtocolException {
+    return switch (request.command()) {
+      case "audit.verify" -> verify(request);
+      case "audit.list" -> list(request);
+      default ->
+          throw new AdminProtocolException(
+              AdminProtocolException.UNKNOWN_COMMAND, "unknown audit command");
+    };
+  }
+
+  private static boolean json(AdminRequest request) throws AdminProtocolException {
+    String format = request.single("format").orElse("text");
+    if (!format.equals("text") && !format.equals("json")) {
+      throw new AdminProtocolException(
+          AdminProtocolException.BAD_REQUEST, "format is text or json");
+    }
+    return format.equals("json");
+  }
+
+  private AdminResponse verify(AdminRequest request) throws AdminProtocolException {
+    request.allowOnly(Set.of("format"));
+    boolean json = json(request);
+    AuditVerification v = audit.verify();
+    List<String> lines = new ArrayList<>();
+    if (json) {
+      Map<String, Object> out = new LinkedHashMap<>();
+      out.put("intact", v.intact());
+      out.put("rows_checked", v.rowsChecked());
+      out.put("last_position", v.lastSeq());
+      out.put("broken_row_id", v.brokenRowId());
+      out.put("broken_position", v.brokenSeq());
+      out.put("finding", v.finding());
+      out.put("unsealed", v.unsealed());
+      if (v.checkpoint() != null) {
+        Map<String, Object> cp = new LinkedHashMap<>();
+        cp.put("position", v.checkpoint().seq());
+        cp.put("hash", v.checkpoint().hash());
+        cp.put("at", v.checkpoint().at().toString());
+        out.put("checkpoint", cp);
+      } else {
+        out.put("checkpoint", null);
+      }
+      lines.add(JSONObjectUtils.toJSONString(out));
+    } else {
+      lines.add((v.intact() ? "audit chain " : "audit chain BROKEN: ") + v.finding());
+      if (v.unsealed() > 0) {
+        lines.add(v.unsealed() + " newest rows not sealed yet (sealed every few seconds)");
+      }
+    }
+    return v.intact() ? AdminResponse.ok(lines) : new AdminResponse(FINDINGS, lines);
+  }
+
+  private AdminResponse list(AdminRequest request) throws AdminProtocolException {
+    request.allowOnly(Set.of("format", "since_hours", "account", "client", "type", "limit"));
+    boolean json = json(request);
+    int hours = number(request, "since_hours", DEFAULT_SINCE_HOURS, MAX_SINCE_HOURS);
+    int limit = number(request, "limit", DEFAULT_LIMIT, AuditQuery.MAX_LIMIT);
+    AuditQuery query =
+        new AuditQuery(
+            OffsetDateTime.now(ZoneOffset.UTC).minus(Duration.ofHours(hours)),
+            null,
+            request.single("account").orElse(null),
+            request.single("client").orElse(null),
+            request.single("type").orElse(null),
+            limit);
+    List<SecurityEvent> rows = audit.list(query);
+    if (json) {
+      List<Object> out = new ArrayList<>();
+      for (SecurityEvent e : rows) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("id", e.id());
+        row.put("position", e.chainSeq());
+        row.put("time", e.occurredAt().toInstant().toString());
+        row.put("type", e.eventType());
+        row.put("outcome", e.outcome());
+        row.put("account", e.subjectId());
+        row.put("client", e.clientId());
+        row.put("address", e.remoteIp());
+        row.put("detail", e.detail());
+        out.add(row);
+      }
+      return AdminResponse.ok(JSONObjectUtils.toJSONString(Map.of("events", out)));
+    }
+    if (rows.isEmpty()) {
+      return AdminResponse.ok("no audit events in the last " + hours + " hours match");
+    }
+    List<List<String>> table = new ArrayList<>();
+    for (SecurityEvent e : rows) {
+      table.add(
+          List.of(
+              AdminTable.time(e.occurredAt().toInstant()),
+              Long.toString(e.id()),
+              e.chainSeq() == null ? "-" : Long.toString(e.chainSeq()),
+              AdminTable.cell(e.eventType()),
+              AdminTable.cell(e.outcome()),
+              AdminTable.cell(e.subjectId() == null ? "-" : e.subjectId()),
+              AdminTable.cell(e.clientId() == null ? "-" : e.clientId()),
+              AdminTable.cell(e.remoteIp() == null ? "-" : e.remoteIp()),
+              AdminTable.cell(e.detail() == null ? "-" : e.detail())));
+    }
+    List<String> out = new ArrayList<>(AdminTable.render(LIST_COLUMNS, table));
+    out.add(rows.size() + (rows.size() == 1 ? " event" : " events") + ", newest first");
+    return AdminResponse.ok(out);
+  }
+
+  private static int number(AdminRequest request, String name, int otherwise, int max)
+      throws AdminProtocolException {
+    String value = request.single(name).orElse(Integer.toString(otherwise));
+    int n = value.matches("[0-9]{1,9}") ? Integer.parseInt(value) : 0;
+    if (n < 1 || n > max) {
+      throw new AdminProtocolException(
+          AdminProtocolException.BAD_REQUEST, name + " must be a whole number from 1 to " + max);
+    }
+    return n;
+  }
+}
