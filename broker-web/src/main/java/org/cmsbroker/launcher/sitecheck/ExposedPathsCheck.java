@@ -142,7 +142,7 @@ final class ExposedPathsCheck implements Check {
           Finding.pass(
               LOG_CHECK,
               base,
-              "no CiviCRM log found at the usual places (ConfigAndLog/CiviCRM.log and listings of"
+              "no CiviCRM log: not found at the usual places (ConfigAndLog/CiviCRM.log and listings of"
                   + " the log directories); a hashed name (CiviCRM.<hash>.log) cannot be guessed"
                   + " from outside: CiviCRM's System Status checks the real one"));
     }
