@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
+import org.cmsbroker.launcher.logging.SecretMaskingFilter;
 import org.cmsbroker.launcher.sitecheck.SiteCheckCommand;
 
 /**
@@ -135,6 +136,8 @@ public final class Main {
       return halt(FAILED);
     }
     MalformedUriLogFilter.install();
+    // Handlers added during boot besides those logging.properties made (already masked).
+    SecretMaskingFilter.installOnEveryHandler();
     if (!booted.failedCommands().isEmpty()) {
       err.println(
           "broker: hardening commands were refused: " + String.join("; ", booted.failedCommands()));
