@@ -94,6 +94,9 @@ public final class Main {
 
         Settings come from system properties (-Dbroker.https.port=8443), environment variables
         (BROKER_HTTPS_PORT=8443) or <data dir>/broker.properties; see README.md.
+
+        The server's logs mask card numbers (Luhn-valid), e-mail addresses, bearer tokens, JWTs and
+        JWEs, and the values of password- or secret-like fields before any handler writes them.
         """;
   }
 
