@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
+import org.cmsbroker.launcher.logging.SecretMaskingFilter;
+import org.cmsbroker.launcher.sitecheck.SiteCheckCommand;
 
 /**
  * {@code java -jar broker.jar [command]}: the one thing an admin runs.
@@ -23,6 +25,7 @@ import java.util.Map;
  *       under a stock {@code payara-micro.jar} (used by the integration tests).
  *   <li>{@code admin ...}: manage accounts and OpenID Connect clients in the running broker ({@link
  *       AdminClient}).
+ *   <li>{@code check --site URL}: probe a CMS site from outside ({@link SiteCheckCommand}).
  *   <li>{@code help}: usage.
  * </ul>
  *
@@ -60,6 +63,8 @@ public final class Main {
           return prepare(out);
         case "admin":
           return AdminClient.run(Arrays.asList(args).subList(1, args.length), out, err);
+        case "check":
+          return SiteCheckCommand.run(Arrays.asList(args).subList(1, args.length), out, err);
         case "help", "--help", "-h":
           out.print(usage());
           return OK;
@@ -82,10 +87,16 @@ public final class Main {
           prepare   check the configuration and write <data dir>/runtime/ without starting
           admin     manage accounts and OpenID Connect clients in the running broker
                     ("admin help" for its commands)
+          check     probe a CMS site from outside (TLS, redirects, HSTS, exposed CiviCRM and
+                    TYPO3 directories, plaintext FTP): check --site https://cms.example.org
+                    ("check --help" for its checks and options)
           help      this text
 
         Settings come from system properties (-Dbroker.https.port=8443), environment variables
         (BROKER_HTTPS_PORT=8443) or <data dir>/broker.properties; see README.md.
+
+        The server's logs mask card numbers (Luhn-valid), e-mail addresses, bearer tokens, JWTs and
+        JWEs, and the values of password- or secret-like fields before any handler writes them.
         """;
   }
 
@@ -128,6 +139,8 @@ public final class Main {
       return halt(FAILED);
     }
     MalformedUriLogFilter.install();
+    // Handlers added during boot besides those logging.properties made (already masked).
+    SecretMaskingFilter.installOnEveryHandler();
     if (!booted.failedCommands().isEmpty()) {
       err.println(
           "broker: hardening commands were refused: " + String.join("; ", booted.failedCommands()));

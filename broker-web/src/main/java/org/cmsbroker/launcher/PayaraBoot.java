@@ -23,6 +23,7 @@ final class PayaraBoot {
     List<String> failed = new ArrayList<>();
     PayaraMicro micro = PayaraMicro.getInstance();
     micro.setRootDir(layout.payaraRoot().toFile());
+    micro.setLogPropertiesFile(layout.loggingProperties().toFile());
     micro.setSslPort(settings.httpsPort());
     micro.setSslAutoBind(false);
     micro.setSslCert(TlsMaterial.ALIAS);

@@ -46,6 +46,7 @@ public final class RuntimeLayout {
   private final Path keystore;
   private final Path servedChain;
   private final Path war;
+  private final Path loggingProperties;
   private final Map<String, String> systemProperties;
   private final List<List<String>> preBootCommands;
 
@@ -54,6 +55,7 @@ public final class RuntimeLayout {
       Path keystore,
       Path servedChain,
       Path war,
+      Path loggingProperties,
       Map<String, String> systemProperties,
       List<List<String>> preBootCommands) {
     this.runtimeDir = runtimeDir;
@@ -61,6 +63,7 @@ public final class RuntimeLayout {
     this.keystore = keystore;
     this.servedChain = servedChain;
     this.war = war;
+    this.loggingProperties = loggingProperties;
     this.systemProperties = Map.copyOf(systemProperties);
     this.preBootCommands = List.copyOf(preBootCommands);
   }
@@ -88,6 +91,8 @@ public final class RuntimeLayout {
     // A file named ROOT.war deploys at "/".
     Path war = runtime.resolve("ROOT.war");
     Files.copy(warSource, war);
+    Path logging = runtime.resolve("logging.properties");
+    Files.writeString(logging, maskedLoggingProperties(), StandardCharsets.ISO_8859_1);
 
     Map<String, String> props = new LinkedHashMap<>();
     props.put("javax.net.ssl.keyStore", keystore.toString());
@@ -109,7 +114,41 @@ public final class RuntimeLayout {
     props.put(SettingsLoader.MAX_BODY_BYTES, Long.toString(settings.maxBodyBytes()));
     props.put("broker.tls.served.certificate", served.toString());
 
-    return new RuntimeLayout(runtime, keystore, served, war, props, preBootCommands(settings));
+    return new RuntimeLayout(
+        runtime, keystore, served, war, logging, props, preBootCommands(settings));
+  }
+
+  /** Payara Micro's default logging configuration, where it ships it. */
+  static final String PAYARA_LOGGING = "MICRO-INF/domain/logging.properties";
+
+  static final String MASKING_FILTER = "org.cmsbroker.launcher.logging.SecretMaskingFilter";
+
+  /**
+   * Payara Micro's own {@code logging.properties} with {@link
+   * org.cmsbroker.launcher.logging.SecretMaskingFilter} as the filter of each handler it lists, so
+   * that records are masked from the moment Payara configures logging, boot included.
+   */
+  static String maskedLoggingProperties() throws IOException {
+    String base;
+    try (java.io.InputStream in =
+        RuntimeLayout.class.getClassLoader().getResourceAsStream(PAYARA_LOGGING)) {
+      base =
+          in == null
+              ? "handlers=java.util.logging.ConsoleHandler\n"
+                  + "java.util.logging.ConsoleHandler.formatter="
+                  + "com.sun.enterprise.server.logging.ODLLogFormatter\n.level=INFO\n"
+              : new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+    }
+    java.util.Properties parsed = new java.util.Properties();
+    parsed.load(new java.io.StringReader(base));
+    StringBuilder out = new StringBuilder(base);
+    out.append("\n## broker.jar: mask secrets and personal data before any handler writes\n");
+    for (String handler : parsed.getProperty("handlers", "").split("[\\s,]+")) {
+      if (!handler.isBlank()) {
+        out.append(handler).append(".filter=").append(MASKING_FILTER).append('\n');
+      }
+    }
+    return out.toString();
   }
 
   static List<List<String>> preBootCommands(LauncherSettings settings) {
@@ -189,6 +228,11 @@ public final class RuntimeLayout {
 
   public Path war() {
     return war;
+  }
+
+  /** Payara's logging configuration with the masking filter on every handler. */
+  public Path loggingProperties() {
+    return loggingProperties;
   }
 
   public Map<String, String> systemProperties() {

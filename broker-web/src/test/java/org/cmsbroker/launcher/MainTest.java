@@ -25,4 +25,23 @@ class MainTest {
   void quoteKeepsSpacesAndHashInsideTheQuotes() {
     assertEquals("\"-Dbroker.db.password=a b#c\"", Main.quote("-Dbroker.db.password=a b#c"));
   }
+
+  @Test
+  void helpListsTheCheckCommandAndTheLogMasking() {
+    String usage = Main.usage();
+    org.junit.jupiter.api.Assertions.assertTrue(usage.contains("check --site"), usage);
+    org.junit.jupiter.api.Assertions.assertTrue(usage.contains("logs mask card numbers"), usage);
+  }
+
+  @Test
+  void checkWithoutSiteIsAUsageError() {
+    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+    int code =
+        Main.run(
+            new String[] {"check"},
+            new java.io.PrintStream(new java.io.ByteArrayOutputStream()),
+            new java.io.PrintStream(err));
+    assertEquals(2, code);
+    org.junit.jupiter.api.Assertions.assertTrue(err.toString().contains("--site is required"));
+  }
 }

@@ -293,4 +293,21 @@ class RuntimeLayoutTest {
     assertEquals("set " + P + "https-listener.ssl.tls12-enabled=true", lines.get(0));
     assertTrue(layout.preBootCommandFile().endsWith("\n"));
   }
+
+  @Test
+  void loggingPropertiesPutTheMaskingFilterOnEveryHandlerPayaraConfigures() throws Exception {
+    String text = RuntimeLayout.maskedLoggingProperties();
+    java.util.Properties p = new java.util.Properties();
+    p.load(new java.io.StringReader(text));
+    String handlers = p.getProperty("handlers");
+    org.junit.jupiter.api.Assertions.assertNotNull(handlers, text);
+    for (String handler : handlers.split("[\\s,]+")) {
+      assertEquals(RuntimeLayout.MASKING_FILTER, p.getProperty(handler + ".filter"), handler);
+    }
+    // Payara's own defaults are kept.
+    assertEquals("INFO", p.getProperty(".level"));
+    assertEquals(
+        RuntimeLayout.MASKING_FILTER,
+        org.cmsbroker.launcher.logging.SecretMaskingFilter.class.getName());
+  }
 }
