@@ -22,6 +22,8 @@ import org.cmsbroker.audit.SecurityEvents;
 import org.cmsbroker.audit.SecurityEvents.Outcome;
 import org.cmsbroker.config.BrokerConfig;
 import org.cmsbroker.csp.CspReports;
+import org.cmsbroker.health.SelfCheck;
+import org.cmsbroker.health.SelfCheckFinding;
 import org.cmsbroker.webhook.StripeEventCounts;
 
 /**
@@ -47,6 +49,7 @@ public class AdminSocketServer {
   @Inject CspReports cspReports;
   @Inject StripeEventCounts stripeEvents;
   @Inject AuditLog audit;
+  @Inject SelfCheck selfCheck;
   @Inject SecurityEvents events;
   @Resource ManagedThreadFactory threads;
 
@@ -71,6 +74,11 @@ public class AdminSocketServer {
                     @Override
                     public List<SecurityEvent> list(AuditQuery query) {
                       return audit.list(query);
+                    }
+
+                    @Override
+                    public List<SelfCheckFinding> selfCheck() {
+                      return selfCheck.run();
                     }
                   });
       listener = AdminSocketListener.open(socket, request -> audited(commands, request));

@@ -12,6 +12,8 @@ import java.util.Set;
 import org.cmsbroker.audit.AuditQuery;
 import org.cmsbroker.audit.AuditVerification;
 import org.cmsbroker.audit.SecurityEvent;
+import org.cmsbroker.health.SelfCheck;
+import org.cmsbroker.health.SelfCheckFinding;
 
 /**
  * {@code audit.verify} and {@code audit.list}. With {@code format=json} each answers one JSON
@@ -40,6 +42,7 @@ final class AuditCommands {
     return switch (request.command()) {
       case "audit.verify" -> verify(request);
       case "audit.list" -> list(request);
+      case "check.self" -> selfCheck(request);
       default ->
           throw new AdminProtocolException(
               AdminProtocolException.UNKNOWN_COMMAND, "unknown audit command");
@@ -86,6 +89,51 @@ final class AuditCommands {
       }
     }
     return v.intact() ? AdminResponse.ok(lines) : new AdminResponse(FINDINGS, lines);
+  }
+
+  private static final List<String> CHECK_COLUMNS = List.of("CHECK", "STATUS", "SEEN", "TO CHANGE");
+
+  private AdminResponse selfCheck(AdminRequest request) throws AdminProtocolException {
+    request.allowOnly(Set.of("format"));
+    boolean json = json(request);
+    List<SelfCheckFinding> findings = audit.selfCheck();
+    boolean failed = SelfCheck.failed(findings);
+    List<String> lines = new ArrayList<>();
+    if (json) {
+      List<Object> out = new ArrayList<>();
+      for (SelfCheckFinding f : findings) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("check", f.check());
+        row.put("status", f.status().name());
+        row.put("seen", f.seen());
+        row.put("fix", f.fix());
+        out.add(row);
+      }
+      Map<String, Object> doc = new LinkedHashMap<>();
+      doc.put("ok", !failed);
+      doc.put("findings", out);
+      lines.add(JSONObjectUtils.toJSONString(doc));
+    } else {
+      List<List<String>> rows = new ArrayList<>();
+      for (SelfCheckFinding f : findings) {
+        rows.add(
+            List.of(
+                AdminTable.cell(f.check()),
+                f.status().name(),
+                AdminTable.cell(f.seen()),
+                AdminTable.cell(f.fix().isEmpty() ? "-" : f.fix())));
+      }
+      lines.addAll(AdminTable.render(CHECK_COLUMNS, rows));
+      long warnings =
+          findings.stream().filter(f -> f.status() == SelfCheckFinding.Status.WARN).count();
+      lines.add(
+          (failed ? "FAILED: " : "ok: ")
+              + findings.stream().filter(f -> f.status() == SelfCheckFinding.Status.FAIL).count()
+              + " failed, "
+              + warnings
+              + (warnings == 1 ? " warning" : " warnings"));
+    }
+    return failed ? new AdminResponse(FINDINGS, lines) : AdminResponse.ok(lines);
   }
 
   private AdminResponse list(AdminRequest request) throws AdminProtocolException {

@@ -556,6 +556,20 @@ class AdminCommandsTest {
         queries.add(query);
         return List.of();
       }
+
+      @Override
+      public List<org.cmsbroker.health.SelfCheckFinding> selfCheck() {
+        return List.of(
+            new org.cmsbroker.health.SelfCheckFinding(
+                "clock", org.cmsbroker.health.SelfCheckFinding.Status.PASS, "differ by 3 ms", ""),
+            new org.cmsbroker.health.SelfCheckFinding(
+                "tls-certificate",
+                verification.intact()
+                    ? org.cmsbroker.health.SelfCheckFinding.Status.WARN
+                    : org.cmsbroker.health.SelfCheckFinding.Status.FAIL,
+                "5 days left",
+                "renew"));
+      }
     };
   }
 
@@ -615,5 +629,31 @@ class AdminCommandsTest {
     assertEquals(
         AdminProtocolException.UNKNOWN_COMMAND,
         commands.execute(request("audit.verify")).errorCode());
+  }
+
+  @Test
+  void selfCheckWithAFailureExitsWithTheReport() {
+    AdminResponse failing =
+        commands
+            .withAudit(
+                audit(
+                    new org.cmsbroker.audit.AuditVerification(false, 0, 0, null, 1L, "x", 0, null),
+                    new ArrayList<>()))
+            .execute(request("check.self"));
+    assertEquals(AuditCommands.FINDINGS, failing.errorCode());
+    assertTrue(failing.lines().get(0).startsWith("CHECK"), failing.toString());
+    assertTrue(failing.lines().get(failing.lines().size() - 1).startsWith("FAILED: 1 failed"));
+
+    AdminResponse warning =
+        commands
+            .withAudit(
+                audit(
+                    new org.cmsbroker.audit.AuditVerification(
+                        true, 0, 0, null, null, "ok", 0, null),
+                    new ArrayList<>()))
+            .execute(request("check.self", "format", "json"));
+    assertTrue(warning.isOk(), warning.toString());
+    assertTrue(warning.lines().get(0).contains("\"ok\":true"), warning.toString());
+    assertTrue(warning.lines().get(0).contains("\"status\":\"WARN\""), warning.toString());
   }
 }

@@ -120,6 +120,18 @@ record AdminArguments(
     if (first.equals("audit")) {
       return audit(args.subList(1, args.size()));
     }
+    if (first.equals("self-check")) {
+      List<String> rest = args.subList(1, args.size());
+      List<String> withoutJson = rest.stream().filter(a -> !a.equals(JSON)).toList();
+      options("self-check", "", withoutJson, Set.of());
+      return new AdminArguments(
+          false,
+          "check.self",
+          withoutJson.size() == rest.size()
+              ? List.of()
+              : List.of(new SimpleImmutableEntry<>("format", "json")),
+          false);
+    }
     if (!first.equals("user")) {
       throw new UsageException("unknown admin command \"" + SettingsLoader.printable(first) + "\"");
     }
@@ -494,6 +506,7 @@ record AdminArguments(
                java -jar broker.jar admin stripe-events [--since HOURS]
                java -jar broker.jar admin payments review [--since HOURS]
                java -jar broker.jar admin audit verify|list [options] [--json]
+               java -jar broker.jar admin self-check [--json]
 
           user add --username U --email E [--name "Given Family"] [--given-name G]
                    [--family-name F] [--role R]... [--email-verified]
@@ -561,6 +574,11 @@ record AdminArguments(
           audit list [--since HOURS] [--account ID] [--client ID] [--type TYPE] [--limit N]
                                            audit events, newest first (default: last 24 hours,
                                            100 rows); --json for machines
+          self-check [--json]              the broker's security self-check (also
+                                           "broker.jar check"): certificate days left, plain
+                                           HTTP, default keystore, file permissions, database
+                                           credentials, plaintext login, clock, last backup,
+                                           audit chain; exit 1 when something fails
           help                             this text
 
         The password is the first line of standard input; on a terminal it is asked for twice,

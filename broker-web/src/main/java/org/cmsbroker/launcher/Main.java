@@ -10,8 +10,10 @@ import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.cmsbroker.launcher.logging.SecretMaskingFilter;
 import org.cmsbroker.launcher.sitecheck.SiteCheckCommand;
 
@@ -64,7 +66,18 @@ public final class Main {
         case "admin":
           return AdminClient.run(Arrays.asList(args).subList(1, args.length), out, err);
         case "check":
-          return SiteCheckCommand.run(Arrays.asList(args).subList(1, args.length), out, err);
+          {
+            List<String> rest = Arrays.asList(args).subList(1, args.length);
+            // "check --site URL" probes a CMS site; "check" alone asks the running broker for its
+            // own self-check.
+            if (rest.stream().anyMatch(a -> a.equals("--site") || a.startsWith("--site="))
+                || rest.stream().anyMatch(a -> Set.of("help", "--help", "-h").contains(a))) {
+              return SiteCheckCommand.run(rest, out, err);
+            }
+            List<String> self = new java.util.ArrayList<>(List.of("self-check"));
+            self.addAll(rest);
+            return AdminClient.run(self, out, err);
+          }
         case "help", "--help", "-h":
           out.print(usage());
           return OK;
@@ -87,7 +100,11 @@ public final class Main {
           prepare   check the configuration and write <data dir>/runtime/ without starting
           admin     manage accounts and OpenID Connect clients in the running broker
                     ("admin help" for its commands)
-          check     probe a CMS site from outside (TLS, redirects, HSTS, exposed CiviCRM and
+          check     the running broker's security self-check (certificate days left, plain
+                    HTTP, default keystore, file permissions, database credentials, clock, last
+                    backup, audit chain; --json); exit 1 when something fails
+          check --site URL
+                    probe a CMS site from outside (TLS, redirects, HSTS, exposed CiviCRM and
                     TYPO3 directories, plaintext FTP): check --site https://cms.example.org
                     ("check --help" for its checks and options)
           help      this text

@@ -34,14 +34,26 @@ class MainTest {
   }
 
   @Test
-  void checkWithoutSiteIsAUsageError() {
+  void checkWithoutSiteAsksTheRunningBrokerForItsSelfCheck(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
     java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
-    int code =
-        Main.run(
-            new String[] {"check"},
-            new java.io.PrintStream(new java.io.ByteArrayOutputStream()),
-            new java.io.PrintStream(err));
-    assertEquals(2, code);
-    org.junit.jupiter.api.Assertions.assertTrue(err.toString().contains("--site is required"));
+    String previous = System.getProperty("broker.data.dir");
+    System.setProperty("broker.data.dir", dir.toString());
+    try {
+      int code =
+          Main.run(
+              new String[] {"check"},
+              new java.io.PrintStream(new java.io.ByteArrayOutputStream()),
+              new java.io.PrintStream(err));
+      assertEquals(1, code);
+      org.junit.jupiter.api.Assertions.assertTrue(
+          err.toString().contains("no running broker found"), err.toString());
+    } finally {
+      if (previous == null) {
+        System.clearProperty("broker.data.dir");
+      } else {
+        System.setProperty("broker.data.dir", previous);
+      }
+    }
   }
 }

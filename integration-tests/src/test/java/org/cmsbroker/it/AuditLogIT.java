@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
  * The tamper-evident audit log on the launched broker (PostgreSQL, so the test can change a row
  * behind the broker's back as an intruder with database access would): admin commands and logins
  * are recorded, sealed into the chain and checkpointed outside the database; {@code admin audit
- * verify} passes, then names the row edited directly in the database and exits 1.
+ * verify} and the self-check ({@code broker.jar check}) pass, then both fail, naming the row edited
+ * directly in the database.
  */
 class AuditLogIT {
   private static final String PASSWORD = "an audited passphrase for ada";
@@ -104,6 +105,21 @@ class AuditLogIT {
     assertTrue(listed.stdout().contains("login"), listed.stdout());
     assertFalse(listed.stdout().contains(PASSWORD), "never a password in the audit log");
 
+    BrokerProcess.Completed check =
+        BrokerProcess.run(work, env, null, Duration.ofSeconds(60), "check", "--json");
+    Map<String, Object> self = JSONObjectUtils.parse(check.stdout().strip());
+    List<Object> findings = JSONObjectUtils.getJSONArray(self, "findings");
+    assertTrue(
+        findings.stream()
+            .anyMatch(
+                f ->
+                    "audit-chain".equals(((Map<?, ?>) f).get("check"))
+                        && "PASS".equals(((Map<?, ?>) f).get("status"))),
+        check.stdout());
+    assertTrue(
+        findings.stream().anyMatch(f -> "tls-certificate".equals(((Map<?, ?>) f).get("check"))),
+        check.stdout());
+
     long edited;
     try (Connection c = schema.connect();
         Statement s = c.createStatement()) {
@@ -123,5 +139,9 @@ class AuditLogIT {
     assertEquals(1, verify.exitCode(), verify.stdout() + verify.stderr());
     assertTrue(verify.stdout().contains("BROKEN"), verify.stdout());
     assertTrue(verify.stdout().contains("row id " + edited), verify.stdout());
+    BrokerProcess.Completed failing =
+        BrokerProcess.run(work, env, null, Duration.ofSeconds(60), "check");
+    assertEquals(1, failing.exitCode(), failing.stdout() + failing.stderr());
+    assertTrue(failing.stdout().contains("audit-chain"), failing.stdout());
   }
 }
