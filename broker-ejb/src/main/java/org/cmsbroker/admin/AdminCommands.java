@@ -185,7 +185,7 @@ public final class AdminCommands {
         case "csp.list" -> cspList(request);
         case "stripe.events" -> stripeEvents(request);
         case "payments.review" -> paymentsReview(request);
-        case "audit.verify", "audit.list", "check.self" -> {
+        case "audit.verify", "audit.list", "audit.prune", "check.self" -> {
           if (audit == null) {
             throw new AdminProtocolException(
                 AdminProtocolException.UNKNOWN_COMMAND, "the audit log is not kept here");

@@ -77,6 +77,12 @@ public class AdminSocketServer {
                     }
 
                     @Override
+                    public java.util.Optional<org.cmsbroker.audit.AuditArchive> prune(
+                        java.time.Duration age) {
+                      return audit.archiveAndPrune(age);
+                    }
+
+                    @Override
                     public List<SelfCheckFinding> selfCheck() {
                       return selfCheck.run();
                     }

@@ -16,6 +16,14 @@ public interface AuditAdministration {
   /** Rows matching {@code query}, newest first. */
   List<SecurityEvent> list(AuditQuery query);
 
+  /**
+   * Archives (signed, to the data directory) and prunes audit rows older than {@code age}; one
+   * batch. Empty when nothing was old enough.
+   *
+   * @throws IllegalStateException when the chain does not verify in those rows (nothing pruned)
+   */
+  java.util.Optional<org.cmsbroker.audit.AuditArchive> prune(java.time.Duration age);
+
   /** The broker's self-check: certificate, plain HTTP, files, database, clock, backups, audit. */
   List<org.cmsbroker.health.SelfCheckFinding> selfCheck();
 }

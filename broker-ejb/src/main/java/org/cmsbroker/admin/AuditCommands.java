@@ -43,6 +43,7 @@ final class AuditCommands {
       case "audit.verify" -> verify(request);
       case "audit.list" -> list(request);
       case "check.self" -> selfCheck(request);
+      case "audit.prune" -> prune(request);
       default ->
           throw new AdminProtocolException(
               AdminProtocolException.UNKNOWN_COMMAND, "unknown audit command");
@@ -134,6 +135,34 @@ final class AuditCommands {
               + (warnings == 1 ? " warning" : " warnings"));
     }
     return failed ? new AdminResponse(FINDINGS, lines) : AdminResponse.ok(lines);
+  }
+
+  private AdminResponse prune(AdminRequest request) throws AdminProtocolException {
+    request.allowOnly(Set.of("older_than_days"));
+    int days = number(request, "older_than_days", 0, 36_500);
+    java.util.Optional<org.cmsbroker.audit.AuditArchive> archive;
+    try {
+      archive = audit.prune(Duration.ofDays(days));
+    } catch (IllegalStateException e) {
+      return new AdminResponse(FINDINGS, List.of(e.getMessage()));
+    }
+    if (archive.isEmpty()) {
+      return AdminResponse.ok("no sealed audit rows older than " + days + " days");
+    }
+    org.cmsbroker.audit.AuditArchive a = archive.get();
+    return AdminResponse.ok(
+        List.of(
+            "archived "
+                + a.rows()
+                + (a.rows() == 1 ? " row" : " rows")
+                + " (positions "
+                + a.fromSeq()
+                + " to "
+                + a.toSeq()
+                + ") to "
+                + a.file()
+                + " and pruned them",
+            "verification now starts after position " + a.toSeq()));
   }
 
   private AdminResponse list(AdminRequest request) throws AdminProtocolException {

@@ -218,6 +218,68 @@ final class AuditChainStore {
     return new AuditVerification(false, checked, last, rowId, seq, finding, unsealed, checkpoint);
   }
 
+  /** The rows a prune takes out, with the chain around them. */
+  record Pruned(
+      long fromSeq, long toSeq, String previousHash, String lastHash, List<SecurityEvent> rows) {}
+
+  /**
+   * Takes the sealed rows from the anchor on that occurred before {@code cutoff}, in chain order
+   * and without a gap, up to {@code max}; checks each against the chain (a broken chain is never
+   * pruned: that would discard the evidence); hands them to {@code archive} (which must keep them
+   * durably, or throw); then deletes them and moves the anchor to the last one, so verification of
+   * what remains starts there. All under the head's lock, in the caller's transaction.
+   *
+   * @return what was pruned, or null when nothing was old enough
+   * @throws IllegalStateException when the chain does not verify in the rows to prune
+   */
+  static Pruned prune(
+      EntityManager em,
+      OffsetDateTime cutoff,
+      int max,
+      java.util.function.Consumer<Pruned> archive) {
+    AuditChainHead head =
+        em.find(AuditChainHead.class, AuditChainHead.ID, LockModeType.PESSIMISTIC_WRITE);
+    em.refresh(head);
+    List<SecurityEvent> candidates =
+        em.createQuery(
+                "SELECT e FROM SecurityEvent e WHERE e.chainSeq > :anchor ORDER BY e.chainSeq",
+                SecurityEvent.class)
+            .setParameter("anchor", head.anchorSeq())
+            .setHint("jakarta.persistence.cache.retrieveMode", CacheRetrieveMode.BYPASS)
+            .setHint("eclipselink.refresh", "true")
+            .setMaxResults(max)
+            .getResultList();
+    String previous = head.anchorHash();
+    long expected = head.anchorSeq() + 1;
+    List<SecurityEvent> taken = new java.util.ArrayList<>();
+    for (SecurityEvent e : candidates) {
+      if (!e.occurredAt().isBefore(cutoff)) {
+        break;
+      }
+      if (e.chainSeq() != expected
+          || !AuditChain.link(previous, expected, e).equals(e.chainHash())) {
+        throw new IllegalStateException(
+            "the audit chain does not verify at position " + expected + "; nothing was pruned");
+      }
+      taken.add(e);
+      previous = e.chainHash();
+      expected++;
+    }
+    if (taken.isEmpty()) {
+      return null;
+    }
+    Pruned pruned =
+        new Pruned(
+            head.anchorSeq() + 1, expected - 1, head.anchorHash(), previous, List.copyOf(taken));
+    archive.accept(pruned);
+    em.createQuery("DELETE FROM SecurityEvent e WHERE e.chainSeq BETWEEN :a AND :b")
+        .setParameter("a", pruned.fromSeq())
+        .setParameter("b", pruned.toSeq())
+        .executeUpdate();
+    head.anchor(pruned.toSeq(), pruned.lastHash());
+    return pruned;
+  }
+
   /** Rows matching {@code query}, newest first. */
   static List<SecurityEvent> list(EntityManager em, AuditQuery query) {
     StringBuilder jpql =

@@ -7,6 +7,7 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -82,6 +83,44 @@ public class AuditLog {
       checkpoint = verified.get();
     }
     return AuditChainStore.verify(em, checkpoint);
+  }
+
+  /** Rows archived and pruned per transaction at most. */
+  static final int PRUNE_BATCH = 5_000;
+
+  /**
+   * Archives the audit rows older than {@code age} to a signed file in {@code <data
+   * dir>/audit/archive} and prunes them from the database, so what remains still verifies from the
+   * new anchor; one batch of at most {@link #PRUNE_BATCH} rows.
+   *
+   * @return the archive written, or empty when nothing was old enough
+   * @throws IllegalStateException when the chain does not verify in the rows to prune
+   */
+  @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
+  public Optional<AuditArchive> archiveAndPrune(java.time.Duration age) {
+    OffsetDateTime cutoff = now().minus(age);
+    Path dir = config.dataDir().resolve("audit").resolve("archive");
+    AuditArchive[] written = new AuditArchive[1];
+    AuditChainStore.Pruned pruned =
+        AuditChainStore.prune(
+            em,
+            cutoff,
+            PRUNE_BATCH,
+            p -> {
+              try {
+                written[0] =
+                    AuditArchive.write(
+                        dir,
+                        p.fromSeq(),
+                        p.toSeq(),
+                        p.previousHash(),
+                        p.rows(),
+                        signer.sign(new AuditCheckpoint(p.toSeq(), p.lastHash(), clock.instant())));
+              } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            });
+    return pruned == null ? Optional.empty() : Optional.of(written[0]);
   }
 
   /** Rows matching {@code query}, newest first. */

@@ -50,6 +50,9 @@ public class AuditSealTimer {
   private volatile long writtenSeq = -1;
   private volatile Instant writtenAt = Instant.MIN;
   private volatile int failures;
+  private volatile Instant prunedAt = Instant.MIN;
+
+  static final Duration PRUNE_EVERY = Duration.ofHours(1);
 
   @PostConstruct
   void schedule() {
@@ -61,6 +64,20 @@ public class AuditSealTimer {
   @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
   void tick(Timer timer) {
     sealAndCheckpoint();
+  }
+
+  /** With a retention configured, archives and prunes old rows once an hour (a few batches). */
+  private void pruneIfDue(Instant now) {
+    Duration retention = config.auditRetention();
+    if (retention.isZero() || now.isBefore(prunedAt.plus(PRUNE_EVERY))) {
+      return;
+    }
+    prunedAt = now;
+    for (int batch = 0; batch < 20; batch++) {
+      if (log.archiveAndPrune(retention).isEmpty()) {
+        return;
+      }
+    }
   }
 
   /** Seals what is pending and checkpoints the head if due. Never throws. */
@@ -78,6 +95,7 @@ public class AuditSealTimer {
         writtenAt = now;
       }
       failures = 0;
+      pruneIfDue(now);
     } catch (IOException | RuntimeException e) {
       // The first runs may come before the schema or the signing keys are ready: warn only when it
       // goes on, and once.

@@ -67,6 +67,7 @@ public class BrokerConfig {
   private Duration callbackPollInterval =
       Duration.ofSeconds(SettingNames.DEFAULT_CALLBACK_POLL_INTERVAL);
   private Duration callbackRetryBase = Duration.ofSeconds(SettingNames.DEFAULT_CALLBACK_RETRY_BASE);
+  private Duration auditRetention = Duration.ZERO;
 
   /** For CDI proxies. */
   protected BrokerConfig() {}
@@ -142,6 +143,7 @@ public class BrokerConfig {
         BrokerSettings.PAY_PAGE_RATE_CLIENT_PER_MINUTE.value(source).intValue();
     callbackPollInterval = Duration.ofSeconds(BrokerSettings.CALLBACK_POLL_INTERVAL.value(source));
     callbackRetryBase = Duration.ofSeconds(BrokerSettings.CALLBACK_RETRY_BASE.value(source));
+    auditRetention = Duration.ofDays(BrokerSettings.AUDIT_RETENTION_DAYS.value(source));
   }
 
   private static List<String> csv(String value) {
@@ -308,5 +310,10 @@ public class BrokerConfig {
   /** The first retry ceiling of a failed callback; it doubles with each attempt up to 6 h. */
   public Duration callbackRetryBase() {
     return callbackRetryBase;
+  }
+
+  /** How long audit rows stay in the database before they are archived and pruned; zero: always. */
+  public Duration auditRetention() {
+    return auditRetention;
   }
 }

@@ -63,6 +63,12 @@ public final class SettingNames {
    */
   public static final String CALLBACK_RETRY_BASE = "broker.callback.retry.base";
 
+  /**
+   * Days after which audit rows are archived (signed, to {@code <data dir>/audit/archive}) and
+   * pruned from the database; 0 (the default) keeps them forever.
+   */
+  public static final String AUDIT_RETENTION_DAYS = "broker.audit.retention.days";
+
   public static final long DEFAULT_CALLBACK_POLL_INTERVAL = 20;
   public static final long DEFAULT_CALLBACK_RETRY_BASE = 30;
   public static final long MAX_CALLBACK_SECONDS = 3600;

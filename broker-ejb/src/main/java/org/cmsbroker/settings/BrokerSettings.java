@@ -144,6 +144,9 @@ public final class BrokerSettings {
           Long.toString(SettingNames.DEFAULT_CALLBACK_RETRY_BASE),
           Rules.wholeNumber(1, SettingNames.MAX_CALLBACK_SECONDS));
 
+  public static final Setting<Long> AUDIT_RETENTION_DAYS =
+      Setting.of(SettingNames.AUDIT_RETENTION_DAYS, "0", Rules.wholeNumber(0, 36_500));
+
   /** Set by the launcher for the server: the PEM chain it serves. */
   public static final Setting<String> SERVED_CERTIFICATE_FILE =
       Setting.of(SettingNames.SERVED_CERTIFICATE_FILE, null, Rules::text);
@@ -193,6 +196,7 @@ public final class BrokerSettings {
           PAY_PAGE_RATE_CLIENT_PER_MINUTE,
           CALLBACK_POLL_INTERVAL,
           CALLBACK_RETRY_BASE,
+          AUDIT_RETENTION_DAYS,
           SERVED_CERTIFICATE_FILE);
 
   private BrokerSettings() {}

@@ -558,6 +558,11 @@ class AdminCommandsTest {
       }
 
       @Override
+      public java.util.Optional<org.cmsbroker.audit.AuditArchive> prune(Duration age) {
+        return java.util.Optional.empty();
+      }
+
+      @Override
       public List<org.cmsbroker.health.SelfCheckFinding> selfCheck() {
         return List.of(
             new org.cmsbroker.health.SelfCheckFinding(

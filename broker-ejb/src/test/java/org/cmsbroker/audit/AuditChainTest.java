@@ -250,4 +250,77 @@ class AuditChainTest {
       assertNull(v.brokenSeq());
     }
   }
+
+  private static List<Long> writeAt(TestDatabase db, OffsetDateTime... times) {
+    return db.inTransaction(
+        em -> {
+          List<Long> ids = new ArrayList<>();
+          for (OffsetDateTime t : times) {
+            SecurityEvent e = new SecurityEvent(t, "login", "success", "a", "site", null, null);
+            em.persist(e);
+            em.flush();
+            ids.add(e.id());
+          }
+          return ids;
+        });
+  }
+
+  @ParameterizedTest
+  @MethodSource("databases")
+  void pruningOldRowsKeepsWhatRemainsVerifiableAndHandsThemToTheArchiveFirst(String database) {
+    try (TestDatabase db = TestDatabase.named(database)) {
+      writeAt(db, T0.minusDays(40), T0.minusDays(35), T0.minusDays(31), T0.minusDays(2), T0);
+      AuditCheckpoint before = seal(db);
+      List<AuditChainStore.Pruned> archived = new ArrayList<>();
+      AuditChainStore.Pruned pruned =
+          db.inTransaction(em -> AuditChainStore.prune(em, T0.minusDays(30), 1000, archived::add));
+      assertEquals(1, pruned.fromSeq());
+      assertEquals(3, pruned.toSeq());
+      assertEquals(AuditChain.GENESIS, pruned.previousHash());
+      assertEquals(List.of(pruned), archived);
+      // The archive alone recomputes to the hash the remaining chain starts from.
+      String hash = pruned.previousHash();
+      long seq = pruned.fromSeq();
+      for (SecurityEvent e : pruned.rows()) {
+        hash = AuditChain.link(hash, seq++, e);
+      }
+      assertEquals(pruned.lastHash(), hash);
+
+      AuditVerification v = verify(db, before);
+      assertTrue(v.intact(), v.finding());
+      assertEquals(2, v.rowsChecked());
+      long left =
+          db.inTransaction(
+              em ->
+                  em.createQuery("SELECT COUNT(e) FROM SecurityEvent e", Long.class)
+                      .getSingleResult());
+      assertEquals(2, left);
+      assertNull(
+          db.inTransaction(em -> AuditChainStore.prune(em, T0.minusDays(30), 1000, archived::add)),
+          "nothing more is old enough");
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("databases")
+  void aBrokenChainIsNeverPrunedAndTheArchiveIsNotWritten(String database) throws Exception {
+    try (TestDatabase db = TestDatabase.named(database)) {
+      List<Long> ids = writeAt(db, T0.minusDays(40), T0.minusDays(39), T0.minusDays(38));
+      seal(db);
+      sql(db, "UPDATE security_event SET detail = 'x' WHERE id = " + ids.get(1));
+      List<AuditChainStore.Pruned> archived = new ArrayList<>();
+      IllegalStateException refused =
+          org.junit.jupiter.api.Assertions.assertThrows(
+              IllegalStateException.class,
+              () -> db.inTransaction(em -> AuditChainStore.prune(em, T0, 1000, archived::add)));
+      assertTrue(refused.getMessage().contains("position 2"), refused.getMessage());
+      assertTrue(archived.isEmpty());
+      long left =
+          db.inTransaction(
+              em ->
+                  em.createQuery("SELECT COUNT(e) FROM SecurityEvent e", Long.class)
+                      .getSingleResult());
+      assertEquals(3, left);
+    }
+  }
 }

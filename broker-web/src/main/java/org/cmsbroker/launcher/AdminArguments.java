@@ -359,6 +359,19 @@ record AdminArguments(
     List<Map.Entry<String, String>> fields = new ArrayList<>();
     switch (sub) {
       case "verify" -> options("audit", sub, withoutJson, Set.of());
+      case "prune" -> {
+        if (json) {
+          throw new UsageException("audit prune has no --json");
+        }
+        List<Map.Entry<String, String>> given =
+            options("audit", sub, withoutJson, Set.of("--older-than"));
+        require("audit", sub, given, "--older-than");
+        String days = given.get(0).getValue();
+        if (!days.matches("[0-9]{1,5}") || Integer.parseInt(days) > 36_500) {
+          throw new UsageException("--older-than must be a whole number of days from 0 to 36500");
+        }
+        fields.add(new SimpleImmutableEntry<>("older_than_days", days));
+      }
       case "list" -> {
         for (Map.Entry<String, String> o :
             options(
@@ -574,6 +587,10 @@ record AdminArguments(
           audit list [--since HOURS] [--account ID] [--client ID] [--type TYPE] [--limit N]
                                            audit events, newest first (default: last 24 hours,
                                            100 rows); --json for machines
+          audit prune --older-than DAYS    archive the sealed rows older than DAYS to a signed
+                                           file in <data dir>/audit/archive and delete them;
+                                           what remains still verifies (a broken chain is
+                                           never pruned)
           self-check [--json]              the broker's security self-check (also
                                            "broker.jar check"): certificate days left, plain
                                            HTTP, default keystore, file permissions, database
