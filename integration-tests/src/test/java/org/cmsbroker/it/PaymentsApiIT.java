@@ -44,7 +44,7 @@ class PaymentsApiIT {
   static final String SESSIONS = FakeStripe.SESSIONS;
 
   private static WireMockServer stripe;
-  private static final DatabaseBrokers<Api> BROKERS =
+  private static final DatabaseBrokers<Clients> BROKERS =
       DatabaseBrokers.of(
           "payments",
           builder ->
@@ -52,25 +52,30 @@ class PaymentsApiIT {
                   .stripe(stripe)
                   .webhookSecret("whsec_test_oneOneOneOneOne01,whsec_test_twoTwoTwoTwoTwo02")
                   .publishableKey("pk_test_51FakePublishableKeyForTests"),
-          Api::of);
+          Clients::of);
 
   /**
-   * The broker on one database, the client {@code cms} (its id, secret and payments token) and a
-   * payments token of the client {@code other}; both ids end in the database's name.
+   * The clients {@code cms} and {@code other}, registered once on one database's broker; their ids
+   * end in the database's name.
    */
-  record Api(Db db, String cmsId, Secret cmsSecret, String cmsToken, String otherToken) {
-    static Api of(Db db) throws Exception {
-      PaymentsBroker broker = db.broker();
+  record Clients(Db db, String cmsId, Secret cmsSecret, String otherId, Secret otherSecret) {
+    static Clients of(Db db) throws Exception {
       String cmsId = "cms" + db.suffix();
-      Secret cmsSecret = broker.addClient(cmsId, ORIGIN);
-      return new Api(
+      String otherId = "other" + db.suffix();
+      return new Clients(
           db,
           cmsId,
-          cmsSecret,
-          broker.token(cmsId, cmsSecret, "payments"),
-          broker.paymentsToken("other" + db.suffix(), "https://other.example.net"));
+          db.broker().addClient(cmsId, ORIGIN),
+          otherId,
+          db.broker().addClient(otherId, "https://other.example.net"));
     }
+  }
 
+  /**
+   * What a test uses: the broker on one database, the client {@code cms} (id and secret) and
+   * payments tokens of {@code cms} and {@code other}.
+   */
+  record Api(Db db, String cmsId, Secret cmsSecret, String cmsToken, String otherToken) {
     PaymentsBroker broker() {
       return db.broker();
     }
@@ -85,8 +90,19 @@ class PaymentsApiIT {
     stripe = FakeStripe.start();
   }
 
+  /**
+   * The broker on {@code database}, with payments tokens minted now: a token lives five minutes,
+   * and this class may run longer (three brokers start in it).
+   */
   private static Api on(String database) throws Exception {
-    return BROKERS.on(database);
+    Clients c = BROKERS.on(database);
+    PaymentsBroker broker = c.db().broker();
+    return new Api(
+        c.db(),
+        c.cmsId(),
+        c.cmsSecret(),
+        broker.token(c.cmsId(), c.cmsSecret(), "payments"),
+        broker.token(c.otherId(), c.otherSecret(), "payments"));
   }
 
   private static String body(
