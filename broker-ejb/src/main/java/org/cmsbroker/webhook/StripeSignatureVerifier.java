@@ -30,7 +30,9 @@ import org.cmsbroker.webhook.StripeSignatureException.Reason;
  *   <li>signature and time: each configured endpoint secret is tried in turn with {@link
  *       Webhook.Signature#verifyHeader} (several are valid while a secret is rolled); the library
  *       checks the {@code v1} HMAC-SHA256 in constant time and then that the signed time is not
- *       older than the tolerance;
+ *       older than the tolerance; the broker adds that it is not further than the tolerance ahead
+ *       of the clock either (the library checks only the past, so a signature made for a later time
+ *       would stay valid until then);
  *   <li>event: the signed body is strict JSON (the library's Gson reader is lenient) and the
  *       library's {@link Event} has an id, a type, a created time and a data object.
  * </ol>
@@ -91,7 +93,8 @@ public final class StripeSignatureVerifier {
    * A verifier with its own limits.
    *
    * @param secrets the endpoint's current signing secrets (one, or two while rolling)
-   * @param tolerance the largest accepted age of the signed time, whole seconds, at least one
+   * @param tolerance the largest accepted distance of the signed time from the clock, past or
+   *     future, whole seconds, at least one
    * @param maxBodyBytes the largest accepted body, at least one byte
    * @throws IllegalArgumentException if no secret is given, one is weak, or a limit is unusable
    */
@@ -218,6 +221,10 @@ public final class StripeSignatureVerifier {
     for (String secret : secrets) {
       try {
         Webhook.Signature.verifyHeader(payload, header, secret, toleranceSeconds, clock);
+        if (signedTime(header) > clock.millis() / 1000 + toleranceSeconds) {
+          // Authentic, but signed for a time beyond the window ahead of the clock.
+          throw new StripeSignatureException(Reason.TIMESTAMP_OUTSIDE_TOLERANCE);
+        }
         return secret;
       } catch (SignatureVerificationException e) {
         Reason reason = reason(e);
@@ -231,6 +238,20 @@ public final class StripeSignatureVerifier {
       }
     }
     throw new StripeSignatureException(refusal);
+  }
+
+  /**
+   * The signed time as the library reads it: the first {@code t} item of the header (there is one,
+   * a whole number, once the library has verified the header).
+   */
+  private static long signedTime(String header) {
+    for (String item : header.split(",", -1)) {
+      String[] pair = item.split("=", 2);
+      if (pair.length == 2 && pair[0].equals("t")) {
+        return Long.parseLong(pair[1]);
+      }
+    }
+    throw new IllegalStateException("a verified Stripe-Signature header without t");
   }
 
   /**

@@ -110,6 +110,31 @@ class StripeSignatureVerifierTest {
   }
 
   @Test
+  void webhookRejectsTimestampBeyondTheToleranceInTheFuture() {
+    // Stripe's library checks only the past; a signature made for a later time is refused too.
+    long t = now() + 301;
+    refused(
+        Reason.TIMESTAMP_OUTSIDE_TOLERANCE, () -> verifier.verify(BODY, header(SECRET, t, BODY)));
+    StripeSignatureVerifier rotating =
+        new StripeSignatureVerifier(List.of(OTHER_SECRET, SECRET), clock);
+    refused(
+        Reason.TIMESTAMP_OUTSIDE_TOLERANCE, () -> rotating.verify(BODY, header(SECRET, t, BODY)));
+  }
+
+  @Test
+  void webhookAcceptsTimestampWithinTheToleranceEitherSide() throws Exception {
+    assertEquals("evt_1", verifier.verify(BODY, header(SECRET, now() + 300, BODY)).getId());
+    assertEquals("evt_1", verifier.verify(BODY, header(SECRET, now() - 300, BODY)).getId());
+  }
+
+  @Test
+  void webhookChecksSignatureBeforeFutureTime() {
+    long t = now() + 3600;
+    refused(
+        Reason.NO_MATCHING_SIGNATURE, () -> verifier.verify(BODY, header(OTHER_SECRET, t, BODY)));
+  }
+
+  @Test
   void webhookChecksSignatureBeforeTime() {
     // A forged header learns nothing about the window: only authentic messages are "stale".
     long t = now() - 3600;

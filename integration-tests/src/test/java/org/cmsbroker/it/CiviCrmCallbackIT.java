@@ -26,21 +26,25 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.cmsbroker.callback.Dispatcher;
 import org.cmsbroker.callback.civicrm.FakeCiviCrm;
+import org.cmsbroker.it.support.DatabaseBrokers;
+import org.cmsbroker.it.support.DatabaseBrokers.Db;
 import org.cmsbroker.it.support.FakeStripe;
 import org.cmsbroker.it.support.PaymentJson;
 import org.cmsbroker.it.support.PaymentsBroker;
-import org.cmsbroker.it.support.PostgresSchema;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * CiviCRM callbacks end to end: broker.jar (PostgreSQL, a fake Stripe) records the outcome of a
- * client's payments in a fake CiviCRM (broker-ejb's, over HTTP in this JVM: APIv4 AJAX route,
- * authx's header checks, CiviCRM's Payment API rules) for a client set up with {@code admin client
- * update --callback-format civicrm} and {@code admin client set-civicrm-credentials}. The outbox is
- * swept every second and retries start from one second; every wait is a polling loop with a
- * generous deadline. Each test has its own client, contribution and CiviCRM.
+ * CiviCRM callbacks end to end: broker.jar (on H2 and on PostgreSQL, one broker per database for
+ * the whole class, started lazily; a fake Stripe) records the outcome of a client's payments in a
+ * fake CiviCRM (broker-ejb's, over HTTP in this JVM: APIv4 AJAX route, authx's header checks,
+ * CiviCRM's Payment API rules) for a client set up with {@code admin client update
+ * --callback-format civicrm} and {@code admin client set-civicrm-credentials}. The outbox is swept
+ * every second and retries start from one second; every wait is a polling loop with a generous
+ * deadline. Each test has its own client (its id carries the database's name), contribution and
+ * CiviCRM.
  */
 class CiviCrmCallbackIT {
   static final String WEBHOOK_SECRET = "whsec_" + "itCiviCrmWebhookSecretForTests01";
@@ -48,48 +52,55 @@ class CiviCrmCallbackIT {
   static final Duration DEADLINE = Duration.ofSeconds(240);
 
   private static WireMockServer stripe;
-  private static PostgresSchema schema;
-  private static PaymentsBroker broker;
+  private static final DatabaseBrokers<Db> BROKERS =
+      DatabaseBrokers.of(
+          "civicrm",
+          builder ->
+              builder
+                  .stripe(stripe)
+                  .webhookSecret(WEBHOOK_SECRET)
+                  .callbacksEverySecond()
+                  // The fake CRM listens on loopback, which outbound calls refuse unless allowed.
+                  .setting("BROKER_OUTBOUND_ALLOWED_CIDRS", "127.0.0.0/8"));
 
-  /** One CiviCRM site: its client and access token. */
-  record Site(String clientId, String token) {}
+  /** One CiviCRM site: its broker, client and access token. */
+  record Site(Db db, String clientId, String token) {
+    PaymentsBroker broker() {
+      return db.broker();
+    }
+  }
+
+  static Stream<String> databases() {
+    return DatabaseBrokers.databases();
+  }
 
   @BeforeAll
-  static void start() throws Exception {
-    schema = new PostgresSchema();
+  static void start() {
     stripe = FakeStripe.start();
-    broker =
-        PaymentsBroker.builder("civicrm")
-            .database(schema)
-            .stripe(stripe)
-            .webhookSecret(WEBHOOK_SECRET)
-            .callbacksEverySecond()
-            // The fake CRM listens on loopback, which outbound calls refuse unless allowed.
-            .setting("BROKER_OUTBOUND_ALLOWED_CIDRS", "127.0.0.0/8")
-            .start()
-            .awaitReady();
   }
 
   @AfterAll
   static void stop() throws Exception {
-    PaymentsBroker.stopAll(broker, stripe, schema);
+    PaymentsBroker.stopAll(BROKERS, stripe);
   }
 
   // ---- the operator's side: broker.jar admin ----
 
-  /** Runs {@code broker.jar admin args}, feeding {@code input} (null for none) to its stdin. */
-  private static String adminWithInput(String input, String... args) throws Exception {
-    return broker.adminWithInput(input, args);
+  private static String adminOk(Site site, String... args) throws Exception {
+    return site.broker().adminOk(args);
   }
 
-  private static String adminOk(String... args) throws Exception {
-    return adminWithInput(null, args);
-  }
-
-  /** Registers a client whose callbacks go to {@code civicrm} with {@code apiKey}. */
-  private static Site site(String clientId, FakeCiviCrm civicrm, String apiKey) throws Exception {
+  /**
+   * Registers a client on the broker of {@code database} whose callbacks go to {@code civicrm} with
+   * {@code apiKey}; its id is {@code clientId} suffixed with the database's name.
+   */
+  private static Site site(String database, String clientId, FakeCiviCrm civicrm, String apiKey)
+      throws Exception {
+    Db db = BROKERS.on(database);
+    PaymentsBroker broker = db.broker();
+    clientId = clientId + db.suffix();
     Secret secret = broker.addClient("CiviCRM " + clientId, clientId, ORIGIN);
-    adminOk(
+    broker.adminOk(
         "client",
         "update",
         "--client-id",
@@ -98,16 +109,20 @@ class CiviCrmCallbackIT {
         civicrm.url().toString(),
         "--callback-format",
         "civicrm");
-    setApiKey(clientId, apiKey);
-    String listed = adminOk("client", "list");
+    Site site = new Site(db, clientId, broker.token(clientId, secret));
+    setApiKey(site, apiKey);
+    String listed = broker.adminOk("client", "list");
     assertTrue(listed.contains(civicrm.url().toString()), listed);
     assertFalse(listed.contains(apiKey), "client list never shows the API key");
-    return new Site(clientId, broker.token(clientId, secret));
+    return site;
   }
 
-  private static void setApiKey(String clientId, String apiKey) throws Exception {
+  private static void setApiKey(Site site, String apiKey) throws Exception {
+    String clientId = site.clientId();
     String stored =
-        adminWithInput(apiKey + "\n", "client", "set-civicrm-credentials", "--client-id", clientId);
+        site.broker()
+            .adminWithInput(
+                apiKey + "\n", "client", "set-civicrm-credentials", "--client-id", clientId);
     assertTrue(stored.contains("CiviCRM credentials stored for client " + clientId), stored);
     assertFalse(stored.contains(apiKey), stored);
   }
@@ -115,8 +130,8 @@ class CiviCrmCallbackIT {
   /** One row of {@code admin callbacks list}: id, status and attempts. */
   record Row(String id, String status, int attempts, String line) {}
 
-  private static List<Row> callbacks(String clientId) throws Exception {
-    String out = adminOk("callbacks", "list", "--client", clientId);
+  private static List<Row> callbacks(Site site) throws Exception {
+    String out = adminOk(site, "callbacks", "list", "--client", site.clientId());
     List<Row> rows = new ArrayList<>();
     for (String line : out.lines().toList()) {
       if (line.startsWith("msg_")) {
@@ -128,11 +143,11 @@ class CiviCrmCallbackIT {
   }
 
   /** Waits until the client's only callback is delivered after {@code attempts} attempts. */
-  private static Row deliveredOnce(String clientId, int attempts) throws Exception {
+  private static Row deliveredOnce(Site site, int attempts) throws Exception {
     return await(
-        "the callback of " + clientId + " delivered after " + attempts + " attempt(s)",
+        "the callback of " + site.clientId() + " delivered after " + attempts + " attempt(s)",
         () -> {
-          List<Row> rows = callbacks(clientId);
+          List<Row> rows = callbacks(site);
           return rows.size() == 1
                   && rows.get(0).status().equals("delivered")
                   && rows.get(0).attempts() == attempts
@@ -158,16 +173,17 @@ class CiviCrmCallbackIT {
   /** A 12.50 EUR payment for CiviCRM contribution {@code contributionId}. */
   private static Map<String, Object> createPayment(Site site, long contributionId)
       throws Exception {
-    return broker.createdPayment(
-        site.token(),
-        PaymentJson.donation(1250, Long.toString(contributionId), ORIGIN)
-            .returnUrl(ORIGIN + "/civicrm/contribute/transact?_qf_ThankYou_display=1")
-            .cancelUrl(ORIGIN + "/civicrm/contribute/transact?cancel=1")
-            .mode("redirect"));
+    return site.broker()
+        .createdPayment(
+            site.token(),
+            PaymentJson.donation(1250, Long.toString(contributionId), ORIGIN)
+                .returnUrl(ORIGIN + "/civicrm/contribute/transact?_qf_ThankYou_display=1")
+                .cancelUrl(ORIGIN + "/civicrm/contribute/transact?cancel=1")
+                .mode("redirect"));
   }
 
-  private static void stripeSends(String event) throws Exception {
-    HttpResponse<String> answer = broker.webhook(event, WEBHOOK_SECRET);
+  private static void stripeSends(Site site, String event) throws Exception {
+    HttpResponse<String> answer = site.broker().webhook(event, WEBHOOK_SECRET);
     assertEquals(200, answer.statusCode(), answer.body());
   }
 
@@ -195,9 +211,9 @@ class CiviCrmCallbackIT {
   }
 
   /** Whether any file the broker and its admin runs wrote (their output, logs) contains it. */
-  private static boolean writtenByTheBroker(String text) throws IOException {
+  private static boolean writtenByTheBroker(Site site, String text) throws IOException {
     byte[] needle = text.getBytes(StandardCharsets.UTF_8);
-    try (Stream<Path> files = Files.walk(broker.work())) {
+    try (Stream<Path> files = Files.walk(site.broker().work())) {
       for (Path file : files.filter(Files::isRegularFile).toList()) {
         if (Files.size(file) < 64L * 1024 * 1024 && contains(Files.readAllBytes(file), needle)) {
           return true;
@@ -241,14 +257,17 @@ class CiviCrmCallbackIT {
                         .formatted(pi, pi, pi, fee, 1250 - fee))));
   }
 
-  @Test
-  void aPaidSessionIsRecordedAsOnePaymentThatCompletesTheContribution() throws Exception {
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("databases")
+  void aPaidSessionIsRecordedAsOnePaymentThatCompletesTheContribution(String database)
+      throws Exception {
     String key = apiKey();
     try (FakeCiviCrm civicrm = new FakeCiviCrm(key)) {
       civicrm.contribution(42, "EUR", "12.50", "Pending");
-      Site site = site("civi-a", civicrm, key);
+      Site site = site(database, "civi-a", civicrm, key);
       assertTrue(
           adminOk(
+                  site,
                   "client",
                   "update",
                   "--client-id",
@@ -263,6 +282,7 @@ class CiviCrmCallbackIT {
       Instant created = Instant.now().minus(Duration.ofHours(3)).truncatedTo(ChronoUnit.SECONDS);
 
       stripeSends(
+          site,
           FakeStripe.sessionEvent(
               "evt_" + UUID.randomUUID().toString().replace("-", ""),
               "checkout.session.completed",
@@ -271,7 +291,7 @@ class CiviCrmCallbackIT {
               "paid",
               pi));
 
-      Row row = deliveredOnce(site.clientId(), 1);
+      Row row = deliveredOnce(site, 1);
       List<FakeCiviCrm.Payment> recorded = paymentsOf(civicrm, 42);
       assertEquals(1, recorded.size(), recorded.toString());
       assertEquals(
@@ -293,23 +313,24 @@ class CiviCrmCallbackIT {
     }
   }
 
-  @Test
-  void aRepeatedWebhookAndAReplayRecordNothingTwice() throws Exception {
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("databases")
+  void aRepeatedWebhookAndAReplayRecordNothingTwice(String database) throws Exception {
     String key = apiKey();
     try (FakeCiviCrm civicrm = new FakeCiviCrm(key)) {
       civicrm.contribution(43, "EUR", "12.50", "Pending");
-      Site site = site("civi-b", civicrm, key);
+      Site site = site(database, "civi-b", civicrm, key);
       Map<String, Object> payment = createPayment(site, 43);
       String pi = paymentIntentId();
       String event = completed(payment, pi);
-      stripeSends(event);
-      Row first = deliveredOnce(site.clientId(), 1);
+      stripeSends(site, event);
+      Row first = deliveredOnce(site, 1);
 
-      stripeSends(event);
-      String replayed = adminOk("callbacks", "replay", first.id());
+      stripeSends(site, event);
+      String replayed = adminOk(site, "callbacks", "replay", first.id());
       assertTrue(replayed.contains("replaying callback " + first.id()), replayed);
 
-      Row again = deliveredOnce(site.clientId(), 2);
+      Row again = deliveredOnce(site, 2);
       assertEquals(first.id(), again.id());
       List<FakeCiviCrm.Payment> recorded = paymentsOf(civicrm, 43);
       assertEquals(1, recorded.size(), recorded.toString());
@@ -327,22 +348,24 @@ class CiviCrmCallbackIT {
     }
   }
 
-  @Test
-  void aWrongApiKeyGoesDeadUnloggedAndAReplayAfterTheFixRecordsOnce() throws Exception {
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("databases")
+  void aWrongApiKeyGoesDeadUnloggedAndAReplayAfterTheFixRecordsOnce(String database)
+      throws Exception {
     String key = apiKey();
     String wrongKey = apiKey();
     try (FakeCiviCrm civicrm = new FakeCiviCrm(key)) {
       civicrm.contribution(44, "EUR", "12.50", "Pending");
-      Site site = site("civi-c", civicrm, wrongKey);
+      Site site = site(database, "civi-c", civicrm, wrongKey);
       Map<String, Object> payment = createPayment(site, 44);
       String pi = paymentIntentId();
-      stripeSends(completed(payment, pi));
+      stripeSends(site, completed(payment, pi));
 
       Row dead =
           await(
               "the callback dead after the client-error attempts",
               () -> {
-                List<Row> rows = callbacks(site.clientId());
+                List<Row> rows = callbacks(site);
                 return rows.size() == 1 && rows.get(0).status().equals("dead") ? rows.get(0) : null;
               });
       assertEquals(Dispatcher.CLIENT_ERROR_ATTEMPTS, dead.attempts(), dead.line());
@@ -354,23 +377,23 @@ class CiviCrmCallbackIT {
           "every attempt refused by authx");
       assertTrue(civicrm.payments().isEmpty());
       assertEquals("Pending", civicrm.status(44));
-      String everything = adminOk("callbacks", "list");
+      String everything = adminOk(site, "callbacks", "list");
       assertTrue(everything.contains(dead.id()), everything);
       assertFalse(everything.contains(wrongKey), "callbacks list never shows the API key");
-      assertFalse(writtenByTheBroker(wrongKey), "the API key is in no broker output or log");
+      assertFalse(writtenByTheBroker(site, wrongKey), "the API key is in no broker output or log");
 
-      setApiKey(site.clientId(), key);
-      String replayed = adminOk("callbacks", "replay", dead.id());
+      setApiKey(site, key);
+      String replayed = adminOk(site, "callbacks", "replay", dead.id());
       assertTrue(replayed.contains("replaying callback " + dead.id()), replayed);
 
-      Row delivered = deliveredOnce(site.clientId(), Dispatcher.CLIENT_ERROR_ATTEMPTS + 1);
+      Row delivered = deliveredOnce(site, Dispatcher.CLIENT_ERROR_ATTEMPTS + 1);
       assertEquals(dead.id(), delivered.id());
       List<FakeCiviCrm.Payment> recorded = paymentsOf(civicrm, 44);
       assertEquals(1, recorded.size(), recorded.toString());
       assertEquals(pi, recorded.get(0).trxnId());
       assertEquals("Completed", civicrm.status(44));
-      assertFalse(writtenByTheBroker(wrongKey), "the API key is in no broker output or log");
-      assertFalse(writtenByTheBroker(key), "the API key is in no broker output or log");
+      assertFalse(writtenByTheBroker(site, wrongKey), "the API key is in no broker output or log");
+      assertFalse(writtenByTheBroker(site, key), "the API key is in no broker output or log");
     }
   }
 }

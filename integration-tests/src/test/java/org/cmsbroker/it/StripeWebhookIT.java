@@ -498,6 +498,28 @@ class StripeWebhookIT {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("databases")
+  void futureTimestampBeyondTheToleranceAnswers400AndStoresNothing(String db) throws Exception {
+    Broker b = on(db);
+    Map<String, Object> payment = createPayment(b, "contrib-webhook-future");
+    byte[] body =
+        sessionEvent(eventId(), "checkout.session.completed", now(), payment, "paid")
+            .getBytes(StandardCharsets.UTF_8);
+    // Signed correctly, for a time a minute past the 300 s tolerance ahead of the clock (a minute,
+    // so that the time the request takes cannot bring it back into the window).
+    long t = now() + 360;
+    long before = events(b);
+    long callbacksBefore = callbacks(b);
+    HttpResponse<String> answer = deliver(b, body, FakeStripe.sign(WEBHOOK_SECRET, t, body));
+    assertEquals(400, answer.statusCode(), answer.body());
+    assertTrue(answer.body().contains("\"error\""), answer.body());
+    assertTrue(answer.body().contains("\"error_description\""), answer.body());
+    assertEquals(before, events(b), "nothing stored");
+    assertEquals(callbacksBefore, callbacks(b), "the CRM hears nothing");
+    assertEquals("pending", payment(b, (String) payment.get("id")).get("status"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("databases")
   void malformedJsonWithAValidSignatureAnswers400(String db) throws Exception {
     Broker b = on(db);
     long before = events(b);

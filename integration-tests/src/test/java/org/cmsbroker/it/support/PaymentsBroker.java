@@ -184,6 +184,27 @@ public final class PaymentsBroker implements AutoCloseable {
     return adminWithInput(null, args);
   }
 
+  private static final Pattern STRIPE_EVENTS =
+      Pattern.compile("(?m)^([0-9]+) events? in the last 1 hour");
+
+  /**
+   * How many Stripe events the broker recorded in the last hour, as {@code admin stripe-events
+   * --since 1} counts them (on every database).
+   */
+  public long stripeEventsInTheLastHour() throws Exception {
+    Matcher total = STRIPE_EVENTS.matcher(adminOk("stripe-events", "--since", "1"));
+    return total.find() ? Long.parseLong(total.group(1)) : 0;
+  }
+
+  /**
+   * How many callback messages the broker's outbox holds for {@code clientId} (whatever their
+   * state), as {@code admin callbacks list} shows them (on every database).
+   */
+  public long callbackMessages(String clientId) throws Exception {
+    String out = adminOk("callbacks", "list", "--client", clientId, "--limit", "1000");
+    return out.lines().filter(l -> l.startsWith("msg_")).count();
+  }
+
   /** Registers a client_credentials client for {@code origin}; returns its secret. */
   public Secret addClient(String name, String clientId, String origin) throws Exception {
     String added =
