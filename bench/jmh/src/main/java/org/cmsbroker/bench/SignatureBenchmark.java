@@ -103,4 +103,12 @@ public class SignatureBenchmark {
   public boolean rs256VerifyJwt() throws Exception {
     return SignedJWT.parse(rs256.serialize()).verify(new RSASSAVerifier(rsa.toPublicJWK()));
   }
+
+  /** The same verification with Bouncy Castle's RSA instead of the JDK's SunRsaSign. */
+  @Benchmark
+  public boolean rs256VerifyJwtBouncyCastle() throws Exception {
+    RSASSAVerifier verifier = new RSASSAVerifier(rsa.toPublicJWK());
+    verifier.getJCAContext().setProvider(BouncyCastleProviderSingleton.getInstance());
+    return SignedJWT.parse(rs256.serialize()).verify(verifier);
+  }
 }
