@@ -6,7 +6,6 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.KeySourceException;
-import com.nimbusds.jose.crypto.bc.BouncyCastleProviderSingleton;
 import com.nimbusds.jose.crypto.factories.DefaultJWSVerifierFactory;
 import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.BadJWSException;
@@ -28,6 +27,7 @@ import com.nimbusds.jwt.proc.ExpiredJWTException;
 import com.nimbusds.jwt.proc.JWTClaimsSetVerifier;
 import com.nimbusds.jwt.util.DateUtils;
 import java.security.Key;
+import java.security.Provider;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
@@ -37,6 +37,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
 
 /**
  * Verifies the broker's own access tokens (RFC 9068), for userinfo and introspection, with Nimbus's
@@ -78,6 +79,13 @@ public final class AccessTokenVerifier {
 
   private static final Set<String> FORBIDDEN_HEADER_PARAMETERS =
       Set.of("jwk", "jku", "x5u", "x5c", "crit");
+
+  /**
+   * Made here rather than taken from Nimbus's {@code BouncyCastleProviderSingleton}: in the WAR on
+   * Payara, Nimbus may come from the server's class loader, which cannot see the WAR's Bouncy
+   * Castle.
+   */
+  private static final Provider BOUNCY_CASTLE = new BouncyCastleProvider();
 
   private static final int SKEW_SECONDS = Math.toIntExact(CLOCK_SKEW.toSeconds());
 
@@ -207,7 +215,7 @@ public final class AccessTokenVerifier {
    */
   private static DefaultJWSVerifierFactory verifierFactory() {
     DefaultJWSVerifierFactory factory = new DefaultJWSVerifierFactory();
-    factory.getJCAContext().setProvider(BouncyCastleProviderSingleton.getInstance());
+    factory.getJCAContext().setProvider(BOUNCY_CASTLE);
     return factory;
   }
 
