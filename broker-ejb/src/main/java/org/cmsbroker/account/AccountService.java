@@ -36,7 +36,7 @@ public class AccountService {
   @Inject PasswordPolicy policy;
   @Inject SecurityEvents events;
 
-  private final Clock clock = Clock.systemUTC();
+  @Inject Clock clock;
 
   private OffsetDateTime now() {
     return OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);

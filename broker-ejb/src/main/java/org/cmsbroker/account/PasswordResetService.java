@@ -40,7 +40,7 @@ public class PasswordResetService {
   @Inject BrokerConfig config;
   @Inject SecureRandom random;
 
-  private final Clock clock = Clock.systemUTC();
+  @Inject Clock clock;
 
   private OffsetDateTime now() {
     return OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);

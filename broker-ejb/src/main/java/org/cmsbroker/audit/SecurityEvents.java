@@ -3,6 +3,7 @@ package org.cmsbroker.audit;
 import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
+import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import java.time.Clock;
@@ -20,7 +21,7 @@ public class SecurityEvents {
   @PersistenceContext(unitName = "broker")
   EntityManager em;
 
-  private final Clock clock = Clock.systemUTC();
+  @Inject Clock clock;
 
   /** Outcome of an event. */
   public enum Outcome {

@@ -38,7 +38,7 @@ public class ClientService {
   @Inject SecurityEvents events;
   @Inject FieldCipher cipher;
 
-  Clock clock = Clock.systemUTC();
+  @Inject Clock clock;
 
   static final String CALLBACK_SECRET = "oauth_client.callback_secret/";
   static final String CIVICRM_API_KEY = "oauth_client.civicrm_api_key/";

@@ -1,6 +1,7 @@
 package org.cmsbroker.csp;
 
 import jakarta.ejb.Stateless;
+import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import java.time.Clock;
@@ -24,8 +25,7 @@ public class CspReportStore {
   @PersistenceContext(unitName = "broker")
   EntityManager em;
 
-  /** Tests replace this to move time. */
-  Clock clock = Clock.systemUTC();
+  @Inject Clock clock;
 
   /**
    * Counts {@code violation} towards its aggregate (created if new and there is room).

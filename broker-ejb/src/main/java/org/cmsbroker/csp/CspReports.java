@@ -22,13 +22,15 @@ public class CspReports {
 
   @Inject BrokerConfig config;
   @Inject CspReportStore store;
+  @Inject Clock clock;
 
   private CspReportParser parser;
-  private final CspReportLog log = new CspReportLog(Clock.systemUTC());
+  private CspReportLog log;
 
   @PostConstruct
   void init() {
     parser = new CspReportParser(config.publicUrl());
+    log = new CspReportLog(clock);
   }
 
   /** The parser for this broker's public origin. */

@@ -23,7 +23,7 @@ public class CertificateHealthCheck implements HealthCheck {
 
   @Inject BrokerConfig config;
 
-  private final Clock clock = Clock.systemUTC();
+  @Inject Clock clock;
 
   @Override
   public HealthCheckResponse call() {

@@ -47,7 +47,7 @@ public class LoginComponents {
   @Inject SecurityEvents events;
   @Inject StartupState state;
 
-  private final Clock clock = Clock.systemUTC();
+  @Inject Clock clock;
   private LoginKeyRing ring;
   private LoginChallenges challenges;
   private JweLoginDecryptor decryptor;

@@ -27,7 +27,7 @@ public class LoginService {
   @Inject SecurityEvents events;
   @Inject BrokerConfig config;
 
-  private final Clock clock = Clock.systemUTC();
+  @Inject Clock clock;
 
   /** A login with the page's encrypted submission; {@code bindingCookie} from this browser. */
   public LoginOutcome loginEncrypted(String compactJwe, String bindingCookie, String remoteIp) {

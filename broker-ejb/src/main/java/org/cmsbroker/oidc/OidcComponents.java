@@ -20,12 +20,13 @@ import java.time.Clock;
 public class OidcComponents {
   @Inject SecureRandom random;
   @Inject RefreshTokens refreshTokens;
+  @Inject Clock clock;
 
   private AuthorizationCodes codes;
 
   @PostConstruct
   void start() {
-    codes = new AuthorizationCodes(random, Clock.systemUTC());
+    codes = new AuthorizationCodes(random, clock);
   }
 
   @Schedule(hour = "*", minute = "*", persistent = false)

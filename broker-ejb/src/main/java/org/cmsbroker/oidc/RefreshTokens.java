@@ -32,7 +32,7 @@ public class RefreshTokens {
   @Inject SecurityEvents events;
   @Inject SecureRandom random;
 
-  private final Clock clock = Clock.systemUTC();
+  @Inject Clock clock;
 
   /** How a refresh went. */
   public sealed interface Rotation {

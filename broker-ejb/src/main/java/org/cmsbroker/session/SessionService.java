@@ -41,7 +41,7 @@ public class SessionService {
   @Inject SecureRandom random;
   @Inject Event<SessionEnded> ended;
 
-  private final Clock clock = Clock.systemUTC();
+  @Inject Clock clock;
 
   private OffsetDateTime now() {
     return OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);

@@ -12,6 +12,7 @@ import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.RSAKey;
+import java.security.PublicKey;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -27,6 +28,7 @@ public final class SigningKey {
 
   private final SigningAlgorithm algorithm;
   private final JWK privateJwk;
+  private final PublicKey verificationKey;
   private final Instant createdAt;
 
   /**
@@ -65,6 +67,15 @@ public final class SigningKey {
       }
     }
     this.privateJwk = privateJwk;
+    try {
+      this.verificationKey =
+          switch (algorithm) {
+            case ES256 -> privateJwk.toECKey().toECPublicKey();
+            case RS256 -> privateJwk.toRSAKey().toRSAPublicKey();
+          };
+    } catch (JOSEException e) {
+      throw new IllegalArgumentException("A signing key's public half must be a valid key");
+    }
   }
 
   public String keyId() {
@@ -88,6 +99,11 @@ public final class SigningKey {
   /** The key pair; for the storage implementation only. */
   public JWK privateJwk() {
     return privateJwk;
+  }
+
+  /** The public key that checks this key's signatures, made once. */
+  PublicKey verificationKey() {
+    return verificationKey;
   }
 
   /** A Nimbus signer for this key's algorithm. */

@@ -42,8 +42,8 @@ public class SigningKeys {
   @Inject JpaSigningKeyStore keyStore;
   @Inject SecurityEvents events;
   @Inject StartupState state;
+  @Inject Clock clock;
 
-  private final Clock clock = Clock.systemUTC();
   private TokenSettings settings;
   private SigningKeyRing ring;
   private TokenIssuer issuer;
@@ -66,7 +66,8 @@ public class SigningKeys {
             SigningKeyRing.retirementGraceFor(settings.longestLifetime()),
             clock);
     issuer = new TokenIssuer(ring, settings, clock);
-    verifier = new AccessTokenVerifier(ring, settings, clock);
+    verifier =
+        new AccessTokenVerifier(ring, settings, clock, AccessTokenVerifier.DEFAULT_CACHE_CAPACITY);
     load();
   }
 

@@ -8,12 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
-import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Set;
 import org.cmsbroker.client.ClientException.Reason;
+import org.cmsbroker.testing.MutableClock;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -23,6 +23,7 @@ class ClientServiceTest {
   private ClientService service;
   private InMemoryClientStore store;
   private RecordedEvents events;
+  private MutableClock clock;
 
   @BeforeEach
   void newService() {
@@ -31,7 +32,8 @@ class ClientServiceTest {
     service = new ClientService();
     service.store = store;
     service.events = events;
-    service.clock = Clock.fixed(NOW, ZoneOffset.UTC);
+    clock = new MutableClock(NOW);
+    service.clock = clock;
   }
 
   private static NewClient site(String clientId) {
@@ -208,7 +210,7 @@ class ClientServiceTest {
   @Test
   void rotateSecretReplacesTheSecret() throws Exception {
     String old = service.register(site("site")).secret();
-    service.clock = Clock.fixed(NOW.plusSeconds(60), ZoneOffset.UTC);
+    clock.advance(Duration.ofSeconds(60));
 
     String rotated = service.rotateSecret("site");
 

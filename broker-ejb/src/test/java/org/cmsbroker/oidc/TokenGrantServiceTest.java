@@ -65,6 +65,11 @@ class TokenGrantServiceTest {
     final List<String> revokedAccess = new ArrayList<>();
     int rotations;
 
+    /** Given the test's clock, as the container injects one. */
+    Refresh() {
+      this.clock = TokenGrantServiceTest.this.clock;
+    }
+
     @Override
     public String[] issue(RefreshGrant grant, Instant sessionExpiresAt) {
       return store(grant, "family-" + tokens.size());

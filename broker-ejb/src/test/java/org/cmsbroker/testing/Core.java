@@ -4,6 +4,7 @@ import jakarta.persistence.EntityManager;
 import java.lang.reflect.Field;
 import java.net.URI;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -50,8 +51,11 @@ public final class Core implements AutoCloseable {
       new BrokerConfig(null, URI.create("https://broker.example.org"), 1 << 20, null);
   public final Events events = new Events();
   public final BackChannelCalls backChannel = new BackChannelCalls();
-  public final LoginThrottle throttle =
-      new LoginThrottle(new InMemoryThrottleStore(), java.time.Clock.systemUTC());
+
+  /** The one clock every service of this core is given, as the container injects it. */
+  public final Clock clock = Clock.systemUTC();
+
+  public final LoginThrottle throttle = new LoginThrottle(new InMemoryThrottleStore(), clock);
   private final LoginComponents login =
       new LoginComponents() {
         @Override
@@ -85,6 +89,7 @@ public final class Core implements AutoCloseable {
       inject(sessions, "em", em);
       inject(sessions, "config", config);
       inject(sessions, "random", RANDOM);
+      inject(sessions, "clock", clock);
       inject(endings, "refreshTokens", refreshTokens);
       inject(endings, "backChannel", backChannel);
       inject(sessions, "ended", new SyncEvent<SessionEnded>(endings::onSessionEnded));
@@ -93,15 +98,18 @@ public final class Core implements AutoCloseable {
       inject(logins, "sessions", sessions);
       inject(logins, "events", events);
       inject(logins, "config", plaintextConfig);
+      inject(logins, "clock", clock);
       inject(accounts, "em", em);
       inject(accounts, "cipher", cipher);
       inject(accounts, "hasher", hasher);
       inject(accounts, "policy", PasswordPolicy.defaults());
       inject(accounts, "events", events);
+      inject(accounts, "clock", clock);
       inject(refreshTokens, "em", em);
       inject(refreshTokens, "sessions", sessions);
       inject(refreshTokens, "events", events);
       inject(refreshTokens, "random", RANDOM);
+      inject(refreshTokens, "clock", clock);
     }
   }
 

@@ -29,6 +29,11 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import org.cmsbroker.token.AccessTokenRejectedException.Reason;
 import org.junit.jupiter.api.Test;
@@ -475,6 +480,137 @@ class AccessTokenVerifierTest {
 
     assertEquals("account-1", verifier.verify(old.value()).subject());
     assertFalse(old.keyId().equals(issue().keyId()));
+  }
+
+  @Test
+  void rejectsATokenSignedByAForeignKeyUnderTheBrokersKid() throws Exception {
+    ECKey attacker = attackerKey(es256().keyId());
+
+    assertRejected(
+        Reason.BAD_SIGNATURE,
+        sign(
+            header(JWSAlgorithm.ES256, es256().keyId()).build(),
+            claims().build(),
+            new ECDSASigner(attacker)));
+  }
+
+  @Test
+  void rejectsAlgNoneEvenWhenTheCacheKnowsTheSignedToken() throws Exception {
+    AccessTokenVerifier cached = cachingVerifier();
+    IssuedToken token = issue();
+    cached.verify(token.value());
+    String[] parts = token.value().split("\\.");
+    String none =
+        Base64URL.encode("{\"alg\":\"none\",\"typ\":\"at+jwt\"}").toString() + "." + parts[1] + ".";
+
+    assertRejected(Reason.UNSECURED, () -> cached.verify(none));
+  }
+
+  @Test
+  void rejectsAJkuHeaderPointingAtTheAttackersKeys() throws Exception {
+    ECKey attacker = attackerKey("attacker-key");
+    String token =
+        sign(
+            header(JWSAlgorithm.ES256, "attacker-key")
+                .jwkURL(URI.create("https://evil.example/jwks"))
+                .build(),
+            claims().build(),
+            new ECDSASigner(attacker));
+
+    assertRejected(Reason.FORBIDDEN_HEADER, token);
+  }
+
+  private AccessTokenVerifier cachingVerifier() {
+    return new AccessTokenVerifier(ring, settings, clock, 100);
+  }
+
+  @Test
+  void aCachedTokenIsAcceptedAgainWithTheSameClaims() throws Exception {
+    AccessTokenVerifier cached = cachingVerifier();
+    IssuedToken token = issue();
+
+    VerifiedAccessToken first = cached.verify(token.value());
+    VerifiedAccessToken second = cached.verify(token.value());
+
+    assertEquals(first, second);
+    assertEquals(1, cached.cachedTokens());
+  }
+
+  @Test
+  void aRefusedTokenIsNeverCached() throws Exception {
+    AccessTokenVerifier cached = cachingVerifier();
+    String[] parts = issue().value().split("\\.");
+    String tampered =
+        parts[0] + "." + parts[1] + "." + new StringBuilder(parts[2]).reverse().toString();
+
+    assertRejected(Reason.BAD_SIGNATURE, () -> cached.verify(tampered));
+    assertRejected(
+        Reason.WRONG_AUDIENCE,
+        () -> cached.verify(signedByBroker(claims().audience("https://other.example").build())));
+    assertRejected(
+        Reason.WRONG_AUDIENCE,
+        () -> cached.verify(signedByBroker(claims().audience("https://other.example").build())));
+
+    assertEquals(0, cached.cachedTokens());
+  }
+
+  @Test
+  void aCachedTokenIsRefusedOnceItExpires() throws Exception {
+    AccessTokenVerifier cached = cachingVerifier();
+    String token = issue().value();
+    cached.verify(token);
+
+    clock.advance(LIFETIME.plus(AccessTokenVerifier.CLOCK_SKEW));
+
+    assertRejected(Reason.EXPIRED, () -> cached.verify(token));
+    assertEquals(0, cached.cachedTokens());
+  }
+
+  @Test
+  void aCachedTokenIsRefusedOnceItsSigningKeyLeavesTheRing() throws Exception {
+    AccessTokenVerifier cached = cachingVerifier();
+    IssuedToken token = issue();
+    cached.verify(token.value());
+    ring.rotateNow(SigningAlgorithm.ES256);
+
+    store.remove(token.keyId());
+
+    assertRejected(Reason.UNKNOWN_KEY, () -> cached.verify(token.value()));
+    assertEquals(0, cached.cachedTokens());
+  }
+
+  @Test
+  void aCachedTokenStaysAcceptedWhileItsRetiredKeyIsStillPublished() throws Exception {
+    AccessTokenVerifier cached = cachingVerifier();
+    IssuedToken token = issue();
+    cached.verify(token.value());
+
+    ring.rotateNow(SigningAlgorithm.ES256);
+    clock.advance(Duration.ofMinutes(2));
+
+    assertEquals("account-1", cached.verify(token.value()).subject());
+  }
+
+  @Test
+  void twoThreadsVerifyingTheSameTokenAtOnceBothGetItsClaims() throws Exception {
+    AccessTokenVerifier cached = cachingVerifier();
+    String token = issue().value();
+    CyclicBarrier start = new CyclicBarrier(2);
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      Callable<VerifiedAccessToken> task =
+          () -> {
+            start.await();
+            return cached.verify(token);
+          };
+      Future<VerifiedAccessToken> a = pool.submit(task);
+      Future<VerifiedAccessToken> b = pool.submit(task);
+
+      assertEquals(a.get(), b.get());
+      assertEquals(1, cached.cachedTokens());
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   private Set<String> publishedKids() {

@@ -7,6 +7,7 @@ import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.crypto.RSASSAVerifier;
+import com.nimbusds.jose.crypto.bc.BouncyCastleProviderSingleton;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.RSAKey;
@@ -85,6 +86,14 @@ public class SignatureBenchmark {
     return SignedJWT.parse(es256.serialize()).verify(new ECDSAVerifier(ec.toPublicJWK()));
   }
 
+  /** The same verification with Bouncy Castle's ECDSA instead of the JDK's SunEC. */
+  @Benchmark
+  public boolean es256VerifyJwtBouncyCastle() throws Exception {
+    ECDSAVerifier verifier = new ECDSAVerifier(ec.toPublicJWK());
+    verifier.getJCAContext().setProvider(BouncyCastleProviderSingleton.getInstance());
+    return SignedJWT.parse(es256.serialize()).verify(verifier);
+  }
+
   @Benchmark
   public SignedJWT rs256SignJwt() throws Exception {
     return rs256Sign();
@@ -93,5 +102,13 @@ public class SignatureBenchmark {
   @Benchmark
   public boolean rs256VerifyJwt() throws Exception {
     return SignedJWT.parse(rs256.serialize()).verify(new RSASSAVerifier(rsa.toPublicJWK()));
+  }
+
+  /** The same verification with Bouncy Castle's RSA instead of the JDK's SunRsaSign. */
+  @Benchmark
+  public boolean rs256VerifyJwtBouncyCastle() throws Exception {
+    RSASSAVerifier verifier = new RSASSAVerifier(rsa.toPublicJWK());
+    verifier.getJCAContext().setProvider(BouncyCastleProviderSingleton.getInstance());
+    return SignedJWT.parse(rs256.serialize()).verify(verifier);
   }
 }
