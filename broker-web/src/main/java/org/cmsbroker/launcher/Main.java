@@ -25,6 +25,10 @@ import org.cmsbroker.launcher.sitecheck.SiteCheckCommand;
  *       under a stock {@code payara-micro.jar} (used by the integration tests).
  *   <li>{@code admin ...}: manage accounts and OpenID Connect clients in the running broker ({@link
  *       AdminClient}).
+ *   <li>{@code backup --recipient KEY --out FILE}: an encrypted backup of the running broker
+ *       ({@link BackupCommand}).
+ *   <li>{@code restore --in FILE --key KEY}: a backup into an empty database ({@link
+ *       RestoreCommand}).
  *   <li>{@code check --site URL}: probe a CMS site from outside ({@link SiteCheckCommand}).
  *   <li>{@code help}: usage.
  * </ul>
@@ -65,6 +69,10 @@ public final class Main {
           return AdminClient.run(Arrays.asList(args).subList(1, args.length), out, err);
         case "check":
           return SiteCheckCommand.run(Arrays.asList(args).subList(1, args.length), out, err);
+        case "backup":
+          return BackupCommand.run(Arrays.asList(args).subList(1, args.length), out, err);
+        case "restore":
+          return RestoreCommand.run(Arrays.asList(args).subList(1, args.length), out, err);
         case "help", "--help", "-h":
           out.print(usage());
           return OK;
@@ -87,6 +95,10 @@ public final class Main {
           prepare   check the configuration and write <data dir>/runtime/ without starting
           admin     manage accounts and OpenID Connect clients in the running broker
                     ("admin help" for its commands)
+          backup    write an encrypted backup of the running broker:
+                    backup --recipient operator-key.asc --out FILE ("backup --help")
+          restore   restore a backup into an empty database, the broker stopped:
+                    restore --in FILE --key private-key.asc ("restore --help")
           check     probe a CMS site from outside (TLS, redirects, HSTS, exposed CiviCRM and
                     TYPO3 directories, plaintext FTP): check --site https://cms.example.org
                     ("check --help" for its checks and options)
