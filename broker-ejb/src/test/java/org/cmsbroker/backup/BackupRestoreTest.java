@@ -585,4 +585,32 @@ class BackupRestoreTest {
                 new com.google.gson.JsonPrimitive(
                     java.util.Base64.getEncoder().encodeToString(bytes))));
   }
+
+  @ParameterizedTest
+  @EnumSource(TestDatabase.Kind.class)
+  void theExportTransactionSeesEveryTableAsOfItsFirstRead(TestDatabase.Kind kind) throws Exception {
+    try (TestDatabase db = new TestDatabase(kind);
+        Connection reader = db.dataSource().getConnection();
+        Connection writer = db.dataSource().getConnection()) {
+      reader.setAutoCommit(false);
+      reader.setReadOnly(true);
+      reader.setTransactionIsolation(BackupWriter.snapshotIsolation(reader));
+      try (Statement r = reader.createStatement();
+          Statement w = writer.createStatement()) {
+        assertEquals(0, count(r, "account"));
+        seed(db);
+        assertEquals(1, count(w, "payment"), "committed by the writer");
+        assertEquals(0, count(r, "payment"), "a table first read after the write: still before it");
+        assertEquals(0, count(r, "account"));
+      }
+      reader.commit();
+    }
+  }
+
+  private static long count(Statement s, String table) throws SQLException {
+    try (ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM " + table)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
 }
