@@ -11,6 +11,8 @@ import org.cmsbroker.account.AccountException;
 import org.cmsbroker.account.AccountService;
 import org.cmsbroker.account.AccountView;
 import org.cmsbroker.account.NewAccount;
+import org.cmsbroker.backup.BackupException;
+import org.cmsbroker.backup.BackupReceipt;
 import org.cmsbroker.csp.CspAggregate;
 import org.cmsbroker.webhook.StripeEventCount;
 import org.cmsbroker.webhook.StripeEventReview;
@@ -28,7 +30,7 @@ import org.cmsbroker.webhook.StripeEventReview;
  * client.set_civicrm_credentials}, {@code client.remove}; {@code keys.list}, {@code keys.rotate};
  * {@code callbacks.list}, {@code callbacks.replay} (through {@link CallbackCommands}); {@code
  * csp.list}; {@code stripe.events}; {@code payments.review}; {@code audit.verify}, {@code
- * audit.list} (through {@link AuditCommands}).
+ * audit.list} (through {@link AuditCommands}); {@code backup.create}.
  */
 public final class AdminCommands {
   static final String USERNAME = "username";
@@ -53,6 +55,7 @@ public final class AdminCommands {
   private final StripeEventAdministration stripeEvents;
   private final PaymentReviewAdministration paymentReview;
   private final AuditCommands audit;
+  private final BackupAdministration backups;
 
   /** The most CSP aggregates {@code csp.list} shows. */
   static final int CSP_LIST_LIMIT = 50;
@@ -79,6 +82,7 @@ public final class AdminCommands {
         null,
         null,
         null,
+        null,
         null);
   }
 
@@ -90,7 +94,8 @@ public final class AdminCommands {
       CspReportAdministration cspReports,
       StripeEventAdministration stripeEvents,
       PaymentReviewAdministration paymentReview,
-      AuditCommands audit) {
+      AuditCommands audit,
+      BackupAdministration backups) {
     this.accounts = Objects.requireNonNull(accounts, "accounts");
     this.clients = clients;
     this.keys = keys;
@@ -99,6 +104,7 @@ public final class AdminCommands {
     this.stripeEvents = stripeEvents;
     this.paymentReview = paymentReview;
     this.audit = audit;
+    this.backups = backups;
   }
 
   /** These commands, plus {@code csp.list} answered from {@code reports}. */
@@ -111,7 +117,8 @@ public final class AdminCommands {
         Objects.requireNonNull(reports, "reports"),
         stripeEvents,
         paymentReview,
-        audit);
+        audit,
+        backups);
   }
 
   /** These commands, plus {@code stripe.events} answered from {@code events}. */
@@ -124,7 +131,8 @@ public final class AdminCommands {
         cspReports,
         Objects.requireNonNull(events, "events"),
         paymentReview,
-        audit);
+        audit,
+        backups);
   }
 
   /** These commands, plus {@code payments.review} answered from {@code review}. */
@@ -137,7 +145,8 @@ public final class AdminCommands {
         cspReports,
         stripeEvents,
         Objects.requireNonNull(review, "review"),
-        audit);
+        audit,
+        backups);
   }
 
   /** These commands, plus {@code audit.verify} and {@code audit.list} answered from {@code log}. */
@@ -150,7 +159,22 @@ public final class AdminCommands {
         cspReports,
         stripeEvents,
         paymentReview,
-        new AuditCommands(Objects.requireNonNull(log, "log")));
+        new AuditCommands(Objects.requireNonNull(log, "log")),
+        backups);
+  }
+
+  /** These commands, plus {@code backup.create} carried out by {@code backups}. */
+  public AdminCommands withBackups(BackupAdministration backups) {
+    return new AdminCommands(
+        accounts,
+        clients,
+        keys,
+        callbacks,
+        cspReports,
+        stripeEvents,
+        paymentReview,
+        audit,
+        Objects.requireNonNull(backups, "backups"));
   }
 
   private CallbackCommands callbacks() throws AdminProtocolException {
@@ -185,6 +209,7 @@ public final class AdminCommands {
         case "csp.list" -> cspList(request);
         case "stripe.events" -> stripeEvents(request);
         case "payments.review" -> paymentsReview(request);
+        case "backup.create" -> backupCreate(request);
         case "audit.verify", "audit.list", "audit.prune", "check.self" -> {
           if (audit == null) {
             throw new AdminProtocolException(
@@ -465,6 +490,67 @@ public final class AdminCommands {
           "\"since_hours\" must be a whole number of hours from 1 to " + STRIPE_EVENTS_MAX_HOURS);
     }
     return hours;
+  }
+
+  /** The error code of a refused backup; the message says why. */
+  static final String BACKUP_REFUSED = "backup_refused";
+
+  /** The largest recipient key accepted, decoded. */
+  static final int MAX_RECIPIENT_KEY_BYTES = 40 * 1024;
+
+  private AdminResponse backupCreate(AdminRequest request) throws AdminProtocolException {
+    request.allowOnly(Set.of("out", "recipient_key"));
+    if (backups == null) {
+      throw new AdminProtocolException(
+          AdminProtocolException.UNKNOWN_COMMAND, "backups are not made here");
+    }
+    String out = request.required("out");
+    byte[] key;
+    try {
+      key = java.util.Base64.getDecoder().decode(request.required("recipient_key"));
+    } catch (IllegalArgumentException e) {
+      throw new AdminProtocolException(
+          AdminProtocolException.BAD_REQUEST, "\"recipient_key\" must be base64");
+    }
+    if (key.length == 0 || key.length > MAX_RECIPIENT_KEY_BYTES) {
+      throw new AdminProtocolException(
+          AdminProtocolException.BAD_REQUEST,
+          "the recipient key must be 1 to " + MAX_RECIPIENT_KEY_BYTES + " bytes");
+    }
+    java.nio.file.Path path;
+    try {
+      path = java.nio.file.Path.of(out);
+    } catch (java.nio.file.InvalidPathException e) {
+      throw new AdminProtocolException(
+          AdminProtocolException.BAD_REQUEST, "\"out\" is not a file path");
+    }
+    BackupReceipt receipt;
+    try {
+      receipt = backups.create(key, path);
+    } catch (BackupException e) {
+      return AdminResponse.error(BACKUP_REFUSED, e.getMessage());
+    }
+    return AdminResponse.ok(
+        List.of(
+            "backup written to " + receipt.file(),
+            "  snapshot of "
+                + receipt.createdAt()
+                + ", schema version "
+                + receipt.schemaVersion()
+                + ", "
+                + receipt.tables()
+                + " tables, "
+                + receipt.rows()
+                + " rows and the data directory's master key and audit checkpoint",
+            "  encrypted to key "
+                + receipt.recipientKeyId()
+                + (receipt.recipientUserId().isEmpty()
+                    ? ""
+                    : " (" + AdminTable.cell(receipt.recipientUserId()) + ")")
+                + ", fingerprint "
+                + receipt.recipientFingerprint(),
+            "Read it with: gpg --decrypt " + receipt.file(),
+            "Restore it with: broker.jar restore --in " + receipt.file() + " --key KEY.asc"));
   }
 
   private void requireKeys() throws AdminProtocolException {

@@ -20,6 +20,7 @@ import org.cmsbroker.audit.AuditVerification;
 import org.cmsbroker.audit.SecurityEvent;
 import org.cmsbroker.audit.SecurityEvents;
 import org.cmsbroker.audit.SecurityEvents.Outcome;
+import org.cmsbroker.backup.BackupService;
 import org.cmsbroker.config.BrokerConfig;
 import org.cmsbroker.csp.CspReports;
 import org.cmsbroker.health.SelfCheck;
@@ -51,6 +52,7 @@ public class AdminSocketServer {
   @Inject AuditLog audit;
   @Inject SelfCheck selfCheck;
   @Inject SecurityEvents events;
+  @Inject BackupService backups;
   @Resource ManagedThreadFactory threads;
 
   private AdminSocketListener listener;
@@ -86,7 +88,8 @@ public class AdminSocketServer {
                     public List<SelfCheckFinding> selfCheck() {
                       return selfCheck.run();
                     }
-                  });
+                  })
+              .withBackups(backups::create);
       listener = AdminSocketListener.open(socket, request -> audited(commands, request));
       threads.newThread(listener::serve).start();
       LOG.info(() -> "Admin socket listening at " + socket);
@@ -134,7 +137,7 @@ public class AdminSocketServer {
 
   /** Parameters whose values name what a command acted on; none of them is ever a secret. */
   private static final List<String> AUDITED_PARAMETERS =
-      List.of("username", "client_id", "alg", "status", "type", "account", "client");
+      List.of("username", "client_id", "alg", "status", "type", "account", "client", "out");
 
   @PreDestroy
   void stop() {

@@ -50,8 +50,11 @@ public class SelfCheck {
   static final Duration BACKUP_WARN = Duration.ofDays(2);
   static final Duration BACKUP_FAIL = Duration.ofDays(8);
 
-  /** Where the time of the last successful backup is kept, under the data directory. */
-  public static final String LAST_BACKUP_FILE = "backup/last-backup";
+  /**
+   * Where the time of the last successful backup is kept, under the data directory (as the backup
+   * package writes it).
+   */
+  public static final String LAST_BACKUP_FILE = "backup/last-success";
 
   @PersistenceContext(unitName = "broker")
   EntityManager em;

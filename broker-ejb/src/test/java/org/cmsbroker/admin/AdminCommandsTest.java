@@ -661,4 +661,54 @@ class AdminCommandsTest {
     assertTrue(warning.lines().get(0).contains("\"ok\":true"), warning.toString());
     assertTrue(warning.lines().get(0).contains("\"status\":\"WARN\""), warning.toString());
   }
+
+  @Test
+  void backupCreatePassesTheKeyAndPathAndReportsTheReceipt() {
+    List<String> seen = new ArrayList<>();
+    AdminCommands withBackups =
+        commands.withBackups(
+            (key, out) -> {
+              seen.add(new String(key, java.nio.charset.StandardCharsets.US_ASCII) + " " + out);
+              return new org.cmsbroker.backup.BackupReceipt(
+                  out,
+                  Instant.parse("2025-06-01T10:00:00Z"),
+                  "15",
+                  17,
+                  42,
+                  "ABCDEF",
+                  "0123456789ABCDEF",
+                  "Operator <ops@example.org>");
+            });
+    AdminResponse response =
+        withBackups.execute(
+            request(
+                "backup.create",
+                "out",
+                "/backups/b.pgp",
+                "recipient_key",
+                java.util.Base64.getEncoder().encodeToString("KEY".getBytes())));
+    assertTrue(response.isOk(), response.lines().toString());
+    assertEquals(List.of("KEY /backups/b.pgp"), seen);
+    assertEquals("backup written to /backups/b.pgp", response.lines().get(0));
+    assertTrue(response.lines().get(2).contains("0123456789ABCDEF"), response.lines().toString());
+  }
+
+  @Test
+  void backupCreateRefusalsAreErrorsWithTheirReason() {
+    AdminCommands withBackups =
+        commands.withBackups(
+            (key, out) -> {
+              throw new org.cmsbroker.backup.BackupException("/x already exists");
+            });
+    AdminResponse refused =
+        withBackups.execute(request("backup.create", "out", "/x", "recipient_key", "S0VZ"));
+    assertEquals("backup_refused", refused.errorCode());
+    assertEquals(List.of("/x already exists"), refused.lines());
+    AdminResponse notBase64 =
+        withBackups.execute(request("backup.create", "out", "/x", "recipient_key", "not base64!"));
+    assertEquals(AdminProtocolException.BAD_REQUEST, notBase64.errorCode());
+    AdminResponse withoutBackups =
+        commands.execute(request("backup.create", "out", "/x", "recipient_key", "S0VZ"));
+    assertEquals(AdminProtocolException.UNKNOWN_COMMAND, withoutBackups.errorCode());
+  }
 }

@@ -38,6 +38,8 @@ public final class TestDatabase implements AutoCloseable {
   private final EntityManagerFactory factory;
   private final Kind kind;
   private final String schema;
+  private final String url;
+  private final String user;
 
   /** A fresh in-memory H2 database, the broker's default. */
   public TestDatabase() {
@@ -46,9 +48,16 @@ public final class TestDatabase implements AutoCloseable {
 
   /** A fresh database of {@code kind}. */
   public TestDatabase(Kind kind) {
+    this(kind, true);
+  }
+
+  /** A fresh database of {@code kind} without any table (no migration run), as a restore needs. */
+  public static TestDatabase empty(Kind kind) {
+    return new TestDatabase(kind, false);
+  }
+
+  private TestDatabase(Kind kind, boolean migrate) {
     this.kind = kind;
-    String url;
-    String user;
     String driver;
     if (kind == Kind.POSTGRESQL) {
       schema = "ut_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
@@ -64,7 +73,9 @@ public final class TestDatabase implements AutoCloseable {
     }
     dataSource.setUrl(url);
     dataSource.setUser(user);
-    DatabaseMigrator.migrateSchema(dataSource, DatabaseMigrator.class.getClassLoader());
+    if (migrate) {
+      DatabaseMigrator.migrateSchema(dataSource, DatabaseMigrator.class.getClassLoader());
+    }
     factory =
         Persistence.createEntityManagerFactory(
             "broker",
@@ -114,6 +125,16 @@ public final class TestDatabase implements AutoCloseable {
     } catch (SQLException e) {
       throw new IllegalStateException("The test PostgreSQL on 127.0.0.1:5432 is not usable", e);
     }
+  }
+
+  /** Its JDBC URL (no password: H2 in memory and the test PostgreSQL need none). */
+  public String url() {
+    return url;
+  }
+
+  /** Its database user. */
+  public String user() {
+    return user;
   }
 
   /** The database itself, for direct JDBC checks. */

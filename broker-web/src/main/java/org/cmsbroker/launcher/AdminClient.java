@@ -127,7 +127,7 @@ final class AdminClient {
       } else {
         request = AdminWire.request(arguments.command(), arguments.fields(), "password", password);
       }
-      AdminWire.Response response = exchange(request);
+      AdminWire.Response response = exchange(request, ANSWER_TIMEOUT);
       if (response.ok()) {
         response.lines().forEach(out::println);
         return Main.OK;
@@ -183,9 +183,62 @@ final class AdminClient {
         : message;
   }
 
-  private AdminWire.Response exchange(byte[] request) throws IOException, AdminWire.WireException {
+  /**
+   * Sends a command without secrets and prints its answer, waiting up to {@code timeout} (a backup
+   * takes longer than the other commands); returns the exit code.
+   */
+  int send(String command, List<java.util.Map.Entry<String, String>> fields, Duration timeout) {
+    if (!Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
+      err.println(
+          "broker: no running broker found (no admin socket at " + socket + "); start it first");
+      return Main.FAILED;
+    }
+    try {
+      AdminWire.Response response =
+          exchange(AdminWire.request(command, fields, "password", null), timeout);
+      if (response.ok()) {
+        response.lines().forEach(out::println);
+        return Main.OK;
+      }
+      err.println(
+          "broker: "
+              + (response.lines().isEmpty()
+                  ? response.errorCode()
+                  : String.join(" ", response.lines())));
+      return Main.FAILED;
+    } catch (AdminWire.WireException e) {
+      err.println("broker: " + e.getMessage());
+      return Main.FAILED;
+    } catch (ConnectException e) {
+      err.println(
+          "broker: no running broker found (no broker answers at " + socket + "); start it first");
+      return Main.FAILED;
+    } catch (AsynchronousCloseException e) {
+      err.println("broker: the broker did not answer within " + timeout.toSeconds() + " s");
+      return Main.FAILED;
+    } catch (IOException e) {
+      err.println("broker: cannot talk to the broker at " + socket + ": " + describe(e));
+      return Main.FAILED;
+    }
+  }
+
+  /** Whether a broker answers on the admin socket (connecting only, sending nothing). */
+  boolean brokerAnswers() {
+    if (!Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
+      return false;
+    }
     try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-      Thread watchdog = watchdog(channel);
+      channel.connect(UnixDomainSocketAddress.of(socket));
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private AdminWire.Response exchange(byte[] request, Duration timeout)
+      throws IOException, AdminWire.WireException {
+    try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+      Thread watchdog = watchdog(channel, timeout);
       try {
         channel.connect(UnixDomainSocketAddress.of(socket));
         ByteBuffer buffer = ByteBuffer.wrap(request);
@@ -210,12 +263,12 @@ final class AdminClient {
   }
 
   /** Closes the channel if the broker takes too long, which ends a blocked read. */
-  private static Thread watchdog(SocketChannel channel) {
+  private static Thread watchdog(SocketChannel channel, Duration timeout) {
     Thread watchdog =
         new Thread(
             () -> {
               try {
-                Thread.sleep(ANSWER_TIMEOUT.toMillis());
+                Thread.sleep(timeout.toMillis());
                 channel.close();
               } catch (InterruptedException | IOException e) {
                 // answered in time, or already closed
@@ -268,6 +321,19 @@ final class AdminClient {
           "no password given (the first line of standard input is the password)");
     }
     return password;
+  }
+
+  /**
+   * The first line of {@code in} (UTF-8, without its line end), empty when the line is empty or the
+   * input has ended; never as a {@link String}.
+   *
+   * @param what what the line holds, for the refusals
+   * @throws AdminArguments.UsageException if the line is too long or not UTF-8
+   */
+  static char[] optionalLine(InputStream in, String what)
+      throws IOException, AdminArguments.UsageException {
+    char[] value = line(in, what);
+    return value == null ? new char[0] : value;
   }
 
   /** The terminal (no echo) when there is one; otherwise the first two lines of stdin. */

@@ -27,6 +27,10 @@ import org.cmsbroker.launcher.sitecheck.SiteCheckCommand;
  *       under a stock {@code payara-micro.jar} (used by the integration tests).
  *   <li>{@code admin ...}: manage accounts and OpenID Connect clients in the running broker ({@link
  *       AdminClient}).
+ *   <li>{@code backup --recipient KEY --out FILE}: an encrypted backup of the running broker
+ *       ({@link BackupCommand}).
+ *   <li>{@code restore --in FILE --key KEY}: a backup into an empty database ({@link
+ *       RestoreCommand}).
  *   <li>{@code check --site URL}: probe a CMS site from outside ({@link SiteCheckCommand}).
  *   <li>{@code help}: usage.
  * </ul>
@@ -78,6 +82,10 @@ public final class Main {
             self.addAll(rest);
             return AdminClient.run(self, out, err);
           }
+        case "backup":
+          return BackupCommand.run(Arrays.asList(args).subList(1, args.length), out, err);
+        case "restore":
+          return RestoreCommand.run(Arrays.asList(args).subList(1, args.length), out, err);
         case "help", "--help", "-h":
           out.print(usage());
           return OK;
@@ -100,6 +108,10 @@ public final class Main {
           prepare   check the configuration and write <data dir>/runtime/ without starting
           admin     manage accounts and OpenID Connect clients in the running broker
                     ("admin help" for its commands)
+          backup    write an encrypted backup of the running broker:
+                    backup --recipient operator-key.asc --out FILE ("backup --help")
+          restore   restore a backup into an empty database, the broker stopped:
+                    restore --in FILE --key private-key.asc ("restore --help")
           check     the running broker's security self-check (certificate days left, plain
                     HTTP, default keystore, file permissions, database credentials, clock, last
                     backup, audit chain; --json); exit 1 when something fails

@@ -66,6 +66,14 @@ public final class SettingsLoader {
     return Optional.ofNullable(value).map(String::trim).filter(v -> !v.isEmpty());
   }
 
+  /**
+   * The configured master key ({@code BROKER_MASTER_KEY}), if any; read {@link #load()} first so
+   * that {@code broker.properties} is consulted too. Never printed.
+   */
+  public Optional<String> masterKey() {
+    return raw(BrokerSettings.MASTER_KEY.name());
+  }
+
   /** Resolves and validates all settings, by the rules of {@link BrokerSettings}. */
   public LauncherSettings load() throws ConfigException {
     try {

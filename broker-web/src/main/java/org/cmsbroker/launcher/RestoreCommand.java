@@ -1,0 +1,288 @@
+package org.cmsbroker.launcher;
+
+import java.io.Console;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Enumeration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+
+/**
+ * {@code broker.jar restore --in FILE --key PRIVATE-KEY.asc}: restores an encrypted backup into the
+ * empty database and the data directory the settings name, with no broker running. The passphrase
+ * of the private key comes from the terminal (no echo) or the first line of standard input, never
+ * from an argument.
+ *
+ * <p>The work is done by {@code org.cmsbroker.backup.RestoreTool}, loaded from the libraries inside
+ * {@code broker.war} (Flyway, the migrations, the JDBC drivers, Bouncy Castle) in a class loader of
+ * its own, so the launcher carries no second copy of them.
+ */
+final class RestoreCommand {
+  static final String TOOL = "org.cmsbroker.backup.RestoreTool";
+
+  private RestoreCommand() {}
+
+  /** The parsed arguments. */
+  record Arguments(Path in, Path key, boolean help) {}
+
+  /** Where the passphrase comes from. */
+  interface PassphraseSource {
+    char[] read() throws IOException, AdminArguments.UsageException;
+  }
+
+  static int run(List<String> args, PrintStream out, PrintStream err) throws ConfigException {
+    Arguments arguments;
+    try {
+      arguments = parse(args);
+    } catch (AdminArguments.UsageException e) {
+      err.println("broker: " + e.getMessage());
+      err.print(usage());
+      return Main.BAD_SETTING;
+    }
+    if (arguments.help()) {
+      out.print(usage());
+      return Main.OK;
+    }
+    SettingsLoader loader = SettingsLoader.fromProcess();
+    LauncherSettings settings = loader.load();
+    return execute(
+        arguments,
+        settings,
+        loader.masterKey().orElse(null),
+        Main.installDirectory().resolve("broker.war"),
+        RestoreCommand::standardPassphrase,
+        out,
+        err);
+  }
+
+  static int execute(
+      Arguments arguments,
+      LauncherSettings settings,
+      String masterKey,
+      Path war,
+      PassphraseSource passphrases,
+      PrintStream out,
+      PrintStream err)
+      throws ConfigException {
+    if (!Files.isRegularFile(arguments.in())) {
+      err.println("broker: the backup " + arguments.in() + " is not a file");
+      return Main.BAD_SETTING;
+    }
+    if (!Files.isRegularFile(arguments.key())) {
+      err.println("broker: the private key " + arguments.key() + " is not a file");
+      return Main.BAD_SETTING;
+    }
+    if (new AdminClient(AdminClient.socketOf(settings.dataDir()), () -> null, out, err)
+        .brokerAnswers()) {
+      err.println(
+          "broker: a broker is running on "
+              + settings.dataDir()
+              + "; stop it before restoring (a restore needs an empty database)");
+      return Main.FAILED;
+    }
+    if (!Files.isRegularFile(war)) {
+      throw new IllegalStateException("broker.war is missing beside broker.jar in " + war);
+    }
+    DataDirectory.prepare(settings.dataDir());
+    char[] passphrase = null;
+    Path libs = null;
+    try {
+      passphrase = passphrases.read();
+      libs = Files.createTempDirectory("broker-restore");
+      List<URL> jars = extractLibraries(war, libs);
+      Map<String, String> options = new HashMap<>();
+      options.put("in", arguments.in().toString());
+      options.put("key", arguments.key().toString());
+      options.put("data_dir", settings.dataDir().toString());
+      options.put("db_url", settings.dbUrl());
+      options.put("db_user", settings.dbUser());
+      options.put("db_password", settings.dbPassword());
+      if (masterKey != null) {
+        options.put("master_key", masterKey);
+      }
+      // Flyway logs each migration at INFO through java.util.logging: keep the output to the point.
+      Logger flyway = Logger.getLogger("org.flywaydb");
+      flyway.setLevel(Level.WARNING);
+      Thread thread = Thread.currentThread();
+      ClassLoader previous = thread.getContextClassLoader();
+      try (URLClassLoader loader =
+          new URLClassLoader(jars.toArray(new URL[0]), ClassLoader.getPlatformClassLoader())) {
+        thread.setContextClassLoader(loader);
+        Method run =
+            loader
+                .loadClass(TOOL)
+                .getMethod("run", Map.class, char[].class, PrintStream.class, PrintStream.class);
+        return (Integer) run.invoke(null, options, passphrase, out, err);
+      } finally {
+        thread.setContextClassLoader(previous);
+      }
+    } catch (AdminArguments.UsageException e) {
+      err.println("broker: " + e.getMessage());
+      return Main.BAD_SETTING;
+    } catch (IOException e) {
+      err.println("broker: restore failed: " + SettingsLoader.describe(e));
+      return Main.FAILED;
+    } catch (InvocationTargetException e) {
+      Throwable cause = e.getCause();
+      err.println(
+          "broker: restore failed: "
+              + cause.getClass().getSimpleName()
+              + ": "
+              + SettingsLoader.printable(String.valueOf(cause.getMessage())));
+      return Main.FAILED;
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("broker.war has no usable " + TOOL, e);
+    } finally {
+      if (passphrase != null) {
+        Arrays.fill(passphrase, '\0');
+      }
+      if (libs != null) {
+        deleteQuietly(libs);
+      }
+    }
+  }
+
+  /** Copies {@code WEB-INF/lib/*.jar} of the WAR into {@code dir}; their URLs. */
+  static List<URL> extractLibraries(Path war, Path dir) throws IOException {
+    List<URL> jars = new ArrayList<>();
+    try (ZipFile zip = new ZipFile(war.toFile())) {
+      Enumeration<? extends ZipEntry> entries = zip.entries();
+      while (entries.hasMoreElements()) {
+        ZipEntry entry = entries.nextElement();
+        String name = entry.getName();
+        if (entry.isDirectory()
+            || !name.startsWith("WEB-INF/lib/")
+            || !name.endsWith(".jar")
+            || name.indexOf('/', "WEB-INF/lib/".length()) >= 0) {
+          continue;
+        }
+        Path jar = dir.resolve(name.substring("WEB-INF/lib/".length()));
+        try (InputStream in = zip.getInputStream(entry)) {
+          Files.copy(in, jar);
+        }
+        jars.add(jar.toUri().toURL());
+      }
+    }
+    if (jars.isEmpty()) {
+      throw new IOException(war + " holds no libraries");
+    }
+    return jars;
+  }
+
+  private static void deleteQuietly(Path dir) {
+    try {
+      Files.walkFileTree(
+          dir,
+          new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+                throws IOException {
+              Files.delete(file);
+              return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+              Files.delete(d);
+              return FileVisitResult.CONTINUE;
+            }
+          });
+    } catch (IOException e) {
+      // A temporary copy of public libraries: harmless if it stays.
+    }
+  }
+
+  /** The terminal (once, no echo) when there is one; otherwise the first line of stdin. */
+  static char[] standardPassphrase() throws IOException, AdminArguments.UsageException {
+    Console console = System.console();
+    if (console == null) {
+      return AdminClient.optionalLine(System.in, "passphrase");
+    }
+    char[] passphrase = console.readPassword("Passphrase of the private key (Enter for none): ");
+    return passphrase == null ? new char[0] : passphrase;
+  }
+
+  static Arguments parse(List<String> args) throws AdminArguments.UsageException {
+    Path in = null;
+    Path key = null;
+    for (int i = 0; i < args.size(); i++) {
+      String arg = args.get(i);
+      if (arg.equals("--help") || arg.equals("-h") || arg.equals("help")) {
+        return new Arguments(null, null, true);
+      }
+      int equals = arg.indexOf('=');
+      String name = equals < 0 ? arg : arg.substring(0, equals);
+      if (name.equals("--passphrase") || name.equals("--password")) {
+        throw new AdminArguments.UsageException(
+            "the passphrase is never an argument; it is read from the terminal or standard input");
+      }
+      if (!name.equals("--in") && !name.equals("--key")) {
+        throw new AdminArguments.UsageException(
+            "unknown option \"" + SettingsLoader.printable(name) + "\" for restore");
+      }
+      String value;
+      if (equals >= 0) {
+        value = arg.substring(equals + 1);
+      } else if (i + 1 < args.size()) {
+        value = args.get(++i);
+      } else {
+        throw new AdminArguments.UsageException(name + " needs a value");
+      }
+      if (value.isEmpty()) {
+        throw new AdminArguments.UsageException(name + " needs a value");
+      }
+      Path path;
+      try {
+        path = Path.of(value).toAbsolutePath().normalize();
+      } catch (InvalidPathException e) {
+        throw new AdminArguments.UsageException(name + " is not a file path");
+      }
+      if (name.equals("--in") ? in != null : key != null) {
+        throw new AdminArguments.UsageException(name + " is given more than once");
+      }
+      if (name.equals("--in")) {
+        in = path;
+      } else {
+        key = path;
+      }
+    }
+    if (in == null || key == null) {
+      throw new AdminArguments.UsageException("restore needs --in and --key");
+    }
+    return new Arguments(in, key, false);
+  }
+
+  static String usage() {
+    return """
+        Usage: java -jar broker.jar restore --in FILE --key PRIVATE-KEY.asc
+
+          --in FILE               a backup written by broker.jar backup
+          --key PRIVATE-KEY.asc   the operator's OpenPGP private key
+                                  (gpg --armor --export-secret-keys KEY-ID)
+
+        The passphrase of the private key is asked on the terminal, or read from the first line
+        of standard input (an empty line for a key without one). The broker must not be running.
+        The backup goes into the database and data directory the settings name (BROKER_DATA_DIR,
+        BROKER_DB_URL, ...), which must be empty: H2 or PostgreSQL, whichever the backup came
+        from. Nothing is written unless the whole file decrypts and passes its integrity check.
+        """;
+  }
+}
