@@ -68,10 +68,12 @@ public class CallbackOutbox {
   @Inject BrokerConfig config;
   @Inject Event<CallbackEnqueued> enqueued;
 
-  /** Tests replace these to move time and fix the jitter. */
-  Clock clock = Clock.systemUTC();
+  /** The broker's clock ({@link org.cmsbroker.time.Clocks}); tests set their own. */
+  @Inject Clock clock;
 
+  /** Tests set this to fix the jitter; null uses {@link #random}. */
   RandomGenerator jitter;
+
   RetrySchedule schedule = RetrySchedule.DEFAULT;
 
   @PostConstruct

@@ -28,23 +28,24 @@ public class StripeEventIntake {
   private static final Logger LOG = Logger.getLogger(StripeEventIntake.class.getName());
 
   /** Shared by every instance of this bean: one line a minute about unhandled event types. */
-  private static final UnhandledEventTypeLog UNHANDLED =
-      new UnhandledEventTypeLog(Clock.systemUTC());
+  private static final UnhandledEventTypeLog UNHANDLED = new UnhandledEventTypeLog();
 
   @PersistenceContext(unitName = "broker")
   EntityManager em;
 
   @Inject StripeWebhookService payments;
 
-  private final Clock clock = Clock.systemUTC();
+  /** The broker's clock ({@link org.cmsbroker.time.Clocks}). */
+  @Inject Clock clock;
 
   /** For the container. */
   public StripeEventIntake() {}
 
-  /** For tests outside this package: this entity manager and these payments. */
-  public StripeEventIntake(EntityManager em, StripeWebhookService payments) {
+  /** For tests outside this package: this entity manager, these payments and this clock. */
+  public StripeEventIntake(EntityManager em, StripeWebhookService payments, Clock clock) {
     this.em = em;
     this.payments = payments;
+    this.clock = clock;
   }
 
   /** Whether the event id has been recorded. */
@@ -80,7 +81,7 @@ public class StripeEventIntake {
             result.outcome()));
     em.flush();
     if (!PaymentStateMachine.handles(event.type())) {
-      UNHANDLED.record(event.type()).ifPresent(LOG::warning);
+      UNHANDLED.record(event.type(), clock.instant()).ifPresent(LOG::warning);
     }
     return result;
   }

@@ -59,6 +59,7 @@ class StripeEventBindingTest {
         em -> {
           StripeWebhookService service = new StripeWebhookService();
           service.em = em;
+          service.clock = java.time.Clock.systemUTC();
           service.outbox =
               new CallbackOutbox() {
                 @Override
@@ -83,7 +84,7 @@ class StripeEventBindingTest {
                   securityDetails.add(type + " " + subject + " " + detail);
                 }
               };
-          return work.apply(new StripeEventIntake(em, service));
+          return work.apply(new StripeEventIntake(em, service, java.time.Clock.systemUTC()));
         });
   }
 
