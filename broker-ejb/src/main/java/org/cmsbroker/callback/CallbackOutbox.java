@@ -10,6 +10,7 @@ import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
+import jakarta.persistence.Query;
 import jakarta.persistence.TypedQuery;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -21,8 +22,12 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.random.RandomGenerator;
 import java.util.regex.Pattern;
 import org.cmsbroker.config.BrokerConfig;
@@ -38,7 +43,8 @@ import org.cmsbroker.crypto.SecretTokens;
  * that runs out (the instance died mid-delivery) lets another take it, so a restart loses nothing.
  * Delivery is at least once; the message id is the {@code webhook-id} the CRM uses to drop repeats.
  * Lease times compare against this instance's clock: keep the instances' clocks in sync (NTP) well
- * within the lease duration.
+ * within the lease duration. Messages of one subject (a payment) are leased one at a time, in the
+ * order of their sequence numbers: a later one waits until the earlier one is delivered (or dead).
  *
  * <p>Each message made or replayed fires a {@link CallbackEnqueued} event, which a transactional
  * observer turns into a prompt delivery once the transaction has committed; the periodic sweep
@@ -115,6 +121,27 @@ public class CallbackOutbox {
    */
   public String enqueue(
       String clientId, String eventType, String payloadJson, Instant occurredAt, long sequence) {
+    return enqueue(clientId, null, eventType, payloadJson, occurredAt, sequence);
+  }
+
+  /**
+   * {@link #enqueue(String, String, String, Instant, long) Adds} a message about {@code subject}
+   * (for a payment callback, the payment id). Messages of one subject are delivered in the order of
+   * their {@code sequence}: one is leased only once every message of the subject with a smaller
+   * sequence has been delivered (or has gone dead), so they are never in flight together.
+   *
+   * @param subject at most 40 characters, or null for a message that keeps no order with others
+   */
+  public String enqueue(
+      String clientId,
+      String subject,
+      String eventType,
+      String payloadJson,
+      Instant occurredAt,
+      long sequence) {
+    if (subject != null && (subject.isEmpty() || subject.length() > 40)) {
+      throw new IllegalArgumentException("subject must be 1 to 40 characters");
+    }
     if (clientId == null || clientId.isEmpty() || clientId.length() > 128) {
       throw new IllegalArgumentException("client id must be 1 to 128 characters");
     }
@@ -133,6 +160,7 @@ public class CallbackOutbox {
         new CallbackMessage(
             id,
             clientId,
+            subject,
             eventType,
             cipher.encrypt(PAYLOAD, id, payload),
             now(),
@@ -179,58 +207,98 @@ public class CallbackOutbox {
   }
 
   /**
-   * Leases up to {@code max} due messages to {@code owner} for {@code lease}, counting the attempt
-   * each is leased for. Each message is taken by a conditional update that succeeds only while the
-   * message is open and its lease free, so two dispatchers never hold the same message. Call it in
-   * a transaction of its own, and send outside any transaction.
-   *
-   * @param owner this dispatcher, unique per broker instance (at most 64 characters)
-   * @param max 1 to 100
-   * @return the leased messages, payloads decrypted, earliest due first; possibly fewer than due
-   *     when another dispatcher took some
+   * Leases up to {@code max} due messages to {@code owner}; {@link #claimDue(String, ClaimLimits,
+   * Duration)} with no limit per client.
    */
   public List<LeasedMessage> claimDue(String owner, int max, Duration lease) {
-    if (owner == null || owner.isEmpty() || owner.length() > 64) {
-      throw new IllegalArgumentException("owner must be 1 to 64 characters");
-    }
     if (max < 1 || max > 100) {
       throw new IllegalArgumentException("max must be 1 to 100");
+    }
+    return claimDue(owner, ClaimLimits.of(max), lease);
+  }
+
+  /**
+   * Leases due messages to {@code owner} for {@code lease}, within {@code limits}, counting the
+   * attempt each is leased for. A message of a subject is due only while no message of the same
+   * subject with a smaller sequence is pending or being delivered (see {@link #enqueue(String,
+   * String, String, String, Instant, long)}). Each message is taken by a conditional update that
+   * succeeds only while the message is open, its lease free and its subject's earlier messages
+   * settled, so two dispatchers never hold the same message. Call it in a transaction of its own,
+   * and send outside any transaction.
+   *
+   * @param owner this dispatcher, unique per broker instance (at most 64 characters)
+   * @return the leased messages, payloads decrypted, earliest due first; possibly fewer than due
+   *     when another dispatcher took some or the limits left no room
+   */
+  public List<LeasedMessage> claimDue(String owner, ClaimLimits limits, Duration lease) {
+    if (owner == null || owner.isEmpty() || owner.length() > 64) {
+      throw new IllegalArgumentException("owner must be 1 to 64 characters");
     }
     if (lease.isNegative() || lease.isZero()) {
       throw new IllegalArgumentException("lease must be positive");
     }
     OffsetDateTime now = now();
-    List<String> candidates =
+    Set<String> closed = limits.closed();
+    TypedQuery<Object[]> query =
         em.createQuery(
-                "SELECT m.id FROM CallbackMessage m WHERE "
+                "SELECT m.id, m.clientId, m.subject, m.sequenceNumber FROM CallbackMessage m"
+                    + " WHERE "
                     + OPEN
                     + " AND m.nextAttemptAt <= :now AND "
                     + LEASE_FREE
+                    + (closed.isEmpty() ? "" : " AND m.clientId NOT IN :closed")
+                    + " AND NOT EXISTS (SELECT e.id FROM CallbackMessage e"
+                    + " WHERE e.subject = m.subject AND e.sequenceNumber < m.sequenceNumber"
+                    + " AND e.status IN ('pending', 'delivering'))"
                     + " ORDER BY m.nextAttemptAt, m.id",
-                String.class)
+                Object[].class)
             .setParameter("now", now)
-            .setMaxResults(max)
-            .getResultList();
+            // More candidates than leases, so that clients with little room leave some to others.
+            .setMaxResults(Math.min(4 * limits.total(), 200));
+    if (!closed.isEmpty()) {
+      query.setParameter("closed", closed);
+    }
+    Map<String, Integer> taken = new HashMap<>();
+    List<Object[]> chosen = new ArrayList<>();
+    for (Object[] candidate : query.getResultList()) {
+      if (chosen.size() >= limits.total()) {
+        break;
+      }
+      String clientId = (String) candidate[1];
+      int already = taken.getOrDefault(clientId, 0);
+      if (already < limits.roomOf(clientId)) {
+        taken.put(clientId, already + 1);
+        chosen.add(candidate);
+      }
+    }
     // Take row locks in one global order (the immutable id), so concurrent claimers cannot
     // deadlock on each other.
-    List<String> sorted = new ArrayList<>(candidates);
-    sorted.sort(null);
+    chosen.sort(Comparator.comparing(c -> (String) c[0]));
     List<String> claimed = new ArrayList<>();
-    for (String id : sorted) {
-      int updated =
+    for (Object[] candidate : chosen) {
+      String id = (String) candidate[0];
+      String subject = (String) candidate[2];
+      Query update =
           em.createQuery(
                   "UPDATE CallbackMessage m SET m.status = 'delivering', m.leaseOwner = :owner,"
                       + " m.leaseUntil = :until, m.attempts = m.attempts + 1"
                       + " WHERE m.id = :id AND "
                       + OPEN
                       + " AND m.nextAttemptAt <= :now AND "
-                      + LEASE_FREE)
+                      + LEASE_FREE
+                      + (subject == null
+                          ? ""
+                          : " AND NOT EXISTS (SELECT e.id FROM CallbackMessage e"
+                              + " WHERE e.subject = :subject AND e.sequenceNumber < :sequence"
+                              + " AND e.status IN ('pending', 'delivering'))"))
               .setParameter("owner", owner)
               .setParameter("until", now.plus(lease))
               .setParameter("id", id)
-              .setParameter("now", now)
-              .executeUpdate();
-      if (updated == 1) {
+              .setParameter("now", now);
+      if (subject != null) {
+        update.setParameter("subject", subject).setParameter("sequence", candidate[3]);
+      }
+      if (update.executeUpdate() == 1) {
         claimed.add(id);
       }
     }

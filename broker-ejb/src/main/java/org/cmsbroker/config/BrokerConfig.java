@@ -67,6 +67,7 @@ public class BrokerConfig {
   private Duration callbackPollInterval =
       Duration.ofSeconds(SettingNames.DEFAULT_CALLBACK_POLL_INTERVAL);
   private Duration callbackRetryBase = Duration.ofSeconds(SettingNames.DEFAULT_CALLBACK_RETRY_BASE);
+  private int callbackParallelism = (int) SettingNames.DEFAULT_CALLBACK_PARALLELISM;
 
   /** For CDI proxies. */
   protected BrokerConfig() {}
@@ -142,6 +143,7 @@ public class BrokerConfig {
         BrokerSettings.PAY_PAGE_RATE_CLIENT_PER_MINUTE.value(source).intValue();
     callbackPollInterval = Duration.ofSeconds(BrokerSettings.CALLBACK_POLL_INTERVAL.value(source));
     callbackRetryBase = Duration.ofSeconds(BrokerSettings.CALLBACK_RETRY_BASE.value(source));
+    callbackParallelism = BrokerSettings.CALLBACK_PARALLELISM.value(source).intValue();
   }
 
   private static List<String> csv(String value) {
@@ -308,5 +310,10 @@ public class BrokerConfig {
   /** The first retry ceiling of a failed callback; it doubles with each attempt up to 6 h. */
   public Duration callbackRetryBase() {
     return callbackRetryBase;
+  }
+
+  /** Callbacks in flight at once to one client's endpoint. */
+  public int callbackParallelism() {
+    return callbackParallelism;
   }
 }

@@ -443,6 +443,7 @@ public class StripeWebhookService {
       String eventType = callbackType(current, next);
       outbox.enqueue(
           payment.clientId(),
+          payment.id(),
           eventType,
           payload(payment, eventType, next),
           occurredAt,

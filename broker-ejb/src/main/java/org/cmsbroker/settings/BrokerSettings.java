@@ -143,6 +143,11 @@ public final class BrokerSettings {
           SettingNames.CALLBACK_RETRY_BASE,
           Long.toString(SettingNames.DEFAULT_CALLBACK_RETRY_BASE),
           Rules.wholeNumber(1, SettingNames.MAX_CALLBACK_SECONDS));
+  public static final Setting<Long> CALLBACK_PARALLELISM =
+      Setting.of(
+          SettingNames.CALLBACK_PARALLELISM,
+          Long.toString(SettingNames.DEFAULT_CALLBACK_PARALLELISM),
+          Rules.wholeNumber(1, SettingNames.MAX_CALLBACK_PARALLELISM));
 
   /** Set by the launcher for the server: the PEM chain it serves. */
   public static final Setting<String> SERVED_CERTIFICATE_FILE =
@@ -193,6 +198,7 @@ public final class BrokerSettings {
           PAY_PAGE_RATE_CLIENT_PER_MINUTE,
           CALLBACK_POLL_INTERVAL,
           CALLBACK_RETRY_BASE,
+          CALLBACK_PARALLELISM,
           SERVED_CERTIFICATE_FILE);
 
   private BrokerSettings() {}

@@ -65,6 +65,7 @@ class StripeEventBindingTest {
                 @Override
                 public String enqueue(
                     String clientId,
+                    String subject,
                     String eventType,
                     String payloadJson,
                     java.time.Instant occurredAt,
