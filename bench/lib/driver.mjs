@@ -12,6 +12,8 @@
 //              ids to a file; with target, stops after that many requests
 //   webhooks   {webhookSecret, concurrency, idsFile, crm}      signed Stripe events for those ids
 //   drain      {crm, expected, timeout}                        callbacks until the CRM has them all
+//   backlog    {crm, expected, timeout}                        from the first new callback the CRM
+//              receives until it has `expected` more (started before the backlog is released)
 import https from 'node:https';
 import http from 'node:http';
 import crypto from 'node:crypto';
@@ -437,6 +439,37 @@ const figures = {
       errors: Math.max(0, A.expected - last),
     };
   },
+};
+
+figures.backlog = async () => {
+  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+  const deadline = now() + A.timeout * 1000;
+  const base = (await crmCount()).received;
+  let last = base;
+  while (last === base && now() < deadline) {
+    await sleep(10);
+    last = (await crmCount()).received;
+  }
+  const t0 = now();
+  const cpu0 = cpuTicks(A.pid);
+  const first = last;
+  while (last < base + A.expected && now() < deadline) {
+    await sleep(20);
+    last = (await crmCount()).received;
+  }
+  const seconds = (now() - t0) / 1000;
+  const cpu1 = cpuTicks(A.pid);
+  const delivered = last - base;
+  return {
+    backlog: A.expected,
+    delivered,
+    seconds: +seconds.toFixed(2),
+    // the first poll that saw a delivery starts the clock: what it saw is not in the rate
+    rps: seconds > 0 ? +((last - first) / seconds).toFixed(1) : null,
+    cpu_ms: last > first ? +((((cpu1 - cpu0) / CLK) * 1000) / (last - first)).toFixed(2) : null,
+    drained: last >= base + A.expected,
+    errors: Math.max(0, base + A.expected - last),
+  };
 };
 
 async function crmCount() {
