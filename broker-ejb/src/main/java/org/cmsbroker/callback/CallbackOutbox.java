@@ -10,7 +10,6 @@ import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
-import jakarta.persistence.Query;
 import jakarta.persistence.TypedQuery;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -65,6 +64,9 @@ public class CallbackOutbox {
   private static final int MAX_ERROR_CHARS = 200;
   private static final String OPEN = "m.status IN ('pending', 'delivering')";
   private static final String LEASE_FREE = "(m.leaseUntil IS NULL OR m.leaseUntil < :now)";
+
+  /** Pages of candidates one claim looks through for messages it may lease. */
+  private static final int CANDIDATE_PAGES = 5;
 
   @PersistenceContext(unitName = "broker")
   EntityManager em;
@@ -221,10 +223,10 @@ public class CallbackOutbox {
    * Leases due messages to {@code owner} for {@code lease}, within {@code limits}, counting the
    * attempt each is leased for. A message of a subject is due only while no message of the same
    * subject with a smaller sequence is pending or being delivered (see {@link #enqueue(String,
-   * String, String, String, Instant, long)}). Each message is taken by a conditional update that
-   * succeeds only while the message is open, its lease free and its subject's earlier messages
-   * settled, so two dispatchers never hold the same message. Call it in a transaction of its own,
-   * and send outside any transaction.
+   * String, String, String, Instant, long)}), which is checked in the same transaction. Each
+   * message is taken by a conditional update that succeeds only while the message is open and its
+   * lease free, so two dispatchers never hold the same message. Call it in a transaction of its
+   * own, and send outside any transaction.
    *
    * @param owner this dispatcher, unique per broker instance (at most 64 characters)
    * @return the leased messages, payloads decrypted, earliest due first; possibly fewer than due
@@ -239,36 +241,47 @@ public class CallbackOutbox {
     }
     OffsetDateTime now = now();
     Set<String> closed = limits.closed();
-    TypedQuery<Object[]> query =
-        em.createQuery(
-                "SELECT m.id, m.clientId, m.subject, m.sequenceNumber FROM CallbackMessage m"
-                    + " WHERE "
-                    + OPEN
-                    + " AND m.nextAttemptAt <= :now AND "
-                    + LEASE_FREE
-                    + (closed.isEmpty() ? "" : " AND m.clientId NOT IN :closed")
-                    + " AND NOT EXISTS (SELECT e.id FROM CallbackMessage e"
-                    + " WHERE e.subject = m.subject AND e.sequenceNumber < m.sequenceNumber"
-                    + " AND e.status IN ('pending', 'delivering'))"
-                    + " ORDER BY m.nextAttemptAt, m.id",
-                Object[].class)
-            .setParameter("now", now)
-            // More candidates than leases, so that clients with little room leave some to others.
-            .setMaxResults(Math.min(4 * limits.total(), 200));
-    if (!closed.isEmpty()) {
-      query.setParameter("closed", closed);
-    }
+    // More candidates than leases, so that clients with little room leave some to others.
+    int window = Math.min(4 * limits.total(), 200);
     Map<String, Integer> taken = new HashMap<>();
     List<Object[]> chosen = new ArrayList<>();
-    for (Object[] candidate : query.getResultList()) {
-      if (chosen.size() >= limits.total()) {
-        break;
+    for (int page = 0; page < CANDIDATE_PAGES && chosen.size() < limits.total(); page++) {
+      TypedQuery<Object[]> query =
+          em.createQuery(
+                  "SELECT m.id, m.clientId, m.subject, m.sequenceNumber FROM CallbackMessage m"
+                      + " WHERE "
+                      + OPEN
+                      + " AND m.nextAttemptAt <= :now AND "
+                      + LEASE_FREE
+                      + (closed.isEmpty() ? "" : " AND m.clientId NOT IN :closed")
+                      + " ORDER BY m.nextAttemptAt, m.id",
+                  Object[].class)
+              .setParameter("now", now)
+              .setFirstResult(page * window)
+              .setMaxResults(window);
+      if (!closed.isEmpty()) {
+        query.setParameter("closed", closed);
       }
-      String clientId = (String) candidate[1];
-      int already = taken.getOrDefault(clientId, 0);
-      if (already < limits.roomOf(clientId)) {
-        taken.put(clientId, already + 1);
-        chosen.add(candidate);
+      List<Object[]> candidates = query.getResultList();
+      Map<String, Long> firstOpen = firstOpenSequences(candidates);
+      for (Object[] candidate : candidates) {
+        if (chosen.size() >= limits.total()) {
+          break;
+        }
+        String clientId = (String) candidate[1];
+        String subject = (String) candidate[2];
+        // Only the earliest open message of a subject may go: the later ones wait for it.
+        if (subject != null && !candidate[3].equals(firstOpen.get(subject))) {
+          continue;
+        }
+        int already = taken.getOrDefault(clientId, 0);
+        if (already < limits.roomOf(clientId)) {
+          taken.put(clientId, already + 1);
+          chosen.add(candidate);
+        }
+      }
+      if (candidates.size() < window) {
+        break;
       }
     }
     // Take row locks in one global order (the immutable id), so concurrent claimers cannot
@@ -276,30 +289,21 @@ public class CallbackOutbox {
     chosen.sort(Comparator.comparing(c -> (String) c[0]));
     List<String> claimed = new ArrayList<>();
     for (Object[] candidate : chosen) {
-      String id = (String) candidate[0];
-      String subject = (String) candidate[2];
-      Query update =
+      int updated =
           em.createQuery(
                   "UPDATE CallbackMessage m SET m.status = 'delivering', m.leaseOwner = :owner,"
                       + " m.leaseUntil = :until, m.attempts = m.attempts + 1"
                       + " WHERE m.id = :id AND "
                       + OPEN
                       + " AND m.nextAttemptAt <= :now AND "
-                      + LEASE_FREE
-                      + (subject == null
-                          ? ""
-                          : " AND NOT EXISTS (SELECT e.id FROM CallbackMessage e"
-                              + " WHERE e.subject = :subject AND e.sequenceNumber < :sequence"
-                              + " AND e.status IN ('pending', 'delivering'))"))
+                      + LEASE_FREE)
               .setParameter("owner", owner)
               .setParameter("until", now.plus(lease))
-              .setParameter("id", id)
-              .setParameter("now", now);
-      if (subject != null) {
-        update.setParameter("subject", subject).setParameter("sequence", candidate[3]);
-      }
-      if (update.executeUpdate() == 1) {
-        claimed.add(id);
+              .setParameter("id", candidate[0])
+              .setParameter("now", now)
+              .executeUpdate();
+      if (updated == 1) {
+        claimed.add((String) candidate[0]);
       }
     }
     if (claimed.isEmpty()) {
@@ -328,6 +332,36 @@ public class CallbackOutbox {
               m.leaseUntil().toInstant()));
     }
     return leased;
+  }
+
+  /**
+   * The smallest sequence number among the open (pending or being delivered) messages of each
+   * subject of {@code candidates}: one indexed query ({@code callback_message_subject}) rather than
+   * a correlated subquery per row.
+   */
+  private Map<String, Long> firstOpenSequences(List<Object[]> candidates) {
+    Set<String> subjects = new java.util.HashSet<>();
+    for (Object[] candidate : candidates) {
+      if (candidate[2] != null) {
+        subjects.add((String) candidate[2]);
+      }
+    }
+    Map<String, Long> first = new HashMap<>();
+    if (subjects.isEmpty()) {
+      return first;
+    }
+    for (Object[] row :
+        em.createQuery(
+                "SELECT e.subject, MIN(e.sequenceNumber) FROM CallbackMessage e"
+                    + " WHERE e.subject IN :subjects AND "
+                    + OPEN.replace("m.", "e.")
+                    + " GROUP BY e.subject",
+                Object[].class)
+            .setParameter("subjects", subjects)
+            .getResultList()) {
+      first.put((String) row[0], ((Number) row[1]).longValue());
+    }
+    return first;
   }
 
   /**
