@@ -3,6 +3,7 @@
 #
 #   bench/run.sh                                  # everything, 5 s warm-up + 15 s measured a figure
 #   DURATION=3 WARMUP=1 LABEL="smoke run" bench/run.sh
+#   SECTIONS=callbacks CALLBACKS=2000 STORAGES=h2 JMH=0 bench/run.sh   # the callback drain rate only
 #
 # Builds the broker if a source is newer than broker.jar (`mvn package`, never `install`) and the
 # JMH module (root profile `bench`), installs wrk from Debian if missing, starts local stand-ins
@@ -23,6 +24,14 @@
 #   PAYMENT_TOPUP_MAX=120           after the payments figure for at most this many seconds
 #   STORAGES="h2 postgres"        which storages; the OIDC and login figures run on the first only
 #   DRAIN_TIMEOUT=300             at most this long waiting for the callback backlog to drain
+#   SECTIONS="oidc payments callbacks"  which groups of figures: oidc (first storage only: discovery,
+#                                 tokens, logins), payments (payments, Stripe events, the callbacks
+#                                 after the burst), callbacks (the drain rate of a callback backlog)
+#   CALLBACKS=1000                outcomes queued for the callbacks section: as many payments are made
+#                                 (not measured) and one Stripe event applied to each while the local
+#                                 receiver answers 410 (each message goes dead); then the receiver
+#                                 answers 200, `admin callbacks replay --client site --status dead`
+#                                 releases the backlog at once and its delivery is timed
 #   READY_TIMEOUT=600             at most this long for a start (then that storage is reported as failed)
 #   IDLE_SETTLE=10                seconds after ready before the idle RSS is read
 #   BENCH_JAVA_OPTS=              JVM options for broker.jar (default none: as the README starts it)
@@ -50,6 +59,8 @@ WEBHOOK_PAYMENTS=${WEBHOOK_PAYMENTS:-3000}
 PAYMENT_TOPUP_MAX=${PAYMENT_TOPUP_MAX:-120}
 STORAGES=${STORAGES:-"h2 postgres"}
 DRAIN_TIMEOUT=${DRAIN_TIMEOUT:-300}
+SECTIONS=${SECTIONS:-"oidc payments callbacks"}
+CALLBACKS=${CALLBACKS:-1000}
 READY_TIMEOUT=${READY_TIMEOUT:-600}
 IDLE_SETTLE=${IDLE_SETTLE:-10}
 BENCH_JAVA_OPTS=${BENCH_JAVA_OPTS:-}
@@ -146,6 +157,8 @@ broker_env() {
   export BROKER_BIND_ADDRESS=127.0.0.1 BROKER_PUBLIC_URL=https://127.0.0.1:$PORT
   export BROKER_STRIPE_SECRET_KEY=$STRIPE_KEY BROKER_STRIPE_WEBHOOK_SECRET=$WEBHOOK_SECRET
   export BROKER_STRIPE_API_BASE=http://127.0.0.1:$STRIPE_PORT
+  # the CRM receiver stand-in is on loopback, which outbound calls may not reach by default
+  export BROKER_OUTBOUND_ALLOWED_CIDRS=${BROKER_OUTBOUND_ALLOWED_CIDRS:-127.0.0.0/8}
   export BROKER_PAYMENT_RATE_CLIENT_PER_MINUTE=${BROKER_PAYMENT_RATE_CLIENT_PER_MINUTE:-100000}
   export BROKER_PAYMENT_RATE_IP_PER_MINUTE=${BROKER_PAYMENT_RATE_IP_PER_MINUTE:-100000}
   if [ "$STORAGE" = postgres ]; then
@@ -251,6 +264,42 @@ payment_figures() {
   record "callbacks delivered after the burst" "$s" "-" drain "{$(common),\"crm\":$CRM_PORT,\"expected\":$expected,\"timeout\":$DRAIN_TIMEOUT}" >/dev/null || true
 }
 
+# The drain rate of a backlog of CALLBACKS outcomes (see the settings at the top).
+callback_figure() {
+  local s=$STORAGE ids=$WORK/$STORAGE/callback-payments.txt have=0 refused0 refused pid
+  [ "$CALLBACKS" -gt 0 ] || return 0
+  : > "$ids"
+  say "$s: creating $CALLBACKS payments for the callback backlog (not measured; at most $((DRAIN_TIMEOUT * 4)) s)"
+  node bench/lib/driver.mjs payments "{$(common),\"warmup\":0,\"duration\":$((DRAIN_TIMEOUT * 4)),\"client\":\"site\",\"secret\":\"$SECRET\",\"concurrency\":$PAYMENT_WORKERS,\"idsFile\":\"$ids\",\"target\":$CALLBACKS}" >/dev/null 2>>"$WORK/driver.log" || true
+  have=$(grep -c . "$ids" || true)
+  [ "$have" -gt 0 ] || { say "  no payments: no callback backlog figure"; return 0; }
+  # the receiver refuses: every callback of the events goes to the dead letter at its first attempt
+  curl -s -X POST "http://127.0.0.1:$CRM_PORT/mode?status=410" >/dev/null
+  refused0=$(field "$(curl -s "http://127.0.0.1:$CRM_PORT/count")" refused)
+  say "$s: one Stripe event for each of $have payments while the receiver answers 410 (not measured)"
+  node bench/lib/driver.mjs webhooks "{$(common),\"warmup\":0,\"duration\":$((DRAIN_TIMEOUT * 4)),\"webhookSecret\":\"$WEBHOOK_SECRET\",\"concurrency\":$WEBHOOK_WORKERS,\"idsFile\":\"$ids\",\"crm\":$CRM_PORT}" >/dev/null 2>>"$WORK/driver.log" || true
+  refused=$refused0
+  for _ in $(seq 1 $((DRAIN_TIMEOUT * 5))); do
+    refused=$(field "$(curl -s "http://127.0.0.1:$CRM_PORT/count")" refused)
+    [ $((refused - refused0)) -ge "$have" ] && break
+    sleep 0.2
+  done
+  curl -s -X POST "http://127.0.0.1:$CRM_PORT/mode?status=200" >/dev/null
+  [ $((refused - refused0)) -ge "$have" ] || say "  only $((refused - refused0)) of $have callbacks went dead in time; the backlog is smaller"
+  # the clock starts at the first callback the receiver gets after the replay
+  node bench/lib/driver.mjs backlog "{$(common),\"crm\":$CRM_PORT,\"expected\":$((refused - refused0)),\"timeout\":$DRAIN_TIMEOUT}" > "$WORK/$s/backlog.json" 2>>"$WORK/driver.log" &
+  pid=$!
+  sleep 0.5
+  say "$s: replaying $((refused - refused0)) dead callbacks at once"
+  admin callbacks replay --client site --status dead >/dev/null || say "  the replay failed"
+  if wait "$pid"; then
+    printf '{"label":"callback backlog drained","storage":"%s","concurrency":"-","result":%s}\n' "$s" "$(cat "$WORK/$s/backlog.json")" >> "$RESULTS_JSONL"
+    cat "$WORK/$s/backlog.json"
+  else
+    printf '{"label":"callback backlog drained","storage":"%s","concurrency":"-","result":{"failed":true}}\n' "$s" >> "$RESULTS_JSONL"
+  fi
+}
+
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 first=1
 for STORAGE in $STORAGES; do
@@ -260,9 +309,10 @@ for STORAGE in $STORAGES; do
     continue
   fi
   printf '{"label":"start","storage":"%s","result":{"startup_s":%s,"rss_idle_mib":%s}}\n' "$STORAGE" "$STARTUP_S" "$RSS_IDLE" >> "$RESULTS_JSONL"
-  if [ $first = 1 ]; then seed all; else seed payments-only; fi
-  if [ $first = 1 ]; then oidc_figures; fi
-  payment_figures
+  if [ $first = 1 ] && [[ " $SECTIONS " == *" oidc "* ]]; then seed all; else seed payments-only; fi
+  if [ $first = 1 ] && [[ " $SECTIONS " == *" oidc "* ]]; then oidc_figures; fi
+  if [[ " $SECTIONS " == *" payments "* ]]; then payment_figures; fi
+  if [[ " $SECTIONS " == *" callbacks "* ]]; then callback_figure; fi
   printf '{"label":"after load","storage":"%s","result":{"rss_after_mib":%s,"log_lines":%s,"exception_lines":%s}}\n' "$STORAGE" \
     "$(rss_mib "$BROKER_PID")" "$(wc -l < "$WORK/$STORAGE/broker.log")" "$(grep -c 'Exception' "$WORK/$STORAGE/broker.log" || true)" >> "$RESULTS_JSONL"
   stop_broker
@@ -310,7 +360,7 @@ BENCH_META=$(cat <<EOF
  "java":"$(java -version 2>&1 | head -n 2 | tr '\n' ' ' | sed 's/"//g')","wrk":"$(wrk -v 2>&1 | head -n 1 | cut -d' ' -f1-2)","node":"$(node --version)",
  "java_opts":"$BENCH_JAVA_OPTS","warmup":$WARMUP,"duration":$DURATION,"threads":$THREADS,"connections":$CONNECTIONS,
  "refresh_chains":$REFRESH_CHAINS,"webhook_payments":$WEBHOOK_PAYMENTS,"payment_workers":$PAYMENT_WORKERS,"webhook_workers":$WEBHOOK_WORKERS,"drain_timeout":$DRAIN_TIMEOUT,"idle_settle":$IDLE_SETTLE,
- "storages":"$STORAGES","login_concurrency":"$LOGIN_CONCURRENCY","user_broker_env":"$USER_BROKER_ENV"}
+ "storages":"$STORAGES","sections":"$SECTIONS","callbacks":$CALLBACKS,"login_concurrency":"$LOGIN_CONCURRENCY","user_broker_env":"$USER_BROKER_ENV"}
 EOF
 )
 node bench/lib/report.mjs "$RESULTS_JSONL" > "$out"

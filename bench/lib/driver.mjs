@@ -9,9 +9,12 @@
 //   oidc-setup {username, password, client, secret, chains}    code flows: tokens for the others
 //   refresh    {client, secret, refreshTokens: [..], username, password}  rotating refresh chains
 //   payments   {client, secret, concurrency, idsFile, target?, append?}  POST /api/v1/payments,
-//              ids to a file; with target, stops after that many requests
+//              "<payment id> <Checkout Session id>" lines to a file; with target, stops after
+//              that many requests
 //   webhooks   {webhookSecret, concurrency, idsFile, crm}      signed Stripe events for those ids
 //   drain      {crm, expected, timeout}                        callbacks until the CRM has them all
+//   backlog    {crm, expected, timeout}                        from the first new callback the CRM
+//              receives until it has `expected` more (started before the backlog is released)
 import https from 'node:https';
 import http from 'node:http';
 import crypto from 'node:crypto';
@@ -369,7 +372,9 @@ const figures = {
         'Content-Type': 'application/json', Authorization: `Bearer ${token}`, 'Idempotency-Key': `bench-${run}-${k}`,
       }, body(k));
       if (res.status !== 201) return `create ${res.status}`;
-      ids.push(JSON.parse(res.body).id);
+      const made = JSON.parse(res.body);
+      // The stand-in's checkout URL ends with the session id; events must name that session.
+      ids.push(`${made.id} ${String(made.checkout_url || '').split('/').pop()}`);
       return true;
     });
     (A.append ? fs.appendFileSync : fs.writeFileSync)(A.idsFile, ids.join('\n') + '\n');
@@ -385,12 +390,12 @@ const figures = {
     let applied = 0;
     const r = await measure(A.concurrency, async () => {
       if (next >= ids.length) return 'stop';
-      const pay = ids[next++];
+      const [pay, session] = ids[next++].split(' ');
       const eventId = 'evt_bench_' + crypto.randomBytes(12).toString('hex');
       const event = JSON.stringify({
         id: eventId, object: 'event', api_version: '2024-06-20', created: Math.floor(Date.now() / 1000),
         data: { object: {
-          id: 'cs_test_webhook_' + eventId, object: 'checkout.session', amount_total: 1250, client_reference_id: pay,
+          id: session || 'cs_test_webhook_' + eventId, object: 'checkout.session', amount_total: 1250, client_reference_id: pay,
           currency: 'eur', customer_details: { email: 'donor@example.org' }, metadata: { broker_payment_id: pay },
           mode: 'payment', payment_intent: 'pi_bench_' + eventId.slice(10), payment_status: 'paid', status: 'complete',
         } },
@@ -437,6 +442,37 @@ const figures = {
       errors: Math.max(0, A.expected - last),
     };
   },
+};
+
+figures.backlog = async () => {
+  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+  const deadline = now() + A.timeout * 1000;
+  const base = (await crmCount()).received;
+  let last = base;
+  while (last === base && now() < deadline) {
+    await sleep(10);
+    last = (await crmCount()).received;
+  }
+  const t0 = now();
+  const cpu0 = cpuTicks(A.pid);
+  const first = last;
+  while (last < base + A.expected && now() < deadline) {
+    await sleep(20);
+    last = (await crmCount()).received;
+  }
+  const seconds = (now() - t0) / 1000;
+  const cpu1 = cpuTicks(A.pid);
+  const delivered = last - base;
+  return {
+    backlog: A.expected,
+    delivered,
+    seconds: +seconds.toFixed(2),
+    // the first poll that saw a delivery starts the clock: what it saw is not in the rate
+    rps: seconds > 0 ? +((last - first) / seconds).toFixed(1) : null,
+    cpu_ms: last > first ? +((((cpu1 - cpu0) / CLK) * 1000) / (last - first)).toFixed(2) : null,
+    drained: last >= base + A.expected,
+    errors: Math.max(0, base + A.expected - last),
+  };
 };
 
 async function crmCount() {

@@ -27,7 +27,7 @@ p(`- ${meta.java}; broker JVM options: ${meta.java_opts ? '`' + meta.java_opts +
 p(`- broker commit ${meta.commit}; ${meta.wrk}; Node ${meta.node}`);
 p(`- each figure: ${meta.warmup} s warm-up, then ${meta.duration} s measured; wrk \`-t${meta.threads} -c${meta.connections}\`; refresh: ${meta.refresh_chains} keep-alive chains (Node); logins at concurrency ${meta.login_concurrency}, one account per worker; payments: ${meta.payment_workers} workers; Stripe events: ${meta.webhook_workers} workers, one \`checkout.session.completed\` (paid) for each of up to ${meta.webhook_payments ?? '—'} payments made through the API beforehand`);
 p('- CPU per request: utime + stime of the broker process (and its children) over the measured window, divided by the requests completed in it (2xx/3xx and errors)');
-p(`- broker settings: \`BROKER_BIND_ADDRESS=127.0.0.1\`, \`BROKER_HTTP_PORT=off\`, Stripe API base at a local stand-in (Node, answers at once), payment rate limits 100000/min per client and per address; everything else default. Storages: ${meta.storages} (PostgreSQL 127.0.0.1:5432, database \`test\`, a fresh schema per run)${meta.user_broker_env ? '; from the caller: `' + meta.user_broker_env.trim().replace(/[`"]/g, '') + '`' : ''}`);
+p(`- broker settings: \`BROKER_BIND_ADDRESS=127.0.0.1\`, \`BROKER_HTTP_PORT=off\`, Stripe API base at a local stand-in (Node, answers at once), payment rate limits 100000/min per client and per address, \`BROKER_OUTBOUND_ALLOWED_CIDRS=127.0.0.0/8\` (the CRM receiver stand-in is on loopback); everything else default. Storages: ${meta.storages} (PostgreSQL 127.0.0.1:5432, database \`test\`, a fresh schema per run)${meta.user_broker_env ? '; from the caller: `' + meta.user_broker_env.trim().replace(/[`"]/g, '') + '`' : ''}`);
 p();
 
 p('## Request figures');
@@ -35,7 +35,7 @@ p();
 p('| figure | storage | conc. | req/s | p50 ms | p99 ms | CPU ms/req | CPU cores busy | errors |');
 p('|---|---|---|---|---|---|---|---|---|');
 for (const l of lines) {
-  if (['start', 'after load', 'argon2id', 'jmh', 'password logins', 'callbacks delivered after the burst'].includes(l.label)) continue;
+  if (['start', 'after load', 'argon2id', 'jmh', 'password logins', 'callbacks delivered after the burst', 'callback backlog drained'].includes(l.label)) continue;
   const r = l.result;
   if (r.failed) {
     p(`| ${l.label} | ${l.storage} | ${l.concurrency} | failed (see the driver log) | | | | | |`);
@@ -76,6 +76,21 @@ if (logins.length) {
   p();
 }
 
+const backlogs = lines.filter((l) => l.label === 'callback backlog drained');
+if (backlogs.length) {
+  p('## CRM callback backlog drained');
+  p();
+  p('A backlog of queued outcomes (one Stripe event each, made while the local receiver answered `410`, so each went to the dead letter) is replayed at once (`admin callbacks replay --client site --status dead`) to the receiver, which now answers `200` at once. Measured from the first callback the receiver gets until it has them all (or the timeout); `BROKER_CALLBACK_PARALLELISM` as set (default 8).');
+  p();
+  p('| storage | backlog | delivered | seconds | delivered/s | CPU ms each | drained |');
+  p('|---|---|---|---|---|---|---|');
+  for (const l of backlogs) {
+    const r = l.result;
+    if (r.failed) p(`| ${l.storage} | failed | | | | | |`);
+    else p(`| ${l.storage} | ${r.backlog} | ${r.delivered} | ${n(r.seconds)} | ${n(r.rps)} | ${n(r.cpu_ms, 2)} | ${r.drained ? 'yes' : `no (timeout, ${r.errors} left)`} |`);
+  }
+  p();
+}
 const drains = lines.filter((l) => l.label === 'callbacks delivered after the burst');
 if (drains.length) {
   p('## CRM callbacks once the burst of Stripe events stops');

@@ -2,7 +2,9 @@
 //  - a fast Stripe API: POST /v1/checkout/sessions answers a new open Checkout Session of
 //    12.50 EUR (as integration-tests' FakeStripe does), anything else 404;
 //  - a fast CRM receiver: POST /crm answers 200 at once and counts distinct webhook-ids;
-//    GET /count answers {"received": distinct, "requests": all}.
+//    GET /count answers {"received": distinct, "requests": all, "refused": answered otherwise};
+//    POST /mode?status=410 makes it answer 410 (the broker sends such messages to the dead letter
+//    at once) until POST /mode?status=200; refused messages are not counted as received.
 // Prints one JSON line {"stripe": port, "crm": port} when listening. Stops by itself after
 // MAX_SECONDS (default 3 h) or when the process PARENT_PID (run.sh) is gone.
 import http from 'node:http';
@@ -49,17 +51,24 @@ const stripe = http.createServer((req, res) => {
 
 const seen = new Set();
 let requests = 0;
+let refused = 0;
+let status = 200;
 const crm = http.createServer((req, res) => {
   req.resume();
   req.on('end', () => {
     if (req.method === 'POST' && req.url.startsWith('/crm')) {
       requests++;
       const wid = req.headers['webhook-id'];
-      if (wid) seen.add(wid);
-      res.writeHead(200, { 'Content-Length': 0 });
+      if (status !== 200) refused++;
+      else if (wid) seen.add(wid);
+      res.writeHead(status, { 'Content-Length': 0 });
+      res.end();
+    } else if (req.method === 'POST' && req.url.startsWith('/mode?status=')) {
+      status = Number(req.url.slice('/mode?status='.length)) || 200;
+      res.writeHead(204);
       res.end();
     } else if (req.method === 'GET' && req.url === '/count') {
-      const body = JSON.stringify({ received: seen.size, requests });
+      const body = JSON.stringify({ received: seen.size, requests, refused });
       res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': body.length });
       res.end(body);
     } else {

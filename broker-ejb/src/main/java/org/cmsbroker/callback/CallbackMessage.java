@@ -62,17 +62,22 @@ public class CallbackMessage {
   @Column(name = "sequence_number")
   private Long sequenceNumber;
 
+  @Column(length = 40)
+  private String subject;
+
   protected CallbackMessage() {}
 
   CallbackMessage(
       String id,
       String clientId,
+      String subject,
       String eventType,
       String payloadCiphertext,
       OffsetDateTime createdAt,
       OffsetDateTime occurredAt,
       long sequenceNumber) {
     this.id = id;
+    this.subject = subject;
     this.occurredAt = occurredAt;
     this.sequenceNumber = sequenceNumber;
     this.clientId = clientId;
@@ -148,5 +153,10 @@ public class CallbackMessage {
   /** The message's number in its subject's sequence; null for messages older than this column. */
   Long sequenceNumber() {
     return sequenceNumber;
+  }
+
+  /** What the message reports on (a payment id); null when it keeps no order with others. */
+  String subject() {
+    return subject;
   }
 }

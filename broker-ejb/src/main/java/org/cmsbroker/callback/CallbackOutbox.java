@@ -21,8 +21,12 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.random.RandomGenerator;
 import java.util.regex.Pattern;
 import org.cmsbroker.config.BrokerConfig;
@@ -38,7 +42,8 @@ import org.cmsbroker.crypto.SecretTokens;
  * that runs out (the instance died mid-delivery) lets another take it, so a restart loses nothing.
  * Delivery is at least once; the message id is the {@code webhook-id} the CRM uses to drop repeats.
  * Lease times compare against this instance's clock: keep the instances' clocks in sync (NTP) well
- * within the lease duration.
+ * within the lease duration. Messages of one subject (a payment) are leased one at a time, in the
+ * order of their sequence numbers: a later one waits until the earlier one is delivered (or dead).
  *
  * <p>Each message made or replayed fires a {@link CallbackEnqueued} event, which a transactional
  * observer turns into a prompt delivery once the transaction has committed; the periodic sweep
@@ -60,6 +65,9 @@ public class CallbackOutbox {
   private static final String OPEN = "m.status IN ('pending', 'delivering')";
   private static final String LEASE_FREE = "(m.leaseUntil IS NULL OR m.leaseUntil < :now)";
 
+  /** Pages of candidates one claim looks through for messages it may lease. */
+  private static final int CANDIDATE_PAGES = 5;
+
   @PersistenceContext(unitName = "broker")
   EntityManager em;
 
@@ -68,10 +76,12 @@ public class CallbackOutbox {
   @Inject BrokerConfig config;
   @Inject Event<CallbackEnqueued> enqueued;
 
-  /** Tests replace these to move time and fix the jitter. */
-  Clock clock = Clock.systemUTC();
+  /** The broker's clock ({@link org.cmsbroker.time.Clocks}); tests set their own. */
+  @Inject Clock clock;
 
+  /** Tests set this to fix the jitter; null uses {@link #random}. */
   RandomGenerator jitter;
+
   RetrySchedule schedule = RetrySchedule.DEFAULT;
 
   @PostConstruct
@@ -113,6 +123,27 @@ public class CallbackOutbox {
    */
   public String enqueue(
       String clientId, String eventType, String payloadJson, Instant occurredAt, long sequence) {
+    return enqueue(clientId, null, eventType, payloadJson, occurredAt, sequence);
+  }
+
+  /**
+   * {@link #enqueue(String, String, String, Instant, long) Adds} a message about {@code subject}
+   * (for a payment callback, the payment id). Messages of one subject are delivered in the order of
+   * their {@code sequence}: one is leased only once every message of the subject with a smaller
+   * sequence has been delivered (or has gone dead), so they are never in flight together.
+   *
+   * @param subject at most 40 characters, or null for a message that keeps no order with others
+   */
+  public String enqueue(
+      String clientId,
+      String subject,
+      String eventType,
+      String payloadJson,
+      Instant occurredAt,
+      long sequence) {
+    if (subject != null && (subject.isEmpty() || subject.length() > 40)) {
+      throw new IllegalArgumentException("subject must be 1 to 40 characters");
+    }
     if (clientId == null || clientId.isEmpty() || clientId.length() > 128) {
       throw new IllegalArgumentException("client id must be 1 to 128 characters");
     }
@@ -131,6 +162,7 @@ public class CallbackOutbox {
         new CallbackMessage(
             id,
             clientId,
+            subject,
             eventType,
             cipher.encrypt(PAYLOAD, id, payload),
             now(),
@@ -177,44 +209,86 @@ public class CallbackOutbox {
   }
 
   /**
-   * Leases up to {@code max} due messages to {@code owner} for {@code lease}, counting the attempt
-   * each is leased for. Each message is taken by a conditional update that succeeds only while the
-   * message is open and its lease free, so two dispatchers never hold the same message. Call it in
-   * a transaction of its own, and send outside any transaction.
-   *
-   * @param owner this dispatcher, unique per broker instance (at most 64 characters)
-   * @param max 1 to 100
-   * @return the leased messages, payloads decrypted, earliest due first; possibly fewer than due
-   *     when another dispatcher took some
+   * Leases up to {@code max} due messages to {@code owner}; {@link #claimDue(String, ClaimLimits,
+   * Duration)} with no limit per client.
    */
   public List<LeasedMessage> claimDue(String owner, int max, Duration lease) {
-    if (owner == null || owner.isEmpty() || owner.length() > 64) {
-      throw new IllegalArgumentException("owner must be 1 to 64 characters");
-    }
     if (max < 1 || max > 100) {
       throw new IllegalArgumentException("max must be 1 to 100");
+    }
+    return claimDue(owner, ClaimLimits.of(max), lease);
+  }
+
+  /**
+   * Leases due messages to {@code owner} for {@code lease}, within {@code limits}, counting the
+   * attempt each is leased for. A message of a subject is due only while no message of the same
+   * subject with a smaller sequence is pending or being delivered (see {@link #enqueue(String,
+   * String, String, String, Instant, long)}), which is checked in the same transaction. Each
+   * message is taken by a conditional update that succeeds only while the message is open and its
+   * lease free, so two dispatchers never hold the same message. Call it in a transaction of its
+   * own, and send outside any transaction.
+   *
+   * @param owner this dispatcher, unique per broker instance (at most 64 characters)
+   * @return the leased messages, payloads decrypted, earliest due first; possibly fewer than due
+   *     when another dispatcher took some or the limits left no room
+   */
+  public List<LeasedMessage> claimDue(String owner, ClaimLimits limits, Duration lease) {
+    if (owner == null || owner.isEmpty() || owner.length() > 64) {
+      throw new IllegalArgumentException("owner must be 1 to 64 characters");
     }
     if (lease.isNegative() || lease.isZero()) {
       throw new IllegalArgumentException("lease must be positive");
     }
     OffsetDateTime now = now();
-    List<String> candidates =
-        em.createQuery(
-                "SELECT m.id FROM CallbackMessage m WHERE "
-                    + OPEN
-                    + " AND m.nextAttemptAt <= :now AND "
-                    + LEASE_FREE
-                    + " ORDER BY m.nextAttemptAt, m.id",
-                String.class)
-            .setParameter("now", now)
-            .setMaxResults(max)
-            .getResultList();
+    Set<String> closed = limits.closed();
+    // More candidates than leases, so that clients with little room leave some to others.
+    int window = Math.min(4 * limits.total(), 200);
+    Map<String, Integer> taken = new HashMap<>();
+    List<Object[]> chosen = new ArrayList<>();
+    for (int page = 0; page < CANDIDATE_PAGES && chosen.size() < limits.total(); page++) {
+      TypedQuery<Object[]> query =
+          em.createQuery(
+                  "SELECT m.id, m.clientId, m.subject, m.sequenceNumber FROM CallbackMessage m"
+                      + " WHERE "
+                      + OPEN
+                      + " AND m.nextAttemptAt <= :now AND "
+                      + LEASE_FREE
+                      + (closed.isEmpty() ? "" : " AND m.clientId NOT IN :closed")
+                      + " ORDER BY m.nextAttemptAt, m.id",
+                  Object[].class)
+              .setParameter("now", now)
+              .setFirstResult(page * window)
+              .setMaxResults(window);
+      if (!closed.isEmpty()) {
+        query.setParameter("closed", closed);
+      }
+      List<Object[]> candidates = query.getResultList();
+      Map<String, Long> firstOpen = firstOpenSequences(candidates);
+      for (Object[] candidate : candidates) {
+        if (chosen.size() >= limits.total()) {
+          break;
+        }
+        String clientId = (String) candidate[1];
+        String subject = (String) candidate[2];
+        // Only the earliest open message of a subject may go: the later ones wait for it.
+        if (subject != null && !candidate[3].equals(firstOpen.get(subject))) {
+          continue;
+        }
+        int already = taken.getOrDefault(clientId, 0);
+        if (already < limits.roomOf(clientId)) {
+          taken.put(clientId, already + 1);
+          chosen.add(candidate);
+        }
+      }
+      if (candidates.size() < window) {
+        break;
+      }
+    }
     // Take row locks in one global order (the immutable id), so concurrent claimers cannot
     // deadlock on each other.
-    List<String> sorted = new ArrayList<>(candidates);
-    sorted.sort(null);
+    chosen.sort(Comparator.comparing(c -> (String) c[0]));
     List<String> claimed = new ArrayList<>();
-    for (String id : sorted) {
+    for (Object[] candidate : chosen) {
       int updated =
           em.createQuery(
                   "UPDATE CallbackMessage m SET m.status = 'delivering', m.leaseOwner = :owner,"
@@ -225,11 +299,11 @@ public class CallbackOutbox {
                       + LEASE_FREE)
               .setParameter("owner", owner)
               .setParameter("until", now.plus(lease))
-              .setParameter("id", id)
+              .setParameter("id", candidate[0])
               .setParameter("now", now)
               .executeUpdate();
       if (updated == 1) {
-        claimed.add(id);
+        claimed.add((String) candidate[0]);
       }
     }
     if (claimed.isEmpty()) {
@@ -258,6 +332,36 @@ public class CallbackOutbox {
               m.leaseUntil().toInstant()));
     }
     return leased;
+  }
+
+  /**
+   * The smallest sequence number among the open (pending or being delivered) messages of each
+   * subject of {@code candidates}: one indexed query ({@code callback_message_subject}) rather than
+   * a correlated subquery per row.
+   */
+  private Map<String, Long> firstOpenSequences(List<Object[]> candidates) {
+    Set<String> subjects = new java.util.HashSet<>();
+    for (Object[] candidate : candidates) {
+      if (candidate[2] != null) {
+        subjects.add((String) candidate[2]);
+      }
+    }
+    Map<String, Long> first = new HashMap<>();
+    if (subjects.isEmpty()) {
+      return first;
+    }
+    for (Object[] row :
+        em.createQuery(
+                "SELECT e.subject, MIN(e.sequenceNumber) FROM CallbackMessage e"
+                    + " WHERE e.subject IN :subjects AND "
+                    + OPEN.replace("m.", "e.")
+                    + " GROUP BY e.subject",
+                Object[].class)
+            .setParameter("subjects", subjects)
+            .getResultList()) {
+      first.put((String) row[0], ((Number) row[1]).longValue());
+    }
+    return first;
   }
 
   /**

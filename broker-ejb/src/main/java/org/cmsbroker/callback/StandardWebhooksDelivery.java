@@ -32,13 +32,11 @@ public class StandardWebhooksDelivery implements CallbackDelivery {
 
   /**
    * The broker's delivery: the bounded client with the configured outbound policy, no redirects,
-   * system clock.
+   * the broker's clock.
    */
   @jakarta.inject.Inject
-  public StandardWebhooksDelivery(org.cmsbroker.config.BrokerConfig config) {
-    this(
-        new JdkHttpSender(CONNECT_TIMEOUT, REQUEST_TIMEOUT, config.outboundPolicy()),
-        Clock.systemUTC());
+  public StandardWebhooksDelivery(org.cmsbroker.config.BrokerConfig config, Clock clock) {
+    this(new JdkHttpSender(CONNECT_TIMEOUT, REQUEST_TIMEOUT, config.outboundPolicy()), clock);
   }
 
   StandardWebhooksDelivery(HttpSender sender, Clock clock) {

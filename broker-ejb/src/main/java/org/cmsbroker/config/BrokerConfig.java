@@ -68,6 +68,7 @@ public class BrokerConfig {
       Duration.ofSeconds(SettingNames.DEFAULT_CALLBACK_POLL_INTERVAL);
   private Duration callbackRetryBase = Duration.ofSeconds(SettingNames.DEFAULT_CALLBACK_RETRY_BASE);
   private Duration auditRetention = Duration.ZERO;
+  private int callbackParallelism = (int) SettingNames.DEFAULT_CALLBACK_PARALLELISM;
 
   /** For CDI proxies. */
   protected BrokerConfig() {}
@@ -144,6 +145,7 @@ public class BrokerConfig {
     callbackPollInterval = Duration.ofSeconds(BrokerSettings.CALLBACK_POLL_INTERVAL.value(source));
     callbackRetryBase = Duration.ofSeconds(BrokerSettings.CALLBACK_RETRY_BASE.value(source));
     auditRetention = Duration.ofDays(BrokerSettings.AUDIT_RETENTION_DAYS.value(source));
+    callbackParallelism = BrokerSettings.CALLBACK_PARALLELISM.value(source).intValue();
   }
 
   private static List<String> csv(String value) {
@@ -315,5 +317,10 @@ public class BrokerConfig {
   /** How long audit rows stay in the database before they are archived and pruned; zero: always. */
   public Duration auditRetention() {
     return auditRetention;
+  }
+
+  /** Callbacks in flight at once to one client's endpoint. */
+  public int callbackParallelism() {
+    return callbackParallelism;
   }
 }

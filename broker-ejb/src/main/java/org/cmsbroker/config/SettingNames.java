@@ -69,6 +69,15 @@ public final class SettingNames {
    */
   public static final String AUDIT_RETENTION_DAYS = "broker.audit.retention.days";
 
+  /**
+   * Callbacks in flight at once to one client's endpoint (1 to {@link #MAX_CALLBACK_PARALLELISM},
+   * default {@link #DEFAULT_CALLBACK_PARALLELISM}).
+   */
+  public static final String CALLBACK_PARALLELISM = "broker.callback.parallelism";
+
+  public static final long DEFAULT_CALLBACK_PARALLELISM = 8;
+  public static final long MAX_CALLBACK_PARALLELISM = 32;
+
   public static final long DEFAULT_CALLBACK_POLL_INTERVAL = 20;
   public static final long DEFAULT_CALLBACK_RETRY_BASE = 30;
   public static final long MAX_CALLBACK_SECONDS = 3600;

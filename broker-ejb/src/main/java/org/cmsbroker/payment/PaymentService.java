@@ -58,7 +58,8 @@ public class PaymentService {
   @Inject FieldCipher cipher;
   @Inject SecureRandom random;
 
-  private final Clock clock = Clock.systemUTC();
+  /** The broker's clock ({@link org.cmsbroker.time.Clocks}); tests set their own. */
+  @Inject Clock clock;
 
   /** Whether payments can be made (a Stripe secret key is configured). */
   public boolean configured() {

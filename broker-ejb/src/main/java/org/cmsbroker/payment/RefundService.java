@@ -51,7 +51,8 @@ public class RefundService {
   @Inject StripeWebhookService updates;
   @Inject SecureRandom random;
 
-  private final Clock clock = Clock.systemUTC();
+  /** The broker's clock ({@link org.cmsbroker.time.Clocks}); tests set their own. */
+  @Inject Clock clock;
 
   /**
    * Refunds the client's payment {@code paymentId}, or returns the refund made earlier with the

@@ -96,7 +96,8 @@ public class StripeWebhookService {
   @Inject JpaRefundStore refunds;
   @Inject SecurityEvents securityEvents;
 
-  private final Clock clock = Clock.systemUTC();
+  /** The broker's clock ({@link org.cmsbroker.time.Clocks}); tests set their own. */
+  @Inject Clock clock;
 
   /**
    * What handling an event did.
@@ -442,6 +443,7 @@ public class StripeWebhookService {
       String eventType = callbackType(current, next);
       outbox.enqueue(
           payment.clientId(),
+          payment.id(),
           eventType,
           payload(payment, eventType, next),
           occurredAt,

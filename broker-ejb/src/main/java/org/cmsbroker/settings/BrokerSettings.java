@@ -143,6 +143,11 @@ public final class BrokerSettings {
           SettingNames.CALLBACK_RETRY_BASE,
           Long.toString(SettingNames.DEFAULT_CALLBACK_RETRY_BASE),
           Rules.wholeNumber(1, SettingNames.MAX_CALLBACK_SECONDS));
+  public static final Setting<Long> CALLBACK_PARALLELISM =
+      Setting.of(
+          SettingNames.CALLBACK_PARALLELISM,
+          Long.toString(SettingNames.DEFAULT_CALLBACK_PARALLELISM),
+          Rules.wholeNumber(1, SettingNames.MAX_CALLBACK_PARALLELISM));
 
   public static final Setting<Long> AUDIT_RETENTION_DAYS =
       Setting.of(SettingNames.AUDIT_RETENTION_DAYS, "0", Rules.wholeNumber(0, 36_500));
@@ -197,6 +202,7 @@ public final class BrokerSettings {
           CALLBACK_POLL_INTERVAL,
           CALLBACK_RETRY_BASE,
           AUDIT_RETENTION_DAYS,
+          CALLBACK_PARALLELISM,
           SERVED_CERTIFICATE_FILE);
 
   private BrokerSettings() {}

@@ -1,6 +1,7 @@
 package org.cmsbroker.webhook;
 
 import jakarta.ejb.Stateless;
+import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import java.time.Clock;
@@ -22,8 +23,8 @@ public class StripeEventCounts {
   @PersistenceContext(unitName = "broker")
   EntityManager em;
 
-  /** Tests replace this to move time. */
-  Clock clock = Clock.systemUTC();
+  /** The broker's clock ({@link org.cmsbroker.time.Clocks}); tests set their own. */
+  @Inject Clock clock;
 
   /** The groups, most frequent first (ties by type, then outcome). */
   static final Comparator<StripeEventCount> ORDER =

@@ -17,6 +17,7 @@ import org.cmsbroker.config.SettingNames;
 @ApplicationScoped
 public class StripeWebhookVerification {
   @Inject BrokerConfig config;
+  @Inject Clock clock;
 
   private StripeSignatureVerifier verifier;
   private String problem;
@@ -33,7 +34,7 @@ public class StripeWebhookVerification {
       return;
     }
     try {
-      verifier = new StripeSignatureVerifier(secrets, Clock.systemUTC());
+      verifier = new StripeSignatureVerifier(secrets, clock);
     } catch (IllegalArgumentException e) {
       problem = setting + ": " + StripeSignatureVerifier.WEAK_SECRET_MESSAGE;
     }

@@ -1,6 +1,5 @@
 package org.cmsbroker.webhook;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -18,18 +17,13 @@ final class UnhandledEventTypeLog {
   static final Duration INTERVAL = Duration.ofMinutes(1);
   static final int MAX_TYPES = 10;
 
-  private final Clock clock;
   private final Set<String> types = new TreeSet<>();
   private boolean moreTypes;
   private long count;
   private Instant lastLogged;
 
-  UnhandledEventTypeLog(Clock clock) {
-    this.clock = clock;
-  }
-
-  /** Counts one event of the unhandled {@code type}; the line to log now, if one is due. */
-  synchronized Optional<String> record(String type) {
+  /** Counts one event of the unhandled {@code type} at {@code now}; the line to log now, if due. */
+  synchronized Optional<String> record(String type, Instant now) {
     count++;
     String printable = type.replaceAll("[\\p{Cntrl}\\p{Cf}\\p{Zl}\\p{Zp}]", "?");
     if (types.size() < MAX_TYPES) {
@@ -37,7 +31,6 @@ final class UnhandledEventTypeLog {
     } else if (!types.contains(printable)) {
       moreTypes = true;
     }
-    Instant now = clock.instant();
     if (lastLogged != null && now.isBefore(lastLogged.plus(INTERVAL))) {
       return Optional.empty();
     }

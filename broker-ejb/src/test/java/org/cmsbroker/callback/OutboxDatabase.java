@@ -20,7 +20,16 @@ final class OutboxDatabase implements AutoCloseable {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   final FieldCipher cipher = new FieldCipher(MasterKey.generate(RANDOM), RANDOM);
-  private final TestDatabase database = new TestDatabase();
+  private final TestDatabase database;
+
+  /** In-memory H2, the broker's default. */
+  OutboxDatabase() {
+    this(TestDatabase.Kind.H2);
+  }
+
+  OutboxDatabase(TestDatabase.Kind kind) {
+    database = new TestDatabase(kind);
+  }
 
   /** An outbox as one container-managed bean instance, with this clock and jitter. */
   Outbox outbox(Clock clock, RandomGenerator jitter) {

@@ -24,6 +24,7 @@ class BrokerConfigCallbackSettingsTest {
     BrokerConfig config = read(Map.of());
     assertEquals(Duration.ofSeconds(20), config.callbackPollInterval());
     assertEquals(Duration.ofSeconds(30), config.callbackRetryBase());
+    assertEquals(8, config.callbackParallelism());
   }
 
   @Test
@@ -34,9 +35,12 @@ class BrokerConfigCallbackSettingsTest {
                 SettingNames.CALLBACK_POLL_INTERVAL,
                 "1",
                 SettingNames.CALLBACK_RETRY_BASE,
-                "3600"));
+                "3600",
+                SettingNames.CALLBACK_PARALLELISM,
+                "32"));
     assertEquals(Duration.ofSeconds(1), config.callbackPollInterval());
     assertEquals(Duration.ofHours(1), config.callbackRetryBase());
+    assertEquals(32, config.callbackParallelism());
   }
 
   @Test
@@ -52,6 +56,12 @@ class BrokerConfigCallbackSettingsTest {
         assertThrows(
                 IllegalStateException.class,
                 () -> read(Map.of(SettingNames.CALLBACK_RETRY_BASE, "3601")))
+            .getMessage());
+    assertEquals(
+        "BROKER_CALLBACK_PARALLELISM: must be between 1 and 32",
+        assertThrows(
+                IllegalStateException.class,
+                () -> read(Map.of(SettingNames.CALLBACK_PARALLELISM, "0")))
             .getMessage());
   }
 }

@@ -101,11 +101,9 @@ public class CiviCrmDelivery implements CallbackDelivery {
    * configured outbound policy.
    */
   @Inject
-  public CiviCrmDelivery(org.cmsbroker.config.BrokerConfig config) {
+  public CiviCrmDelivery(org.cmsbroker.config.BrokerConfig config, Clock clock) {
     this(
-        new JdkCiviCrmHttp(CONNECT_TIMEOUT, REQUEST_TIMEOUT, config.outboundPolicy()),
-        Clock.systemUTC(),
-        null);
+        new JdkCiviCrmHttp(CONNECT_TIMEOUT, REQUEST_TIMEOUT, config.outboundPolicy()), clock, null);
   }
 
   CiviCrmDelivery(CiviCrmHttp http, Clock clock, PaymentFees fees) {
