@@ -52,6 +52,8 @@ public class BrokerConfig {
   private boolean passwordLettersAndNumbers;
   private Optional<SmtpSettings> smtp;
   private List<String> trustedProxies;
+  private List<String> clusterMembers = List.of();
+  private Optional<String> clusterSecret = Optional.empty();
   private OutboundPolicy outboundPolicy = OutboundPolicy.PUBLIC_ONLY;
   private Optional<String> stripeSecretKey = Optional.empty();
   private List<String> stripeWebhookSecrets = List.of();
@@ -127,6 +129,8 @@ public class BrokerConfig {
                             .orElse("broker@" + publicUrl.getHost()),
                         SmtpSettings.Security.parse(BrokerSettings.SMTP_SECURITY.value(source))));
     trustedProxies = BrokerSettings.TRUSTED_PROXIES.read(source).orElse(List.of());
+    clusterMembers = BrokerSettings.CLUSTER_MEMBERS.read(source).orElse(List.of());
+    clusterSecret = BrokerSettings.CLUSTER_SECRET.read(source);
     outboundPolicy =
         BrokerSettings.OUTBOUND_ALLOWED_CIDRS.read(source).orElse(OutboundPolicy.PUBLIC_ONLY);
     stripeSecretKey = BrokerSettings.STRIPE_SECRET_KEY.read(source);
@@ -236,6 +240,19 @@ public class BrokerConfig {
   /** Addresses of reverse proxies whose {@code X-Forwarded-For} is believed. */
   public List<String> trustedProxies() {
     return trustedProxies;
+  }
+
+  /** The data grid's members ({@code host:port}); empty for a single instance. */
+  public List<String> clusterMembers() {
+    return clusterMembers;
+  }
+
+  /**
+   * The data grid's shared secret; present whenever {@link #clusterMembers()} is not empty (the
+   * settings check refuses start-up otherwise). Never logged.
+   */
+  public Optional<String> clusterSecret() {
+    return clusterSecret;
   }
 
   /** Which addresses outbound calls may reach ({@link SettingNames#OUTBOUND_ALLOWED_CIDRS}). */

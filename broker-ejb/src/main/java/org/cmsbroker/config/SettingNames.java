@@ -36,6 +36,27 @@ public final class SettingNames {
   public static final String TRUSTED_PROXIES = "broker.trusted.proxies";
 
   /**
+   * Comma-separated {@code host:port} of every grid member, this one included ({@code
+   * BROKER_CLUSTER_MEMBERS}); empty means one instance and no data grid at all.
+   */
+  public static final String CLUSTER_MEMBERS = "broker.cluster.members";
+
+  /** The address of this machine the data grid binds to ({@code BROKER_CLUSTER_INTERFACE}). */
+  public static final String CLUSTER_INTERFACE = "broker.cluster.interface";
+
+  /** The data grid's port on this machine ({@code BROKER_CLUSTER_PORT}, default 6900). */
+  public static final String CLUSTER_PORT = "broker.cluster.port";
+
+  /**
+   * Shared by every member, at least 32 characters ({@code BROKER_CLUSTER_SECRET}): names the grid
+   * and keys the encryption of everything put in it.
+   */
+  public static final String CLUSTER_SECRET = "broker.cluster.secret";
+
+  /** Default of {@link #CLUSTER_PORT}. */
+  public static final int DEFAULT_CLUSTER_PORT = 6900;
+
+  /**
    * Comma-separated CIDRs that outbound calls (callbacks, back-channel logout) may reach although
    * they are loopback, private or otherwise special ({@code BROKER_OUTBOUND_ALLOWED_CIDRS}).
    */

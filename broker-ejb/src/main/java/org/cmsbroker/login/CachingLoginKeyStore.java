@@ -12,11 +12,34 @@ import org.cmsbroker.persistence.CachedList;
 final class CachingLoginKeyStore implements LoginKeyStore {
   private final LoginKeyStore delegate;
   private final CachedList<LoginKey> keys;
+  private final Runnable announce;
 
   CachingLoginKeyStore(LoginKeyStore delegate, Duration maxAge, Clock clock) {
+    this(delegate, maxAge, clock, () -> {});
+  }
+
+  /**
+   * @param announce run after every write, to tell the other instances (which then {@link
+   *     #invalidate})
+   */
+  CachingLoginKeyStore(LoginKeyStore delegate, Duration maxAge, Clock clock, Runnable announce) {
     this.delegate = delegate;
     this.keys = new CachedList<>(delegate::findAll, maxAge, clock);
+    this.announce = announce;
   }
+
+  /** Makes the next read go to the database: another instance changed the keys. */
+  void invalidate() {
+    keys.invalidate();
+  }
+
+  @Override
+  public boolean reload() {
+    return keys.reloadIfOlderThan(MIN_RELOAD_INTERVAL);
+  }
+
+  /** A look-up for an unknown key reloads at most this often. */
+  static final Duration MIN_RELOAD_INTERVAL = Duration.ofSeconds(1);
 
   @Override
   public List<LoginKey> findAll() {
@@ -31,11 +54,13 @@ final class CachingLoginKeyStore implements LoginKeyStore {
   public void add(LoginKey key) {
     delegate.add(key);
     keys.refresh();
+    announce.run();
   }
 
   @Override
   public void remove(String keyId) {
     delegate.remove(keyId);
     keys.refresh();
+    announce.run();
   }
 }

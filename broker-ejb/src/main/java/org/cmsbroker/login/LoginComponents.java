@@ -15,6 +15,7 @@ import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Optional;
 import java.util.logging.Logger;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -23,6 +24,8 @@ import org.cmsbroker.audit.SecurityEvents.Outcome;
 import org.cmsbroker.config.BrokerConfig;
 import org.cmsbroker.crypto.MasterKey;
 import org.cmsbroker.crypto.RsaOaepKeyGenerator;
+import org.cmsbroker.grid.DataGrid;
+import org.cmsbroker.grid.Grid;
 import org.cmsbroker.lifecycle.SchemaReady;
 import org.cmsbroker.lifecycle.StartupState;
 import org.cmsbroker.lifecycle.StartupState.Part;
@@ -30,9 +33,10 @@ import org.cmsbroker.lifecycle.StartupState.Part;
 /**
  * The login machinery of this instance: the login key ring (keys in the database, rotated on
  * schedule), single-use challenges (stateless until used; only used ones are remembered, capped),
- * the JWE decryptor and the brute-force throttle. Made once at start-up after the schema is
- * migrated; maintenance runs every ten minutes. Bean-managed concurrency: the parts are thread-safe
- * themselves.
+ * the JWE decryptor and the brute-force throttle. Used challenges and throttle histories live in
+ * the data grid when there is one (several instances), else in this JVM. Made once at start-up
+ * after the schema is migrated; maintenance runs every ten minutes. Bean-managed concurrency: the
+ * parts are thread-safe themselves.
  */
 @Startup
 @Singleton
@@ -46,6 +50,13 @@ public class LoginComponents {
   @Inject MasterKey masterKey;
   @Inject SecurityEvents events;
   @Inject StartupState state;
+  @Inject DataGrid dataGrid;
+
+  /** How long login keys are kept in memory before they are read again. */
+  private static final Duration KEY_CACHE_AGE = Duration.ofSeconds(30);
+
+  /** The grid signal sent when this instance changed the login keys. */
+  private static final String KEYS_CHANGED = "login-keys-changed";
 
   @Inject Clock clock;
   private LoginKeyRing ring;
@@ -57,16 +68,28 @@ public class LoginComponents {
 
   @PostConstruct
   void start() {
+    Optional<Grid> shared = dataGrid.grid();
+    CachingLoginKeyStore keys =
+        shared
+            .map(
+                g ->
+                    new CachingLoginKeyStore(
+                        keyStore, KEY_CACHE_AGE, clock, () -> g.publish(KEYS_CHANGED)))
+            .orElseGet(() -> new CachingLoginKeyStore(keyStore, KEY_CACHE_AGE, clock));
+    // Another instance made or deleted a key: read them again at the next login.
+    shared.ifPresent(g -> g.subscribe(KEYS_CHANGED, keys::invalidate));
     ring =
         new LoginKeyRing(
-            new CachingLoginKeyStore(keyStore, Duration.ofSeconds(30), clock),
+            keys,
             new RsaOaepKeyGenerator(),
             config.loginKeyRotation(),
             LoginKeyRing.DEFAULT_GRACE_PERIOD,
             clock);
     challenges =
         new LoginChallenges(
-            new InMemoryChallengeStore(),
+            shared
+                .<ChallengeStore>map(GridChallengeStore::new)
+                .orElseGet(InMemoryChallengeStore::new),
             LoginChallenges.DEFAULT_TIME_TO_LIVE,
             clock,
             new java.security.SecureRandom(),
@@ -74,7 +97,12 @@ public class LoginComponents {
     decryptor = new JweLoginDecryptor(ring, challenges);
     throttle =
         new LoginThrottle(
-            new InMemoryThrottleStore(),
+            shared
+                .<ThrottleStore>map(
+                    g ->
+                        new GridThrottleStore(
+                            g, LoginThrottle.DEFAULT_WINDOW.plus(LoginThrottle.STALE_RESERVATION)))
+                .orElseGet(InMemoryThrottleStore::new),
             LoginThrottle.DEFAULT_BASE_DELAY,
             LoginThrottle.DEFAULT_MAX_DELAY,
             LoginThrottle.DEFAULT_WINDOW,

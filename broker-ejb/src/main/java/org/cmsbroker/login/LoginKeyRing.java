@@ -119,12 +119,22 @@ public final class LoginKeyRing {
     if (keyId == null) {
       return Optional.empty();
     }
+    Optional<Optional<LoginKey>> found = find(keyId);
+    if (found.isEmpty() && store.reload()) {
+      // Made on another instance since this one last read the keys.
+      found = find(keyId);
+    }
+    return found.flatMap(k -> k);
+  }
+
+  /** Empty if no key has this id; else the key if accepted, or empty if past its grace. */
+  private Optional<Optional<LoginKey>> find(String keyId) {
     Instant now = clock.instant();
     List<LoginKey> keys = store.findAll().stream().sorted(NEWEST_FIRST).toList();
     for (int i = 0; i < keys.size(); i++) {
       LoginKey key = keys.get(i);
       if (key.keyId().equals(keyId)) {
-        return accepted(keys, i, now) ? Optional.of(key) : Optional.empty();
+        return Optional.of(accepted(keys, i, now) ? Optional.of(key) : Optional.empty());
       }
     }
     return Optional.empty();

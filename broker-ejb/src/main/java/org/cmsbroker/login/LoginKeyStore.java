@@ -17,4 +17,15 @@ public interface LoginKeyStore {
 
   /** Removes the key with this {@code kid}, if any. */
   void remove(String keyId);
+
+  /**
+   * Re-reads the keys from the shared storage if this store keeps a copy that may be stale (a
+   * look-up found no key of that id: another instance may have just made it). At most once a
+   * second.
+   *
+   * @return whether it re-read
+   */
+  default boolean reload() {
+    return false;
+  }
 }

@@ -9,10 +9,11 @@ import jakarta.ejb.Startup;
 import jakarta.inject.Inject;
 import java.security.SecureRandom;
 import java.time.Clock;
+import org.cmsbroker.grid.DataGrid;
 
 /**
- * The provider's short-lived state on this instance: authorization codes. Purged every minute;
- * expired access-token revocations are dropped on the same timer.
+ * The provider's short-lived state: authorization codes (in the data grid when there is one).
+ * Purged every minute; expired access-token revocations are dropped on the same timer.
  */
 @Startup
 @Singleton
@@ -21,12 +22,16 @@ public class OidcComponents {
   @Inject SecureRandom random;
   @Inject RefreshTokens refreshTokens;
   @Inject Clock clock;
+  @Inject DataGrid grid;
 
   private AuthorizationCodes codes;
 
   @PostConstruct
   void start() {
-    codes = new AuthorizationCodes(random, clock);
+    codes =
+        grid.grid()
+            .map(g -> new AuthorizationCodes(random, clock, g))
+            .orElseGet(() -> new AuthorizationCodes(random, clock));
   }
 
   @Schedule(hour = "*", minute = "*", persistent = false)

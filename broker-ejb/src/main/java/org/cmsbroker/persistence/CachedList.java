@@ -34,6 +34,25 @@ public final class CachedList<T> {
     return list;
   }
 
+  /** Makes the next {@link #get()} reload (another instance changed the storage). */
+  public void invalidate() {
+    loadedAt = Instant.MIN;
+  }
+
+  /**
+   * Reloads now unless the copy is younger than {@code minAge}, so a burst of look-ups for
+   * something unknown costs one read.
+   *
+   * @return whether it reloaded
+   */
+  public synchronized boolean reloadIfOlderThan(Duration minAge) {
+    if (cached != null && loadedAt.plus(minAge).isAfter(clock.instant())) {
+      return false;
+    }
+    refresh();
+    return true;
+  }
+
   /** Reloads now (after a write). */
   public synchronized List<T> refresh() {
     List<T> list = List.copyOf(loader.get());

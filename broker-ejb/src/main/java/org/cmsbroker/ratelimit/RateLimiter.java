@@ -1,25 +1,15 @@
 package org.cmsbroker.ratelimit;
 
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Objects;
-import java.util.function.LongSupplier;
 
 /**
- * A token bucket per key (a client id, an IP address): each key may spend {@code capacity} requests
- * at once and regains them evenly over {@code period}, so {@code capacity} per {@code period} on
- * average. In memory, per broker instance.
- *
- * <p>Memory is bounded: at most {@code maxKeys} buckets are kept, the least recently used one is
- * dropped first. A dropped bucket starts full again, so an attacker who churns through more than
- * {@code maxKeys} keys can reset other keys' limits; choose {@code maxKeys} well above the number
- * of keys seen in one {@code period}.
- *
- * <p>Thread-safe. The time source is injectable ({@link System#nanoTime()} in production) so tests
- * can move time.
+ * A token bucket per key (a client id, an IP address): each key may spend {@link #capacity()}
+ * requests at once and regains them evenly over the limiter's period. {@link InMemoryRateLimiter}
+ * keeps the buckets in this JVM; {@link GridRateLimiter} in the data grid, so several instances
+ * share one budget per key. Thread-safe.
  */
-public final class RateLimiter {
+public interface RateLimiter {
 
   /**
    * Whether a request may proceed.
@@ -29,10 +19,21 @@ public final class RateLimiter {
    *     rounded up to whole seconds); {@link Duration#ZERO} when allowed
    */
   public record Decision(boolean allowed, Duration retryAfter) {
-    static final Decision ALLOWED = new Decision(true, Duration.ZERO);
+    private static final Decision ALLOWED = new Decision(true, Duration.ZERO);
 
     public Decision {
       Objects.requireNonNull(retryAfter, "retryAfter");
+    }
+
+    /** A token was taken. */
+    public static Decision granted() {
+      return ALLOWED;
+    }
+
+    /** Refused until {@code waitNanos} have passed: at least one second, rounded up. */
+    static Decision refusedFor(long waitNanos) {
+      long seconds = Math.max(1, (waitNanos + 999_999_999L) / 1_000_000_000L);
+      return new Decision(false, Duration.ofSeconds(seconds));
     }
 
     /** {@link #retryAfter()} in whole seconds, as the {@code Retry-After} header wants it. */
@@ -41,103 +42,13 @@ public final class RateLimiter {
     }
   }
 
-  private final long capacity;
-  private final long nanosPerToken;
-  private final int maxKeys;
-  private final LongSupplier nanoTime;
-  private final LinkedHashMap<String, Bucket> buckets;
-
-  /** A bucket's state; guarded by the limiter's lock. */
-  private static final class Bucket {
-    /** Tokens times {@link #nanosPerToken}, so refills need no fractions. */
-    long credit;
-
-    long updatedAt;
-
-    Bucket(long credit, long updatedAt) {
-      this.credit = credit;
-      this.updatedAt = updatedAt;
-    }
-  }
-
-  /**
-   * A limiter of {@code capacity} requests per {@code period} per key, on the system's monotonic
-   * clock.
-   *
-   * @throws IllegalArgumentException if {@code capacity} or {@code maxKeys} is below 1 or {@code
-   *     period} is not positive
-   */
-  public RateLimiter(int capacity, Duration period, int maxKeys) {
-    this(capacity, period, maxKeys, System::nanoTime);
-  }
-
-  /**
-   * As {@link #RateLimiter(int, Duration, int)} with the time source {@code nanoTime}, a monotonic
-   * nanosecond counter like {@link System#nanoTime()}.
-   */
-  public RateLimiter(int capacity, Duration period, int maxKeys, LongSupplier nanoTime) {
-    if (capacity < 1) {
-      throw new IllegalArgumentException("A rate limit allows at least 1 request.");
-    }
-    if (period == null || period.isNegative() || period.isZero()) {
-      throw new IllegalArgumentException("A rate limit's period is positive.");
-    }
-    if (maxKeys < 1) {
-      throw new IllegalArgumentException("A rate limiter keeps at least 1 key.");
-    }
-    this.capacity = capacity;
-    this.nanosPerToken = Math.max(1, period.toNanos() / capacity);
-    this.maxKeys = maxKeys;
-    this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
-    this.buckets =
-        new LinkedHashMap<>(16, 0.75f, true) {
-          private static final long serialVersionUID = 1L;
-
-          @Override
-          protected boolean removeEldestEntry(Map.Entry<String, Bucket> eldest) {
-            return size() > RateLimiter.this.maxKeys;
-          }
-        };
-  }
-
   /** The number of requests a key may make at once. */
-  public long capacity() {
-    return capacity;
-  }
+  long capacity();
 
   /**
    * Takes one token from {@code key}'s bucket if it has one.
    *
    * @param key what is limited, for example {@code "client:cms"} or an IP address; not null
    */
-  public Decision tryAcquire(String key) {
-    Objects.requireNonNull(key, "key");
-    long now = nanoTime.getAsLong();
-    long full = capacity * nanosPerToken;
-    synchronized (buckets) {
-      Bucket bucket = buckets.get(key);
-      if (bucket == null) {
-        bucket = new Bucket(full, now);
-        buckets.put(key, bucket);
-      } else {
-        long elapsed = Math.max(0, now - bucket.updatedAt);
-        bucket.credit = elapsed >= full - bucket.credit ? full : bucket.credit + elapsed;
-        bucket.updatedAt = now;
-      }
-      if (bucket.credit >= nanosPerToken) {
-        bucket.credit -= nanosPerToken;
-        return Decision.ALLOWED;
-      }
-      long wait = nanosPerToken - bucket.credit;
-      long seconds = Math.max(1, (wait + 999_999_999L) / 1_000_000_000L);
-      return new Decision(false, Duration.ofSeconds(seconds));
-    }
-  }
-
-  /** How many keys have a bucket now (at most {@code maxKeys}). */
-  public int trackedKeys() {
-    synchronized (buckets) {
-      return buckets.size();
-    }
-  }
+  Decision tryAcquire(String key);
 }

@@ -3,13 +3,16 @@ package org.cmsbroker.ratelimit;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.time.Clock;
 import java.time.Duration;
 import org.cmsbroker.config.BrokerConfig;
+import org.cmsbroker.grid.DataGrid;
 
 /**
  * The broker's configured rate limiters, built once from {@link BrokerConfig}: payment creation per
  * client and per remote address, and the embedded payment page per remote address and per client.
- * Keys are the caller's choice (a client id, an address); each limiter has its own buckets.
+ * Keys are the caller's choice (a client id, an address); each limiter has its own buckets, shared
+ * by all instances when there is a data grid.
  */
 @ApplicationScoped
 public class RateLimits {
@@ -27,6 +30,8 @@ public class RateLimits {
   public static final int CSP_REPORTS_PER_MINUTE = 60;
 
   @Inject BrokerConfig config;
+  @Inject DataGrid grid;
+  @Inject Clock clock;
 
   private RateLimiter paymentCreationPerClient;
   private RateLimiter paymentCreationPerAddress;
@@ -37,11 +42,18 @@ public class RateLimits {
   @PostConstruct
   void build() {
     paymentCreationPerClient =
-        new RateLimiter(config.paymentRateClientPerMinute(), MINUTE, MAX_KEYS);
-    paymentCreationPerAddress = new RateLimiter(config.paymentRateIpPerMinute(), MINUTE, MAX_KEYS);
-    payPagePerAddress = new RateLimiter(config.payPageRateIpPerMinute(), MINUTE, MAX_KEYS);
-    payPagePerClient = new RateLimiter(config.payPageRateClientPerMinute(), MINUTE, MAX_KEYS);
-    cspReportsPerAddress = new RateLimiter(CSP_REPORTS_PER_MINUTE, MINUTE, MAX_KEYS);
+        limiter("payment-creation-client", config.paymentRateClientPerMinute());
+    paymentCreationPerAddress = limiter("payment-creation-ip", config.paymentRateIpPerMinute());
+    payPagePerAddress = limiter("pay-page-ip", config.payPageRateIpPerMinute());
+    payPagePerClient = limiter("pay-page-client", config.payPageRateClientPerMinute());
+    cspReportsPerAddress = limiter("csp-reports-ip", CSP_REPORTS_PER_MINUTE);
+  }
+
+  /** In the data grid when there is one (one budget for all instances), else in memory. */
+  private RateLimiter limiter(String name, int perMinute) {
+    return grid.grid()
+        .<RateLimiter>map(g -> new GridRateLimiter(g, name, perMinute, MINUTE, clock))
+        .orElseGet(() -> new InMemoryRateLimiter(perMinute, MINUTE, MAX_KEYS));
   }
 
   /** {@code POST /api/v1/payments}, keyed by client id. */

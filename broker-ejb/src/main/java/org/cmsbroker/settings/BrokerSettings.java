@@ -88,6 +88,18 @@ public final class BrokerSettings {
   public static final Setting<List<String>> TRUSTED_PROXIES =
       Setting.of(SettingNames.TRUSTED_PROXIES, null, Rules::csv);
 
+  public static final Setting<List<String>> CLUSTER_MEMBERS =
+      Setting.of(SettingNames.CLUSTER_MEMBERS, null, Rules::clusterMembers);
+  public static final Setting<InetAddress> CLUSTER_INTERFACE =
+      Setting.of(SettingNames.CLUSTER_INTERFACE, null, Rules::bindAddress);
+  public static final Setting<Integer> CLUSTER_PORT =
+      Setting.of(
+          SettingNames.CLUSTER_PORT,
+          Integer.toString(SettingNames.DEFAULT_CLUSTER_PORT),
+          Rules::port);
+  public static final Setting<String> CLUSTER_SECRET =
+      Setting.secret(SettingNames.CLUSTER_SECRET, Rules::clusterSecret);
+
   /**
    * Ranges that outbound calls (CRM callbacks, back-channel logout) may reach although they are
    * loopback, private or link-local; unset, only public addresses.
@@ -187,6 +199,10 @@ public final class BrokerSettings {
           SMTP_FROM,
           SMTP_SECURITY,
           TRUSTED_PROXIES,
+          CLUSTER_MEMBERS,
+          CLUSTER_INTERFACE,
+          CLUSTER_PORT,
+          CLUSTER_SECRET,
           OUTBOUND_ALLOWED_CIDRS,
           STRIPE_SECRET_KEY,
           STRIPE_WEBHOOK_SECRET,
@@ -243,11 +259,26 @@ public final class BrokerSettings {
           SESSION_IDLE_MINUTES.name(),
           "must not be longer than " + SESSION_ABSOLUTE_HOURS.environmentName());
     }
+    if (isClustered(source) && !CLUSTER_SECRET.isSet(source)) {
+      throw new InvalidSettingException(
+          CLUSTER_SECRET.name(),
+          "must be set when "
+              + CLUSTER_MEMBERS.environmentName()
+              + " is set: without it anyone who reaches the cluster port could join the grid"
+              + " (at least "
+              + Rules.CLUSTER_SECRET_MIN_CHARACTERS
+              + " characters, for example from openssl rand -base64 32)");
+    }
     if (PAYMENT_AMOUNT_MIN.value(source) > PAYMENT_AMOUNT_MAX.value(source)) {
       throw new InvalidSettingException(
           PAYMENT_AMOUNT_MIN.name(),
           "must not be larger than " + PAYMENT_AMOUNT_MAX.environmentName());
     }
+  }
+
+  /** Whether members of a data grid are configured (several instances share short-lived state). */
+  public static boolean isClustered(SettingSource source) {
+    return CLUSTER_MEMBERS.read(source).map(m -> !m.isEmpty()).orElse(false);
   }
 
   /** The public URL, by default {@code https://localhost:<https port>}. */

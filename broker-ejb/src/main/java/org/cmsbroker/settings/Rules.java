@@ -178,6 +178,47 @@ public final class Rules {
     return URI.create("https://" + uri.getHost().toLowerCase(Locale.ROOT) + port);
   }
 
+  /** Fewest characters of a cluster secret. */
+  public static final int CLUSTER_SECRET_MIN_CHARACTERS = 32;
+
+  /**
+   * Comma-separated {@code host:port} members of the data grid (a host name, an IPv4 address or a
+   * bracketed IPv6 address, and a port); returned as given, trimmed.
+   */
+  public static List<String> clusterMembers(String value) {
+    List<String> members = csv(value);
+    for (String member : members) {
+      int colon = member.lastIndexOf(':');
+      String host = colon < 0 ? "" : member.substring(0, colon);
+      String port = colon < 0 ? "" : member.substring(colon + 1);
+      if (host.isEmpty() || !host.matches("\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9.-]+")) {
+        throw new IllegalArgumentException(
+            quoted(member) + " is not host:port (for example 10.0.0.5:6900)");
+      }
+      try {
+        port(port);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(
+            quoted(member) + " is not host:port (for example 10.0.0.5:6900)");
+      }
+    }
+    return members;
+  }
+
+  /**
+   * A shared secret of at least {@link #CLUSTER_SECRET_MIN_CHARACTERS} characters. Secret: never
+   * echoed.
+   */
+  public static String clusterSecret(String value) {
+    if (value.length() < CLUSTER_SECRET_MIN_CHARACTERS) {
+      throw new IllegalArgumentException(
+          "must have at least "
+              + CLUSTER_SECRET_MIN_CHARACTERS
+              + " characters (for example from openssl rand -base64 32)");
+    }
+    return value;
+  }
+
   /** A JDBC URL. */
   public static String jdbcUrl(String value) {
     if (!value.startsWith("jdbc:")) {

@@ -148,7 +148,13 @@ public final class SigningKeyRing {
     if (keyId == null) {
       return Optional.empty();
     }
-    return published(clock.instant()).stream().filter(k -> k.keyId().equals(keyId)).findFirst();
+    Optional<SigningKey> found =
+        published(clock.instant()).stream().filter(k -> k.keyId().equals(keyId)).findFirst();
+    if (found.isEmpty() && store.reload()) {
+      // Made on another instance since this one last read the keys.
+      found = published(clock.instant()).stream().filter(k -> k.keyId().equals(keyId)).findFirst();
+    }
+    return found;
   }
 
   /** The public halves of every current and still published retired key; never a private part. */

@@ -13,10 +13,13 @@ import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.logging.Logger;
 import org.cmsbroker.audit.SecurityEvents;
 import org.cmsbroker.audit.SecurityEvents.Outcome;
 import org.cmsbroker.config.BrokerConfig;
+import org.cmsbroker.grid.DataGrid;
+import org.cmsbroker.grid.Grid;
 import org.cmsbroker.lifecycle.SchemaReady;
 import org.cmsbroker.lifecycle.StartupState;
 import org.cmsbroker.lifecycle.StartupState.Part;
@@ -43,6 +46,13 @@ public class SigningKeys {
   @Inject SecurityEvents events;
   @Inject StartupState state;
   @Inject Clock clock;
+  @Inject DataGrid dataGrid;
+
+  /** How long signing keys are kept in memory before they are read again. */
+  private static final Duration KEY_CACHE_AGE = Duration.ofSeconds(30);
+
+  /** The grid signal sent when this instance changed the signing keys. */
+  private static final String KEYS_CHANGED = "signing-keys-changed";
 
   private TokenSettings settings;
   private SigningKeyRing ring;
@@ -58,9 +68,19 @@ public class SigningKeys {
             config.accessTokenAudience(),
             config.accessTokenLifetime(),
             config.idTokenLifetime());
+    Optional<Grid> shared = dataGrid.grid();
+    CachingSigningKeyStore keys =
+        shared
+            .map(
+                g ->
+                    new CachingSigningKeyStore(
+                        keyStore, KEY_CACHE_AGE, clock, () -> g.publish(KEYS_CHANGED)))
+            .orElseGet(() -> new CachingSigningKeyStore(keyStore, KEY_CACHE_AGE, clock));
+    // Another instance made or deleted a key: publish and use it here too at once.
+    shared.ifPresent(g -> g.subscribe(KEYS_CHANGED, keys::invalidate));
     ring =
         new SigningKeyRing(
-            new CachingSigningKeyStore(keyStore, Duration.ofSeconds(30), clock),
+            keys,
             new SigningKeyGenerator(),
             config.signingKeyRotation(),
             SigningKeyRing.retirementGraceFor(settings.longestLifetime()),

@@ -157,4 +157,45 @@ class BrokerSettingsTest {
             .read(source("broker.payment.currencies", "EUR, jpy,eur"))
             .orElseThrow());
   }
+
+  private static final String CLUSTER_SECRET = "kR3v9XqL2mT8pWb5ZyN7cJd1fH4gS6aE";
+
+  @Test
+  void clusterMembersWithoutSecretAreRefusedNamingTheSecret() {
+    InvalidSettingException e = refused("broker.cluster.members", "10.0.0.5:6900,10.0.0.6:6900");
+    assertEquals("broker.cluster.secret", e.setting());
+    assertTrue(e.problem().contains("BROKER_CLUSTER_MEMBERS"));
+  }
+
+  @Test
+  void clusterSecretShorterThan32CharactersIsRefusedWithoutEchoingIt() {
+    String shortSecret = "only-twenty-characters";
+    InvalidSettingException e = refused("broker.cluster.secret", shortSecret);
+    assertTrue(e.problem().contains("32"));
+    assertFalse(e.getMessage().contains(shortSecret));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"10.0.0.5", "10.0.0.5:", "10.0.0.5:70000", ":6900", "a b:6900"})
+  void clusterMemberWithoutHostAndPortIsRefused(String member) {
+    assertThrows(
+        InvalidSettingException.class,
+        () ->
+            BrokerSettings.check(
+                source("broker.cluster.members", member, "broker.cluster.secret", CLUSTER_SECRET)));
+  }
+
+  @Test
+  void clusterOfMembersAndSecretPasses() {
+    SettingSource cluster =
+        source(
+            "broker.cluster.members",
+            "10.0.0.5:6900, broker-b.internal:6901,[::1]:6900",
+            "broker.cluster.secret",
+            CLUSTER_SECRET);
+    BrokerSettings.check(cluster);
+    assertTrue(BrokerSettings.isClustered(cluster));
+    assertEquals(6900, BrokerSettings.CLUSTER_PORT.value(cluster));
+    assertFalse(BrokerSettings.isClustered(source()));
+  }
 }

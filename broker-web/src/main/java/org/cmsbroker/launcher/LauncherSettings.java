@@ -20,6 +20,7 @@ import java.util.OptionalInt;
  * @param dbUser database user, may be empty
  * @param dbPassword database password, may be empty; never printed
  * @param maxBodyBytes request body limit
+ * @param cluster the data grid this instance joins, when several instances run
  */
 public record LauncherSettings(
     Path dataDir,
@@ -32,7 +33,19 @@ public record LauncherSettings(
     String dbUrl,
     String dbUser,
     String dbPassword,
-    long maxBodyBytes) {
+    long maxBodyBytes,
+    Optional<Cluster> cluster) {
+
+  /**
+   * The data grid of several instances.
+   *
+   * @param members {@code host:port} of every member, this one included
+   * @param bindInterface the address the member binds to, when configured
+   * @param port this member's port
+   * @param name the cluster name derived from the cluster secret (the secret itself is not kept)
+   */
+  public record Cluster(
+      java.util.List<String> members, Optional<InetAddress> bindInterface, int port, String name) {}
 
   /** Host names and addresses the self-signed certificate must cover. */
   public java.util.Set<String> certificateNames() {
@@ -55,6 +68,8 @@ public record LauncherSettings(
         + httpPort
         + ", publicUrl="
         + publicUrl
+        + ", cluster="
+        + cluster.map(c -> c.members().toString()).orElse("none")
         + "]";
   }
 }

@@ -29,8 +29,15 @@ final class PayaraBoot {
     micro.setSslCert(TlsMaterial.ALIAS);
     micro.setHttpPort(settings.httpPort().orElse(8080));
     micro.setHttpAutoBind(false);
-    // Single instance: setNoHazelcast alone (with setNoCluster, Micro ignores it).
-    micro.setNoHazelcast(true);
+    if (settings.cluster().isPresent()) {
+      // Several instances: Payara's Data Grid on a fixed port, under the name derived from the
+      // cluster secret; discovery (TCP/IP, the member list) comes with the pre-boot commands.
+      micro.setClusterStartPort(settings.cluster().get().port());
+      micro.setHzClusterName(settings.cluster().get().name());
+    } else {
+      // Single instance: setNoHazelcast alone (with setNoCluster, Micro ignores it).
+      micro.setNoHazelcast(true);
+    }
     micro.addDeploymentFile(layout.war().toFile());
     micro.setPreBootHandler(
         runner -> {

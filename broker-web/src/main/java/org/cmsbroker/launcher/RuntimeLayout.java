@@ -188,7 +188,26 @@ public final class RuntimeLayout {
         commands,
         "configs.config.server-config.microprofile-metrics-configuration.virtual-servers=none");
     commands.add(List.of("set-openapi-configuration", "--enabled=false", "--virtualServers=none"));
+    settings.cluster().ifPresent(cluster -> cluster(commands, cluster));
     return commands;
+  }
+
+  /**
+   * Payara's Data Grid for several instances: what {@code --clustermode tcpip:<members>} and {@code
+   * --interfaces} would set (the {@code PayaraMicro} API has no setter for either; see
+   * org.cmsbroker.grid's notes), never multicast. The port is fixed (no auto-increment: a member on
+   * another port than the list names would be unreachable) and partitions are grouped per member,
+   * so two members on one host still back each other up.
+   */
+  private static void cluster(List<List<String>> commands, LauncherSettings.Cluster cluster) {
+    String h = "hazelcast-runtime-configuration.";
+    set(commands, h + "discovery-mode=tcpip");
+    set(commands, h + "tcpip-members=" + String.join(",", cluster.members()));
+    set(commands, h + "auto-increment-port=false");
+    set(commands, h + "host-aware-partitioning=false");
+    cluster
+        .bindInterface()
+        .ifPresent(address -> set(commands, h + "interface=" + address.getHostAddress()));
   }
 
   private static void set(List<List<String>> commands, String assignment) {

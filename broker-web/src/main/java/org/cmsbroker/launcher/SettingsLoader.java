@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.Properties;
 import org.cmsbroker.config.SettingNames;
 import org.cmsbroker.settings.BrokerSettings;
+import org.cmsbroker.settings.ClusterName;
 import org.cmsbroker.settings.InvalidSettingException;
 import org.cmsbroker.settings.Rules;
 import org.cmsbroker.settings.Setting;
@@ -100,10 +101,24 @@ public final class SettingsLoader {
           url,
           user,
           password,
-          BrokerSettings.MAX_BODY_BYTES.value(source));
+          BrokerSettings.MAX_BODY_BYTES.value(source),
+          cluster(source));
     } catch (InvalidSettingException e) {
       throw new ConfigException(e.environmentName(), e.problem());
     }
+  }
+
+  /** The data grid, when members are configured (the check made sure the secret is there). */
+  private static Optional<LauncherSettings.Cluster> cluster(SettingSource source) {
+    if (!BrokerSettings.isClustered(source)) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new LauncherSettings.Cluster(
+            BrokerSettings.CLUSTER_MEMBERS.value(source),
+            BrokerSettings.CLUSTER_INTERFACE.read(source),
+            BrokerSettings.CLUSTER_PORT.value(source),
+            ClusterName.of(BrokerSettings.CLUSTER_SECRET.value(source))));
   }
 
   private static Map<String, String> readPropertiesFile(Path path) throws ConfigException {

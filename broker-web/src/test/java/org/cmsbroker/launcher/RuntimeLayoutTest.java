@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -309,5 +310,47 @@ class RuntimeLayoutTest {
     assertEquals(
         RuntimeLayout.MASKING_FILTER,
         org.cmsbroker.launcher.logging.SecretMaskingFilter.class.getName());
+  }
+
+  private static final String CLUSTER_SECRET = "kR3v9XqL2mT8pWb5ZyN7cJd1fH4gS6aE";
+
+  @Test
+  void singleInstanceConfiguresNoDataGrid() throws ConfigException {
+    LauncherSettings settings = settings();
+    assertTrue(settings.cluster().isEmpty());
+    assertTrue(
+        assignments(settings).stream().noneMatch(a -> a.startsWith("hazelcast-")),
+        "no grid settings without members");
+  }
+
+  @Test
+  void clusterJoinsByTheMemberListNeverByMulticast() throws ConfigException {
+    LauncherSettings settings =
+        settings(
+            "broker.cluster.members", "10.0.0.5:6900,10.0.0.6:6900",
+            "broker.cluster.interface", "10.0.0.5",
+            "broker.cluster.port", "6901",
+            "broker.cluster.secret", CLUSTER_SECRET);
+    List<String> set = assignments(settings);
+    String h = "hazelcast-runtime-configuration.";
+    assertTrue(set.contains(h + "discovery-mode=tcpip"));
+    assertTrue(set.contains(h + "tcpip-members=10.0.0.5:6900,10.0.0.6:6900"));
+    assertTrue(set.contains(h + "interface=10.0.0.5"));
+    assertTrue(set.contains(h + "auto-increment-port=false"));
+    assertTrue(set.stream().noneMatch(a -> a.contains("multicast")));
+    LauncherSettings.Cluster cluster = settings.cluster().orElseThrow();
+    assertEquals(6901, cluster.port());
+    assertEquals(org.cmsbroker.settings.ClusterName.of(CLUSTER_SECRET), cluster.name());
+    assertFalse(settings.toString().contains(CLUSTER_SECRET));
+    assertFalse(String.join("\n", set).contains(CLUSTER_SECRET));
+  }
+
+  @Test
+  void clusterWithoutSecretStopsTheLauncherNamingTheSetting() {
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () -> settings("broker.cluster.members", "10.0.0.5:6900,10.0.0.6:6900"));
+    assertTrue(e.getMessage().contains("BROKER_CLUSTER_SECRET"), e.getMessage());
   }
 }

@@ -123,6 +123,11 @@ public final class BrokerProcess implements AutoCloseable {
     return text.length() > 6000 ? text.substring(text.length() - 6000) : text;
   }
 
+  /** Kills the broker at once (SIGKILL), as a crash or a pulled plug would. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+  }
+
   /** Stops the broker as an operator would (SIGTERM), forcibly if it hangs. */
   @Override
   public void close() throws InterruptedException {

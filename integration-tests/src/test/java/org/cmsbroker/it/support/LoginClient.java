@@ -36,13 +36,22 @@ public final class LoginClient {
           "<script type=\"application/json\" id=\"(?:login|form)-config\"[^>]*>(.*?)</script>",
           Pattern.DOTALL);
   private final HttpClient http;
-  private final CookieManager cookies = new CookieManager(null, CookiePolicy.ACCEPT_ALL);
   private final String base;
   private final javax.net.ssl.SSLContext sslContext;
 
+  private final CookieManager cookies;
+
   public LoginClient(Path dataDir, String base) throws Exception {
+    this(
+        base,
+        Https.trusting(Https.servedChain(dataDir).get(0)),
+        new CookieManager(null, CookiePolicy.ACCEPT_ALL));
+  }
+
+  private LoginClient(String base, javax.net.ssl.SSLContext sslContext, CookieManager cookies) {
     this.base = base;
-    this.sslContext = Https.trusting(Https.servedChain(dataDir).get(0));
+    this.sslContext = sslContext;
+    this.cookies = cookies;
     this.http =
         HttpClient.newBuilder()
             .sslContext(sslContext)
@@ -50,6 +59,14 @@ public final class LoginClient {
             .followRedirects(HttpClient.Redirect.NEVER)
             .connectTimeout(Duration.ofSeconds(10))
             .build();
+  }
+
+  /**
+   * The same browser (its cookies, its trust) talking to another instance at {@code otherBase}, as
+   * a load balancer would send it there. The instances must serve the same certificate.
+   */
+  public LoginClient on(String otherBase) {
+    return new LoginClient(otherBase, sslContext, cookies);
   }
 
   /** What a page with an encrypted form gives its script. */

@@ -14,11 +14,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
-class RateLimiterTest {
+class InMemoryRateLimiterTest {
   private final AtomicLong now = new AtomicLong(1_000_000_000_000L);
 
-  private RateLimiter limiter(int perMinute, int maxKeys) {
-    return new RateLimiter(perMinute, Duration.ofMinutes(1), maxKeys, now::get);
+  private InMemoryRateLimiter limiter(int perMinute, int maxKeys) {
+    return new InMemoryRateLimiter(perMinute, Duration.ofMinutes(1), maxKeys, now::get);
   }
 
   private void advance(Duration d) {
@@ -27,7 +27,7 @@ class RateLimiterTest {
 
   @Test
   void allowsTheCapacityAtOnceThenRefusesWithRetryAfter() {
-    RateLimiter limiter = limiter(3, 10);
+    InMemoryRateLimiter limiter = limiter(3, 10);
     for (int i = 0; i < 3; i++) {
       assertTrue(limiter.tryAcquire("a").allowed());
     }
@@ -38,7 +38,7 @@ class RateLimiterTest {
 
   @Test
   void refillsEvenlyOverThePeriod() {
-    RateLimiter limiter = limiter(6, 10);
+    InMemoryRateLimiter limiter = limiter(6, 10);
     for (int i = 0; i < 6; i++) {
       limiter.tryAcquire("a");
     }
@@ -51,7 +51,7 @@ class RateLimiterTest {
 
   @Test
   void retryAfterIsRoundedUpToWholeSecondsAndAtLeastOne() {
-    RateLimiter limiter = limiter(1, 10);
+    InMemoryRateLimiter limiter = limiter(1, 10);
     limiter.tryAcquire("a");
     advance(Duration.ofMillis(59_500));
     assertEquals(1, limiter.tryAcquire("a").retryAfterSeconds());
@@ -61,7 +61,7 @@ class RateLimiterTest {
 
   @Test
   void aLongPauseRefillsOnlyUpToTheCapacity() {
-    RateLimiter limiter = limiter(2, 10);
+    InMemoryRateLimiter limiter = limiter(2, 10);
     advance(Duration.ofHours(5));
     assertTrue(limiter.tryAcquire("a").allowed());
     assertTrue(limiter.tryAcquire("a").allowed());
@@ -70,7 +70,7 @@ class RateLimiterTest {
 
   @Test
   void keysHaveTheirOwnBuckets() {
-    RateLimiter limiter = limiter(1, 10);
+    InMemoryRateLimiter limiter = limiter(1, 10);
     assertTrue(limiter.tryAcquire("a").allowed());
     assertFalse(limiter.tryAcquire("a").allowed());
     assertTrue(limiter.tryAcquire("b").allowed());
@@ -78,7 +78,7 @@ class RateLimiterTest {
 
   @Test
   void memoryIsBoundedByDroppingTheLeastRecentlyUsedKey() {
-    RateLimiter limiter = limiter(1, 2);
+    InMemoryRateLimiter limiter = limiter(1, 2);
     limiter.tryAcquire("a");
     limiter.tryAcquire("b");
     limiter.tryAcquire("a");
@@ -91,7 +91,7 @@ class RateLimiterTest {
 
   @Test
   void aClockGoingBackwardsAddsNoTokens() {
-    RateLimiter limiter = limiter(1, 10);
+    InMemoryRateLimiter limiter = limiter(1, 10);
     limiter.tryAcquire("a");
     advance(Duration.ofMinutes(-10));
     assertFalse(limiter.tryAcquire("a").allowed());
@@ -99,7 +99,7 @@ class RateLimiterTest {
 
   @Test
   void concurrentCallersNeverGetMoreThanTheCapacity() throws Exception {
-    RateLimiter limiter = limiter(50, 10);
+    InMemoryRateLimiter limiter = limiter(50, 10);
     AtomicInteger allowed = new AtomicInteger();
     ExecutorService pool = Executors.newFixedThreadPool(8);
     CountDownLatch start = new CountDownLatch(1);
@@ -127,7 +127,8 @@ class RateLimiterTest {
     assertThrows(IllegalArgumentException.class, () -> limiter(0, 10));
     assertThrows(IllegalArgumentException.class, () -> limiter(1, 0));
     assertThrows(
-        IllegalArgumentException.class, () -> new RateLimiter(1, Duration.ZERO, 1, now::get));
+        IllegalArgumentException.class,
+        () -> new InMemoryRateLimiter(1, Duration.ZERO, 1, now::get));
     assertThrows(NullPointerException.class, () -> limiter(1, 1).tryAcquire(null));
   }
 }
