@@ -182,17 +182,7 @@ final class AuditCommands {
     if (json) {
       List<Object> out = new ArrayList<>();
       for (SecurityEvent e : rows) {
-        Map<String, Object> row = new LinkedHashMap<>();
-        row.put("id", e.id());
-        row.put("position", e.chainSeq());
-        row.put("time", e.occurredAt().toInstant().toString());
-        row.put("type", e.eventType());
-        row.put("outcome", e.outcome());
-        row.put("account", e.subjectId());
-        row.put("client", e.clientId());
-        row.put("address", e.remoteIp());
-        row.put("detail", e.detail());
-        out.add(row);
+        out.add(e.fields());
       }
       return AdminResponse.ok(JSONObjectUtils.toJSONString(Map.of("events", out)));
     }

@@ -51,17 +51,8 @@ public record AuditArchive(Path file, long fromSeq, long toSeq, int rows) {
         out.write(JSONObjectUtils.toJSONString(header));
         out.newLine();
         for (SecurityEvent e : rows) {
-          Map<String, Object> row = new LinkedHashMap<>();
-          row.put("position", e.chainSeq());
+          Map<String, Object> row = e.fields();
           row.put("hash", e.chainHash());
-          row.put("id", e.id());
-          row.put("time", e.occurredAt().toInstant().toString());
-          row.put("type", e.eventType());
-          row.put("outcome", e.outcome());
-          row.put("account", e.subjectId());
-          row.put("client", e.clientId());
-          row.put("address", e.remoteIp());
-          row.put("detail", e.detail());
           out.write(JSONObjectUtils.toJSONString(row));
           out.newLine();
         }

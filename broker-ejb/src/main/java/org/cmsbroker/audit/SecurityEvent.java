@@ -119,4 +119,22 @@ public class SecurityEvent {
     this.chainSeq = seq;
     this.chainHash = hash;
   }
+
+  /**
+   * The event's fields by their public names, in a fixed order, for listings and archives: id,
+   * position, time, type, outcome, account, client, address, detail (never a secret: none is kept).
+   */
+  public java.util.Map<String, Object> fields() {
+    java.util.Map<String, Object> row = new java.util.LinkedHashMap<>();
+    row.put("id", id);
+    row.put("position", chainSeq);
+    row.put("time", occurredAt.toInstant().toString());
+    row.put("type", eventType);
+    row.put("outcome", outcome);
+    row.put("account", subjectId);
+    row.put("client", clientId);
+    row.put("address", remoteIp);
+    row.put("detail", detail);
+    return row;
+  }
 }

@@ -127,38 +127,15 @@ final class AdminClient {
       } else {
         request = AdminWire.request(arguments.command(), arguments.fields(), "password", password);
       }
-      AdminWire.Response response = exchange(request, ANSWER_TIMEOUT);
-      if (response.ok()) {
-        response.lines().forEach(out::println);
-        return Main.OK;
-      }
-      if ("findings".equals(response.errorCode())) {
-        // A report whose findings mean failure (a broken audit chain): the report is the output.
-        response.lines().forEach(out::println);
-        return Main.FAILED;
-      }
-      err.println(
-          "broker: "
-              + (response.lines().isEmpty()
-                  ? response.errorCode()
-                  : String.join(" ", response.lines())));
-      return Main.FAILED;
+      return print(exchange(request, ANSWER_TIMEOUT));
     } catch (AdminArguments.UsageException e) {
       err.println("broker: " + e.getMessage());
       return Main.BAD_SETTING;
     } catch (AdminWire.WireException e) {
       err.println("broker: " + e.getMessage());
       return Main.FAILED;
-    } catch (ConnectException e) {
-      err.println(
-          "broker: no running broker found (no broker answers at " + socket + "); start it first");
-      return Main.FAILED;
-    } catch (AsynchronousCloseException e) {
-      err.println("broker: the broker did not answer within " + ANSWER_TIMEOUT.toSeconds() + " s");
-      return Main.FAILED;
     } catch (IOException e) {
-      err.println("broker: cannot talk to the broker at " + socket + ": " + describe(e));
-      return Main.FAILED;
+      return unreachable(e, ANSWER_TIMEOUT);
     } finally {
       if (password != null) {
         Arrays.fill(password, '\0');
@@ -194,32 +171,48 @@ final class AdminClient {
       return Main.FAILED;
     }
     try {
-      AdminWire.Response response =
-          exchange(AdminWire.request(command, fields, "password", null), timeout);
-      if (response.ok()) {
-        response.lines().forEach(out::println);
-        return Main.OK;
-      }
-      err.println(
-          "broker: "
-              + (response.lines().isEmpty()
-                  ? response.errorCode()
-                  : String.join(" ", response.lines())));
-      return Main.FAILED;
+      return print(exchange(AdminWire.request(command, fields, "password", null), timeout));
     } catch (AdminWire.WireException e) {
       err.println("broker: " + e.getMessage());
       return Main.FAILED;
-    } catch (ConnectException e) {
-      err.println(
-          "broker: no running broker found (no broker answers at " + socket + "); start it first");
-      return Main.FAILED;
-    } catch (AsynchronousCloseException e) {
-      err.println("broker: the broker did not answer within " + timeout.toSeconds() + " s");
-      return Main.FAILED;
     } catch (IOException e) {
-      err.println("broker: cannot talk to the broker at " + socket + ": " + describe(e));
+      return unreachable(e, timeout);
+    }
+  }
+
+  /**
+   * Prints an answer and returns the exit code: the lines on standard output when it succeeded or
+   * is a report whose findings mean failure (a broken audit chain, a failed self-check), else the
+   * error on standard error.
+   */
+  private int print(AdminWire.Response response) {
+    if (response.ok()) {
+      response.lines().forEach(out::println);
+      return Main.OK;
+    }
+    if ("findings".equals(response.errorCode())) {
+      response.lines().forEach(out::println);
       return Main.FAILED;
     }
+    err.println(
+        "broker: "
+            + (response.lines().isEmpty()
+                ? response.errorCode()
+                : String.join(" ", response.lines())));
+    return Main.FAILED;
+  }
+
+  /** Says why the broker could not be asked; returns the exit code. */
+  private int unreachable(IOException e, Duration timeout) {
+    if (e instanceof ConnectException) {
+      err.println(
+          "broker: no running broker found (no broker answers at " + socket + "); start it first");
+    } else if (e instanceof AsynchronousCloseException) {
+      err.println("broker: the broker did not answer within " + timeout.toSeconds() + " s");
+    } else {
+      err.println("broker: cannot talk to the broker at " + socket + ": " + describe(e));
+    }
+    return Main.FAILED;
   }
 
   /** Whether a broker answers on the admin socket (connecting only, sending nothing). */
