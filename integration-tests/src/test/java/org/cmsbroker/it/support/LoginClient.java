@@ -18,6 +18,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -41,8 +42,13 @@ public final class LoginClient {
   private final javax.net.ssl.SSLContext sslContext;
 
   public LoginClient(Path dataDir, String base) throws Exception {
+    this(Https.servedChain(dataDir).get(0), base);
+  }
+
+  /** A client trusting only {@code served}, for a broker whose server owns TLS (the EAR). */
+  public LoginClient(X509Certificate served, String base) throws Exception {
     this.base = base;
-    this.sslContext = Https.trusting(Https.servedChain(dataDir).get(0));
+    this.sslContext = Https.trusting(served);
     this.http =
         HttpClient.newBuilder()
             .sslContext(sslContext)
