@@ -17,6 +17,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
@@ -132,6 +133,9 @@ class EarOnPayaraServerIT {
         "540",
         DOMAIN);
 
+    // As the README says: made beforehand, owner-only.
+    Files.createDirectory(
+        data, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     remote(
         Duration.ofMinutes(2),
         "create-system-properties",
