@@ -18,6 +18,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -42,10 +43,12 @@ public final class LoginClient {
   private final CookieManager cookies;
 
   public LoginClient(Path dataDir, String base) throws Exception {
-    this(
-        base,
-        Https.trusting(Https.servedChain(dataDir).get(0)),
-        new CookieManager(null, CookiePolicy.ACCEPT_ALL));
+    this(Https.servedChain(dataDir).get(0), base);
+  }
+
+  /** A client trusting only {@code served}, for a broker whose server owns TLS (the EAR). */
+  public LoginClient(X509Certificate served, String base) throws Exception {
+    this(base, Https.trusting(served), new CookieManager(null, CookiePolicy.ACCEPT_ALL));
   }
 
   private LoginClient(String base, javax.net.ssl.SSLContext sslContext, CookieManager cookies) {
