@@ -1,37 +1,52 @@
 package org.cmsbroker.session;
 
+import static org.cmsbroker.persistence.DataClass.AtRest.HASHED;
+import static org.cmsbroker.persistence.DataClass.Level.CONFIDENTIAL;
+import static org.cmsbroker.persistence.DataClass.Level.RESTRICTED;
+
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.OffsetDateTime;
+import org.cmsbroker.persistence.DataClass;
 
 /** A session at rest (table {@code login_session}); the id is the SHA-256 of the cookie value. */
 @Entity
 @Table(name = "login_session")
 public class LoginSession {
+  @DataClass(value = CONFIDENTIAL, atRest = HASHED)
   @Id
   @Column(name = "id_hash", length = 64)
   private String idHash;
 
+  @DataClass(RESTRICTED)
   @Column(name = "account_id", nullable = false, length = 36)
   private String accountId;
 
+  /** Bound to the session; rendered into its forms, so kept as a value, not a hash. */
+  @DataClass(CONFIDENTIAL)
   @Column(name = "csrf_token", nullable = false, length = 64)
   private String csrfToken;
 
+  @DataClass(RESTRICTED)
   @Column(name = "created_at", nullable = false)
   private OffsetDateTime createdAt;
 
+  @DataClass(RESTRICTED)
   @Column(name = "last_seen_at", nullable = false)
   private OffsetDateTime lastSeenAt;
 
+  @DataClass(RESTRICTED)
   @Column(name = "expires_at", nullable = false)
   private OffsetDateTime expiresAt;
 
+  @DataClass(RESTRICTED)
   @Column(name = "ended_at")
   private OffsetDateTime endedAt;
 
+  /** An IP address is personal data. */
+  @DataClass(CONFIDENTIAL)
   @Column(name = "remote_ip", length = 45)
   private String remoteIp;
 
