@@ -79,17 +79,17 @@ public class AccountService {
   }
 
   /**
-   * Rewrites personal fields written before they were bound to their row (legacy {@code v1:}
-   * ciphertext) as row-bound ones; called wherever the account is written anyway.
+   * Rewrites personal fields written in an older format ({@code v1:} not bound to the row, {@code
+   * v2:}) or under an older data key in the current one; called wherever the account is written
+   * anyway.
    */
   private void reseal(Account a) {
-    if (!FieldCipher.isRowBound(a.emailCiphertext())) {
+    if (!cipher.isCurrent(a.emailCiphertext())) {
       a.setEmail(
-          cipher.encrypt(EMAIL, a.id(), cipher.decrypt(EMAIL, a.emailCiphertext())),
+          cipher.encrypt(EMAIL, a.id(), cipher.decrypt(EMAIL, a.id(), a.emailCiphertext())),
           a.emailIndex());
     }
-    if (!FieldCipher.isRowBound(a.givenNameCiphertext())
-        || !FieldCipher.isRowBound(a.familyNameCiphertext())) {
+    if (!cipher.isCurrent(a.givenNameCiphertext()) || !cipher.isCurrent(a.familyNameCiphertext())) {
       a.setNames(
           cipher.encrypt(
               GIVEN_NAME, a.id(), cipher.decrypt(GIVEN_NAME, a.id(), a.givenNameCiphertext())),

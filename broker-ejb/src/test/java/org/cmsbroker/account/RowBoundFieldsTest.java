@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.List;
+import org.cmsbroker.crypto.TestCiphers;
 import org.cmsbroker.persistence.TestDatabase;
 import org.cmsbroker.testing.Core;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -60,7 +61,7 @@ class RowBoundFieldsTest {
     try (Core core = new Core(kind)) {
       String ada = create(core, "ada");
       String eve = create(core, "eve");
-      assertTrue(column(core, "email_ciphertext", ada).startsWith("v2:"));
+      assertTrue(column(core, "email_ciphertext", ada).startsWith("v3:"));
 
       set(core, "email_ciphertext", eve, column(core, "email_ciphertext", ada));
 
@@ -81,12 +82,12 @@ class RowBoundFieldsTest {
           core,
           "email_ciphertext",
           ada,
-          core.cipher.encrypt(AccountService.EMAIL, "ada@example.org"));
+          TestCiphers.legacyV1(core.masterKey, AccountService.EMAIL, "ada@example.org"));
       set(
           core,
           "given_name_ciphertext",
           ada,
-          core.cipher.encrypt(AccountService.GIVEN_NAME, "Ada"));
+          TestCiphers.legacyV1(core.masterKey, AccountService.GIVEN_NAME, "Ada"));
 
       AccountView legacy = core.call(s -> s.accounts.findById(ada)).orElseThrow();
       assertEquals("ada@example.org", legacy.email());
@@ -101,8 +102,8 @@ class RowBoundFieldsTest {
             }
           });
 
-      assertTrue(column(core, "email_ciphertext", ada).startsWith("v2:"));
-      assertTrue(column(core, "given_name_ciphertext", ada).startsWith("v2:"));
+      assertTrue(column(core, "email_ciphertext", ada).startsWith("v3:"));
+      assertTrue(column(core, "given_name_ciphertext", ada).startsWith("v3:"));
       AccountView after = core.call(s -> s.accounts.findById(ada)).orElseThrow();
       assertEquals("ada@example.org", after.email());
       assertEquals("Ada", after.givenName());

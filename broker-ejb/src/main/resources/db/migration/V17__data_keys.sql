@@ -1,0 +1,9 @@
+-- Data keys: random AES-256 keys under which confidential fields are encrypted (format
+-- v3:<key_id>:...), each wrapped (AES-256-GCM) by a key derived from the master key. The newest
+-- is current; older ones stay so that every value still decrypts, and admin rotate-data-key
+-- re-encrypts every value under a new one.
+CREATE TABLE data_key (
+    key_id       VARCHAR(32)   PRIMARY KEY,
+    wrapped_key  VARCHAR(200)  NOT NULL,
+    created_at   TIMESTAMP WITH TIME ZONE NOT NULL
+);
