@@ -7,3 +7,9 @@ CREATE TABLE data_key (
     wrapped_key  VARCHAR(200)  NOT NULL,
     created_at   TIMESTAMP WITH TIME ZONE NOT NULL
 );
+
+-- login_session.csrf_token and remote_ip are now stored encrypted (row-bound v3 values, about 120
+-- characters). Existing plain values stay readable and are encrypted by admin rotate-data-key;
+-- sessions end within their absolute timeout anyway.
+ALTER TABLE login_session ALTER COLUMN csrf_token SET DATA TYPE VARCHAR(256);
+ALTER TABLE login_session ALTER COLUMN remote_ip SET DATA TYPE VARCHAR(256);

@@ -24,9 +24,9 @@ import org.cmsbroker.crypto.PasswordHasher;
  */
 @Stateless
 public class AccountService {
-  static final String EMAIL = "account.email";
-  static final String GIVEN_NAME = "account.given_name";
-  static final String FAMILY_NAME = "account.family_name";
+  public static final String EMAIL = "account.email";
+  public static final String GIVEN_NAME = "account.given_name";
+  public static final String FAMILY_NAME = "account.family_name";
 
   @PersistenceContext(unitName = "broker")
   EntityManager em;

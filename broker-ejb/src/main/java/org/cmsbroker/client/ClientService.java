@@ -40,9 +40,9 @@ public class ClientService {
 
   Clock clock = Clock.systemUTC();
 
-  static final String CALLBACK_SECRET = "oauth_client.callback_secret/";
-  static final String CIVICRM_API_KEY = "oauth_client.civicrm_api_key/";
-  static final String CIVICRM_SITE_KEY = "oauth_client.civicrm_site_key/";
+  public static final String CALLBACK_SECRET = "oauth_client.callback_secret/";
+  public static final String CIVICRM_API_KEY = "oauth_client.civicrm_api_key/";
+  public static final String CIVICRM_SITE_KEY = "oauth_client.civicrm_site_key/";
 
   private final SecureRandom random = new SecureRandom();
 

@@ -18,7 +18,7 @@ import org.cmsbroker.crypto.FieldCipher;
 @Stateless
 @LocalBean
 public class JpaLoginKeyStore implements LoginKeyStore {
-  static final String FIELD = "login_key.private_jwk";
+  public static final String FIELD = "login_key.private_jwk";
 
   @PersistenceContext(unitName = "broker")
   EntityManager em;

@@ -1,5 +1,6 @@
 package org.cmsbroker.session;
 
+import static org.cmsbroker.persistence.DataClass.AtRest.ENCRYPTED;
 import static org.cmsbroker.persistence.DataClass.AtRest.HASHED;
 import static org.cmsbroker.persistence.DataClass.Level.CONFIDENTIAL;
 import static org.cmsbroker.persistence.DataClass.Level.RESTRICTED;
@@ -24,9 +25,9 @@ public class LoginSession {
   @Column(name = "account_id", nullable = false, length = 36)
   private String accountId;
 
-  /** Bound to the session; rendered into its forms, so kept as a value, not a hash. */
-  @DataClass(CONFIDENTIAL)
-  @Column(name = "csrf_token", nullable = false, length = 64)
+  /** Rendered into the session's forms, so kept encrypted, not hashed; plain in old rows. */
+  @DataClass(value = CONFIDENTIAL, atRest = ENCRYPTED)
+  @Column(name = "csrf_token", nullable = false, length = 256)
   private String csrfToken;
 
   @DataClass(RESTRICTED)
@@ -45,9 +46,9 @@ public class LoginSession {
   @Column(name = "ended_at")
   private OffsetDateTime endedAt;
 
-  /** An IP address is personal data. */
-  @DataClass(CONFIDENTIAL)
-  @Column(name = "remote_ip", length = 45)
+  /** An IP address is personal data; plain in rows written before it was encrypted. */
+  @DataClass(value = CONFIDENTIAL, atRest = ENCRYPTED)
+  @Column(name = "remote_ip", length = 256)
   private String remoteIp;
 
   protected LoginSession() {}

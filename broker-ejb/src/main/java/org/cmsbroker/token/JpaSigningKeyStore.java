@@ -18,7 +18,7 @@ import org.cmsbroker.crypto.FieldCipher;
 @Stateless
 @LocalBean
 public class JpaSigningKeyStore implements SigningKeyStore {
-  static final String FIELD = "signing_key.private_jwk";
+  public static final String FIELD = "signing_key.private_jwk";
 
   @PersistenceContext(unitName = "broker")
   EntityManager em;

@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.cmsbroker.datakey.EncryptedColumns;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -47,10 +48,6 @@ class DataClassificationTest {
           "account.username_key",
           "the unique lookup key of the username; to become an HMAC blind index with the username"
               + " (open work)",
-          "login_session.csrf_token",
-          "a per-session value rendered into the session's forms; not yet encrypted",
-          "login_session.remote_ip",
-          "the address a session was made from; not yet encrypted",
           "security_event.remote_ip",
           "the audit row is hash-chained and sealed, so it cannot be re-encrypted at a key rotation;"
               + " old rows are pruned after BROKER_AUDIT_RETENTION_DAYS");
@@ -214,6 +211,23 @@ class DataClassificationTest {
           new TreeSet<>(PLAIN_CONFIDENTIAL.keySet()),
           plainConfidential,
           "Confidential columns kept plain must be exactly the listed exceptions");
+    }
+  }
+
+  @Test
+  void everyEncryptedColumnIsReEncryptedAtADataKeyRotation() {
+    try (TestDatabase db = new TestDatabase()) {
+      Set<String> encrypted = new TreeSet<>();
+      for (Classified c : classified(db).values()) {
+        if (c.atRest() == DataClass.AtRest.ENCRYPTED) {
+          encrypted.add(c.column());
+        }
+      }
+      Set<String> rotated = new TreeSet<>();
+      EncryptedColumns.ALL.forEach(c -> rotated.add(c.name()));
+      // Wrapped by the master key itself, not by a data key.
+      rotated.add("data_key.wrapped_key");
+      assertEquals(rotated, encrypted, "EncryptedColumns must list every encrypted column");
     }
   }
 

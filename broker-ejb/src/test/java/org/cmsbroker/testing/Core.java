@@ -88,6 +88,7 @@ public final class Core implements AutoCloseable {
       inject(sessions, "em", em);
       inject(sessions, "config", config);
       inject(sessions, "random", RANDOM);
+      inject(sessions, "cipher", cipher);
       inject(endings, "refreshTokens", refreshTokens);
       inject(endings, "backChannel", backChannel);
       inject(sessions, "ended", new SyncEvent<SessionEnded>(endings::onSessionEnded));
