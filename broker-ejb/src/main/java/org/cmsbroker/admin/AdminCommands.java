@@ -26,9 +26,9 @@ import org.cmsbroker.webhook.StripeEventReview;
  * {@code user.unlock}, {@code user.set_password}; {@code client.add}, {@code client.list}, {@code
  * client.update}, {@code client.rotate_secret}, {@code client.rotate_callback_secret}, {@code
  * client.set_civicrm_credentials}, {@code client.remove}; {@code keys.list}, {@code keys.rotate};
- * {@code callbacks.list}, {@code callbacks.replay} (through {@link CallbackCommands}); {@code
- * csp.list}; {@code stripe.events}; {@code payments.review}; {@code audit.verify}, {@code
- * audit.list} (through {@link AuditCommands}).
+ * {@code data_keys.rotate}; {@code callbacks.list}, {@code callbacks.replay} (through {@link
+ * CallbackCommands}); {@code csp.list}; {@code stripe.events}; {@code payments.review}; {@code
+ * audit.verify}, {@code audit.list} (through {@link AuditCommands}).
  */
 public final class AdminCommands {
   static final String USERNAME = "username";
@@ -53,6 +53,7 @@ public final class AdminCommands {
   private final StripeEventAdministration stripeEvents;
   private final PaymentReviewAdministration paymentReview;
   private final AuditCommands audit;
+  private final DataKeyAdministration dataKeys;
 
   /** The most CSP aggregates {@code csp.list} shows. */
   static final int CSP_LIST_LIMIT = 50;
@@ -79,6 +80,7 @@ public final class AdminCommands {
         null,
         null,
         null,
+        null,
         null);
   }
 
@@ -90,7 +92,8 @@ public final class AdminCommands {
       CspReportAdministration cspReports,
       StripeEventAdministration stripeEvents,
       PaymentReviewAdministration paymentReview,
-      AuditCommands audit) {
+      AuditCommands audit,
+      DataKeyAdministration dataKeys) {
     this.accounts = Objects.requireNonNull(accounts, "accounts");
     this.clients = clients;
     this.keys = keys;
@@ -99,6 +102,7 @@ public final class AdminCommands {
     this.stripeEvents = stripeEvents;
     this.paymentReview = paymentReview;
     this.audit = audit;
+    this.dataKeys = dataKeys;
   }
 
   /** These commands, plus {@code csp.list} answered from {@code reports}. */
@@ -111,7 +115,8 @@ public final class AdminCommands {
         Objects.requireNonNull(reports, "reports"),
         stripeEvents,
         paymentReview,
-        audit);
+        audit,
+        dataKeys);
   }
 
   /** These commands, plus {@code stripe.events} answered from {@code events}. */
@@ -124,7 +129,8 @@ public final class AdminCommands {
         cspReports,
         Objects.requireNonNull(events, "events"),
         paymentReview,
-        audit);
+        audit,
+        dataKeys);
   }
 
   /** These commands, plus {@code payments.review} answered from {@code review}. */
@@ -137,7 +143,8 @@ public final class AdminCommands {
         cspReports,
         stripeEvents,
         Objects.requireNonNull(review, "review"),
-        audit);
+        audit,
+        dataKeys);
   }
 
   /** These commands, plus {@code audit.verify} and {@code audit.list} answered from {@code log}. */
@@ -150,7 +157,22 @@ public final class AdminCommands {
         cspReports,
         stripeEvents,
         paymentReview,
-        new AuditCommands(Objects.requireNonNull(log, "log")));
+        new AuditCommands(Objects.requireNonNull(log, "log")),
+        dataKeys);
+  }
+
+  /** These commands, plus {@code data_keys.rotate} answered by {@code keys}. */
+  public AdminCommands withDataKeys(DataKeyAdministration keys) {
+    return new AdminCommands(
+        accounts,
+        clients,
+        this.keys,
+        callbacks,
+        cspReports,
+        stripeEvents,
+        paymentReview,
+        audit,
+        Objects.requireNonNull(keys, "keys"));
   }
 
   private CallbackCommands callbacks() throws AdminProtocolException {
@@ -182,6 +204,7 @@ public final class AdminCommands {
         case "callbacks.list", "callbacks.replay" -> callbacks().execute(request);
         case "keys.list" -> keysList();
         case "keys.rotate" -> keysRotate(request);
+        case "data_keys.rotate" -> dataKeysRotate(request);
         case "csp.list" -> cspList(request);
         case "stripe.events" -> stripeEvents(request);
         case "payments.review" -> paymentsReview(request);
@@ -328,6 +351,36 @@ public final class AdminCommands {
       out.add("new " + alg + " signing key " + keys.rotate(alg));
     }
     out.add("Earlier keys stay in the JWKS until the tokens they signed have expired.");
+    return AdminResponse.ok(out);
+  }
+
+  private AdminResponse dataKeysRotate(AdminRequest request) throws AdminProtocolException {
+    if (dataKeys == null) {
+      throw new AdminProtocolException(
+          AdminProtocolException.UNKNOWN_COMMAND, "data keys are not managed here");
+    }
+    request.allowOnly(Set.of());
+    DataKeyAdministration.Rotation r = dataKeys.rotate();
+    List<String> out = new java.util.ArrayList<>();
+    out.add("new data key " + r.keyId() + ": every new value is encrypted under it");
+    if (!r.finished()) {
+      out.add(
+          "Re-encryption of the stored values goes on in the background; the server log tells"
+              + " when it is done.");
+      return AdminResponse.ok(out);
+    }
+    out.add(
+        r.rewritten()
+            + " stored values re-encrypted under it; "
+            + r.remaining()
+            + " remain under older keys");
+    if (!r.failed().isEmpty()) {
+      return AdminResponse.error(
+          "not_decryptable",
+          String.join(" ", out)
+              + "; these values do not decrypt and were left as they were: "
+              + String.join(", ", r.failed()));
+    }
     return AdminResponse.ok(out);
   }
 

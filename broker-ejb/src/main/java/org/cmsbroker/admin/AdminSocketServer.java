@@ -45,6 +45,7 @@ public class AdminSocketServer {
   @Inject AccountAdministration accounts;
   @Inject ClientAdministration clients;
   @Inject KeyAdministration keys;
+  @Inject DataKeyAdministration dataKeys;
   @Inject CallbackAdministration callbacks;
   @Inject CspReports cspReports;
   @Inject StripeEventCounts stripeEvents;
@@ -64,6 +65,7 @@ public class AdminSocketServer {
               .withCspReports(cspReports::recent)
               .withStripeEvents(stripeEvents::counts)
               .withPaymentReview(stripeEvents::review)
+              .withDataKeys(dataKeys)
               .withAudit(
                   new AuditAdministration() {
                     @Override
