@@ -22,7 +22,7 @@ public class DataKeyRotationService {
   private static final Logger LOG = Logger.getLogger(DataKeyRotationService.class.getName());
 
   @Inject FieldCipher cipher;
-  @Inject ReencryptionBatches batches;
+  @Inject DataKeyRotation.Batches batches;
 
   /** Makes a new current data key; returns its id. */
   public String rotate() {
