@@ -13,3 +13,8 @@ CREATE TABLE data_key (
 -- sessions end within their absolute timeout anyway.
 ALTER TABLE login_session ALTER COLUMN csrf_token SET DATA TYPE VARCHAR(256);
 ALTER TABLE login_session ALTER COLUMN remote_ip SET DATA TYPE VARCHAR(256);
+
+-- account.username is now stored encrypted, and username_key holds an HMAC-SHA256 blind index of
+-- the normalised username instead of the normalised username. Rows written before keep both plain
+-- until the account is next written or admin rotate-data-key converts them; lookups accept both.
+ALTER TABLE account ALTER COLUMN username SET DATA TYPE VARCHAR(2048);

@@ -32,13 +32,16 @@ public class Account {
   @Column(length = 36)
   private String id;
 
-  /** May be an email address; the login name and the preferred_username claim. */
-  @DataClass(CONFIDENTIAL)
-  @Column(nullable = false, length = 254)
+  /** May be an email address; plain in rows written before it was encrypted. */
+  @DataClass(value = CONFIDENTIAL, atRest = ENCRYPTED)
+  @Column(nullable = false, length = 2048)
   private String username;
 
-  /** The username normalised for uniqueness and lookup. */
-  @DataClass(CONFIDENTIAL)
+  /**
+   * HMAC-SHA256 blind index of the normalised username, unique, for lookups; the normalised
+   * username itself in rows written before.
+   */
+  @DataClass(value = CONFIDENTIAL, atRest = HASHED)
   @Column(name = "username_key", nullable = false, length = 254, unique = true)
   private String usernameKey;
 
@@ -116,12 +119,18 @@ public class Account {
     return id;
   }
 
-  public String username() {
+  /** The stored username: a ciphertext, or plain in a row from before it was encrypted. */
+  String usernameStored() {
     return username;
   }
 
   String usernameKey() {
     return usernameKey;
+  }
+
+  void setUsername(String stored, String key) {
+    this.username = stored;
+    this.usernameKey = key;
   }
 
   String emailCiphertext() {

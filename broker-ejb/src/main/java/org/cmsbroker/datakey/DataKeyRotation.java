@@ -103,31 +103,35 @@ public final class DataKeyRotation {
       String stored = (String) row[1];
       lastId = id;
       String field = column.fieldOf(id);
+      boolean plain = column.plainInOldRows() && !FieldCipher.isCiphertext(stored);
       String plaintext;
       try {
-        plaintext =
-            column.plainInOldRows() && !FieldCipher.isCiphertext(stored)
-                ? stored
-                : cipher.decrypt(field, id, stored);
+        plaintext = plain ? stored : cipher.decrypt(field, id, stored);
       } catch (IllegalStateException e) {
         failed.add(column.name() + " " + id);
         continue;
       }
-      rewritten +=
+      // A plain old value has its blind index in the old form too: both change together.
+      boolean withIndex = plain && column.indexColumn() != null;
+      var update =
           em.createNativeQuery(
                   "UPDATE "
                       + column.table()
                       + " SET "
                       + column.column()
-                      + " = ? WHERE "
+                      + " = ?"
+                      + (withIndex ? ", " + column.indexColumn() + " = ?" : "")
+                      + " WHERE "
                       + column.idColumn()
                       + " = ? AND "
                       + column.column()
                       + " = ?")
-              .setParameter(1, cipher.encrypt(field, id, plaintext))
-              .setParameter(2, id)
-              .setParameter(3, stored)
-              .executeUpdate();
+              .setParameter(1, cipher.encrypt(field, id, plaintext));
+      int next = 2;
+      if (withIndex) {
+        update.setParameter(next++, column.index().apply(cipher, plaintext));
+      }
+      rewritten += update.setParameter(next++, id).setParameter(next, stored).executeUpdate();
     }
     return new Batch(rows.size(), rewritten, lastId, failed);
   }

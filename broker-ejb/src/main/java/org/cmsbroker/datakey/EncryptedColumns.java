@@ -19,6 +19,16 @@ public final class EncryptedColumns {
   public static final List<EncryptedColumn> ALL =
       List.of(
           new EncryptedColumn(
+              "account",
+              "username",
+              "id",
+              AccountService.USERNAME,
+              false,
+              true,
+              "username_key",
+              (cipher, username) ->
+                  AccountService.usernameIndex(cipher, AccountService.usernameKey(username))),
+          new EncryptedColumn(
               "account", "email_ciphertext", "id", AccountService.EMAIL, false, false),
           new EncryptedColumn(
               "account", "given_name_ciphertext", "id", AccountService.GIVEN_NAME, false, false),

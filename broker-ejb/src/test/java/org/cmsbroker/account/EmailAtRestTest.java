@@ -14,7 +14,10 @@ import org.cmsbroker.testing.Core;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** An account's email address and names cannot be read anywhere in the database. */
+/**
+ * An account's email address, its names and its username (here an address too) cannot be read
+ * anywhere in the database.
+ */
 class EmailAtRestTest {
   private static final String EMAIL = "Ada.Lovelace@Analytical-Engine.example";
 
@@ -28,7 +31,7 @@ class EmailAtRestTest {
                 try {
                   return s.accounts
                       .create(
-                          new NewAccount("ada", EMAIL, true, "Augusta", "Byron", List.of()),
+                          new NewAccount(EMAIL, EMAIL, true, "Augusta", "Byron", List.of()),
                           "correct horse battery staple".toCharArray())
                       .id();
                 } catch (AccountException e) {
@@ -36,6 +39,12 @@ class EmailAtRestTest {
                 }
               });
       assertEquals(EMAIL, core.call(s -> s.accounts.findById(id)).orElseThrow().email());
+      // An address used as the username is found case-insensitively, and not readable either.
+      assertEquals(
+          id,
+          core.call(s -> s.accounts.findByUsername(EMAIL.toUpperCase(Locale.ROOT)))
+              .orElseThrow()
+              .id());
 
       List<String> readable = new ArrayList<>();
       int scanned = 0;

@@ -111,4 +111,55 @@ class RowBoundFieldsTest {
       assertEquals(1, core.call(s -> s.accounts.findByEmail("ada@example.org")).size());
     }
   }
+
+  @ParameterizedTest
+  @EnumSource(TestDatabase.Kind.class)
+  void anAccountWithAPlainUsernameIsFoundAndEncryptedOnItsNextWrite(TestDatabase.Kind kind)
+      throws Exception {
+    try (Core core = new Core(kind)) {
+      String grace = create(core, "grace");
+      assertTrue(column(core, "username", grace).startsWith("v3:"));
+      assertEquals(
+          AccountService.usernameIndex(core.cipher, "grace"), column(core, "username_key", grace));
+      // As written before usernames were encrypted.
+      set(core, "username", grace, "Grace");
+      set(core, "username_key", grace, "grace");
+
+      assertEquals(
+          "Grace", core.call(s -> s.accounts.findByUsername("GRACE")).orElseThrow().username());
+      assertEquals(grace, core.call(s -> s.accounts.findIdByUsername("grace")).orElseThrow());
+      core.call(
+          s -> {
+            try {
+              return s.accounts.setDisabled("grace", true);
+            } catch (AccountException e) {
+              throw new IllegalStateException(e);
+            }
+          });
+
+      assertTrue(column(core, "username", grace).startsWith("v3:"));
+      assertEquals(
+          AccountService.usernameIndex(core.cipher, "grace"), column(core, "username_key", grace));
+      assertEquals(
+          "Grace", core.call(s -> s.accounts.findByUsername("grace")).orElseThrow().username());
+      assertThrows(
+          AccountException.class,
+          () -> {
+            try {
+              core.call(
+                  s -> {
+                    try {
+                      return s.accounts.create(
+                          new NewAccount("GRACE", "g@example.org", true, null, null, List.of()),
+                          "correct horse battery staple".toCharArray());
+                    } catch (AccountException e) {
+                      throw new IllegalStateException(e);
+                    }
+                  });
+            } catch (IllegalStateException e) {
+              throw e.getCause();
+            }
+          });
+    }
+  }
 }

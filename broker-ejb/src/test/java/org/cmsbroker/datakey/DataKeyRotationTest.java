@@ -157,6 +157,7 @@ class DataKeyRotationTest {
                   throw new IllegalStateException(e);
                 }
               });
+      expected.put("account.username " + ada, "ada");
       expected.put("account.email_ciphertext " + ada, "ada@example.org");
       expected.put("account.given_name_ciphertext " + ada, "Ada");
       expected.put("account.family_name_ciphertext " + ada, "L");
@@ -166,6 +167,8 @@ class DataKeyRotationTest {
         for (int i = 0; i < ACCOUNTS; i++) {
           String id = String.format("acct-%04d", i);
           insertAccount(c, cipher, id, "user" + i + "@example.org");
+          // Inserted as older brokers did: the username and its key plain.
+          expected.put("account.username " + id, id);
           expected.put("account.email_ciphertext " + id, "user" + i + "@example.org");
           expected.put("account.given_name_ciphertext " + id, "Given " + id);
         }
@@ -225,6 +228,20 @@ class DataKeyRotationTest {
           "user2@example.org",
           core.call(s -> s.accounts.findById("acct-0002")).orElseThrow().email());
       assertEquals(
+          "acct-0005",
+          core.call(s -> s.accounts.findByUsername("ACCT-0005")).orElseThrow().username());
+      try (Connection c = core.database.dataSource().getConnection();
+          PreparedStatement q =
+              c.prepareStatement("SELECT username_key FROM account WHERE id = 'acct-0005'")) {
+        try (ResultSet rs = q.executeQuery()) {
+          rs.next();
+          assertEquals(
+              AccountService.usernameIndex(cipher, "acct-0005"),
+              rs.getString(1),
+              "the blind index replaced the plain key");
+        }
+      }
+      assertEquals(
           "plain-csrf-token",
           core.call(s -> s.sessions.findLive(sessionHash)).orElseThrow().csrfToken());
     }
@@ -251,7 +268,7 @@ class DataKeyRotationTest {
 
       assertEquals(List.of("account.email_ciphertext acct-b"), report.failed());
       assertEquals(1, report.remaining());
-      assertEquals(3, report.rewritten());
+      assertEquals(5, report.rewritten());
     }
   }
 

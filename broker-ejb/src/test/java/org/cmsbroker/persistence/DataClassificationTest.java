@@ -42,12 +42,6 @@ class DataClassificationTest {
    */
   static final Map<String, String> PLAIN_CONFIDENTIAL =
       Map.of(
-          "account.username",
-          "looked up at every login by username_key; may be an email address; encrypting it needs a"
-              + " blind index for username_key (open work)",
-          "account.username_key",
-          "the unique lookup key of the username; to become an HMAC blind index with the username"
-              + " (open work)",
           "security_event.remote_ip",
           "the audit row is hash-chained and sealed, so it cannot be re-encrypted at a key rotation;"
               + " old rows are pruned after BROKER_AUDIT_RETENTION_DAYS");
