@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -24,9 +25,16 @@ import org.cmsbroker.crypto.PasswordHasher;
  */
 @Stateless
 public class AccountService {
-  static final String EMAIL = "account.email";
-  static final String GIVEN_NAME = "account.given_name";
-  static final String FAMILY_NAME = "account.family_name";
+  public static final String EMAIL = "account.email";
+
+  /**
+   * The name {@code account.username} is encrypted under, and its blind index {@code username_key}
+   * made under.
+   */
+  public static final String USERNAME = "account.username";
+
+  public static final String GIVEN_NAME = "account.given_name";
+  public static final String FAMILY_NAME = "account.family_name";
 
   @PersistenceContext(unitName = "broker")
   EntityManager em;
@@ -56,7 +64,9 @@ public class AccountService {
           AccountException.Reason.USERNAME_TAKEN, "That username is already taken.");
     }
     OffsetDateTime now = now();
-    Account account = new Account(UUID.randomUUID().toString(), username, key, now);
+    String id = UUID.randomUUID().toString();
+    Account account =
+        new Account(id, cipher.encrypt(USERNAME, id, username), usernameIndex(cipher, key), now);
     account.setEmail(cipher.encrypt(EMAIL, account.id(), email), emailIndex(email));
     account.setEmailVerified(request.emailVerified());
     account.setNames(
@@ -79,17 +89,23 @@ public class AccountService {
   }
 
   /**
-   * Rewrites personal fields written before they were bound to their row (legacy {@code v1:}
-   * ciphertext) as row-bound ones; called wherever the account is written anyway.
+   * Rewrites personal fields written in an older format ({@code v1:} not bound to the row, {@code
+   * v2:}) or under an older data key in the current one; called wherever the account is written
+   * anyway.
    */
   private void reseal(Account a) {
-    if (!FieldCipher.isRowBound(a.emailCiphertext())) {
+    if (!cipher.isCurrent(a.usernameStored())) {
+      String username = username(a);
+      a.setUsername(
+          cipher.encrypt(USERNAME, a.id(), username),
+          usernameIndex(cipher, AccountRules.usernameKey(username)));
+    }
+    if (!cipher.isCurrent(a.emailCiphertext())) {
       a.setEmail(
-          cipher.encrypt(EMAIL, a.id(), cipher.decrypt(EMAIL, a.emailCiphertext())),
+          cipher.encrypt(EMAIL, a.id(), cipher.decrypt(EMAIL, a.id(), a.emailCiphertext())),
           a.emailIndex());
     }
-    if (!FieldCipher.isRowBound(a.givenNameCiphertext())
-        || !FieldCipher.isRowBound(a.familyNameCiphertext())) {
+    if (!cipher.isCurrent(a.givenNameCiphertext()) || !cipher.isCurrent(a.familyNameCiphertext())) {
       a.setNames(
           cipher.encrypt(
               GIVEN_NAME, a.id(), cipher.decrypt(GIVEN_NAME, a.id(), a.givenNameCiphertext())),
@@ -102,8 +118,24 @@ public class AccountService {
     return cipher.index(EMAIL, AccountRules.emailKey(email));
   }
 
+  /**
+   * The blind index stored in {@code username_key} for a normalised username: HMAC-SHA256 under a
+   * key derived from the master key (lowercase hex).
+   */
+  public static String usernameIndex(FieldCipher cipher, String usernameKey) {
+    return cipher.index(USERNAME, usernameKey);
+  }
+
+  /** The decrypted username; plain in a row from before usernames were encrypted. */
+  private String username(Account a) {
+    String stored = a.usernameStored();
+    return FieldCipher.isCiphertext(stored) ? cipher.decrypt(USERNAME, a.id(), stored) : stored;
+  }
+
+  // A row written before usernames were encrypted holds the normalised username itself.
   private Optional<Account> entity(String usernameKey) {
-    return em.createQuery("SELECT a FROM Account a WHERE a.usernameKey = :k", Account.class)
+    return em.createQuery("SELECT a FROM Account a WHERE a.usernameKey IN (:i, :k)", Account.class)
+        .setParameter("i", usernameIndex(cipher, usernameKey))
         .setParameter("k", usernameKey)
         .getResultStream()
         .findFirst();
@@ -133,8 +165,11 @@ public class AccountService {
     if (username == null || username.isBlank()) {
       return Optional.empty();
     }
-    return em.createQuery("SELECT a.id FROM Account a WHERE a.usernameKey = :k", String.class)
-        .setParameter("k", AccountRules.usernameKey(username))
+    String key = AccountRules.usernameKey(username);
+    return em.createQuery(
+            "SELECT a.id FROM Account a WHERE a.usernameKey IN (:i, :k)", String.class)
+        .setParameter("i", usernameIndex(cipher, key))
+        .setParameter("k", key)
         .getResultStream()
         .findFirst();
   }
@@ -160,11 +195,9 @@ public class AccountService {
 
   /** All accounts, by username. */
   public List<AccountView> list() {
-    return em
-        .createQuery("SELECT a FROM Account a ORDER BY a.usernameKey", Account.class)
-        .getResultList()
-        .stream()
+    return em.createQuery("SELECT a FROM Account a", Account.class).getResultList().stream()
         .map(this::view)
+        .sorted(Comparator.comparing((AccountView v) -> usernameKey(v.username())))
         .toList();
   }
 
@@ -219,7 +252,7 @@ public class AccountService {
       throw new AccountException(
           AccountException.Reason.NO_SUCH_ACCOUNT, "There is no such account.");
     }
-    return setPassword(account.username(), password);
+    return setPassword(username(account), password);
   }
 
   /** Changes the password of a signed-in person, who must give the current one. */
@@ -296,7 +329,7 @@ public class AccountService {
     List<String> roles = a.roles().isEmpty() ? List.of() : List.of(a.roles().split(","));
     return new AccountView(
         a.id(),
-        a.username(),
+        username(a),
         cipher.decrypt(EMAIL, a.id(), a.emailCiphertext()),
         a.emailVerified(),
         cipher.decrypt(GIVEN_NAME, a.id(), a.givenNameCiphertext()),

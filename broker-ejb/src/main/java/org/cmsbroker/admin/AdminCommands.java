@@ -30,7 +30,7 @@ import org.cmsbroker.webhook.StripeEventReview;
  * client.set_civicrm_credentials}, {@code client.remove}; {@code keys.list}, {@code keys.rotate};
  * {@code callbacks.list}, {@code callbacks.replay} (through {@link CallbackCommands}); {@code
  * csp.list}; {@code stripe.events}; {@code payments.review}; {@code audit.verify}, {@code
- * audit.list} (through {@link AuditCommands}); {@code backup.create}.
+ * audit.list} (through {@link AuditCommands}); {@code backup.create}; {@code data_keys.rotate}.
  */
 public final class AdminCommands {
   static final String USERNAME = "username";
@@ -56,6 +56,7 @@ public final class AdminCommands {
   private final PaymentReviewAdministration paymentReview;
   private final AuditCommands audit;
   private final BackupAdministration backups;
+  private final DataKeyAdministration dataKeys;
 
   /** The most CSP aggregates {@code csp.list} shows. */
   static final int CSP_LIST_LIMIT = 50;
@@ -83,6 +84,7 @@ public final class AdminCommands {
         null,
         null,
         null,
+        null,
         null);
   }
 
@@ -95,7 +97,8 @@ public final class AdminCommands {
       StripeEventAdministration stripeEvents,
       PaymentReviewAdministration paymentReview,
       AuditCommands audit,
-      BackupAdministration backups) {
+      BackupAdministration backups,
+      DataKeyAdministration dataKeys) {
     this.accounts = Objects.requireNonNull(accounts, "accounts");
     this.clients = clients;
     this.keys = keys;
@@ -105,6 +108,7 @@ public final class AdminCommands {
     this.paymentReview = paymentReview;
     this.audit = audit;
     this.backups = backups;
+    this.dataKeys = dataKeys;
   }
 
   /** These commands, plus {@code csp.list} answered from {@code reports}. */
@@ -118,7 +122,8 @@ public final class AdminCommands {
         stripeEvents,
         paymentReview,
         audit,
-        backups);
+        backups,
+        dataKeys);
   }
 
   /** These commands, plus {@code stripe.events} answered from {@code events}. */
@@ -132,7 +137,8 @@ public final class AdminCommands {
         Objects.requireNonNull(events, "events"),
         paymentReview,
         audit,
-        backups);
+        backups,
+        dataKeys);
   }
 
   /** These commands, plus {@code payments.review} answered from {@code review}. */
@@ -146,7 +152,8 @@ public final class AdminCommands {
         stripeEvents,
         Objects.requireNonNull(review, "review"),
         audit,
-        backups);
+        backups,
+        dataKeys);
   }
 
   /** These commands, plus {@code audit.verify} and {@code audit.list} answered from {@code log}. */
@@ -160,7 +167,8 @@ public final class AdminCommands {
         stripeEvents,
         paymentReview,
         new AuditCommands(Objects.requireNonNull(log, "log")),
-        backups);
+        backups,
+        dataKeys);
   }
 
   /** These commands, plus {@code backup.create} carried out by {@code backups}. */
@@ -174,7 +182,23 @@ public final class AdminCommands {
         stripeEvents,
         paymentReview,
         audit,
-        Objects.requireNonNull(backups, "backups"));
+        Objects.requireNonNull(backups, "backups"),
+        dataKeys);
+  }
+
+  /** These commands, plus {@code data_keys.rotate} answered by {@code keys}. */
+  public AdminCommands withDataKeys(DataKeyAdministration keys) {
+    return new AdminCommands(
+        accounts,
+        clients,
+        this.keys,
+        callbacks,
+        cspReports,
+        stripeEvents,
+        paymentReview,
+        audit,
+        backups,
+        Objects.requireNonNull(keys, "keys"));
   }
 
   private CallbackCommands callbacks() throws AdminProtocolException {
@@ -210,6 +234,7 @@ public final class AdminCommands {
         case "stripe.events" -> stripeEvents(request);
         case "payments.review" -> paymentsReview(request);
         case "backup.create" -> backupCreate(request);
+        case "data_keys.rotate" -> dataKeysRotate(request);
         case "audit.verify", "audit.list", "audit.prune", "check.self" -> {
           if (audit == null) {
             throw new AdminProtocolException(
@@ -558,5 +583,35 @@ public final class AdminCommands {
       throw new AdminProtocolException(
           AdminProtocolException.UNKNOWN_COMMAND, "signing keys are not managed here");
     }
+  }
+
+  private AdminResponse dataKeysRotate(AdminRequest request) throws AdminProtocolException {
+    if (dataKeys == null) {
+      throw new AdminProtocolException(
+          AdminProtocolException.UNKNOWN_COMMAND, "data keys are not managed here");
+    }
+    request.allowOnly(Set.of());
+    DataKeyAdministration.Rotation r = dataKeys.rotate();
+    List<String> out = new java.util.ArrayList<>();
+    out.add("new data key " + r.keyId() + ": every new value is encrypted under it");
+    if (!r.finished()) {
+      out.add(
+          "Re-encryption of the stored values goes on in the background; the server log tells"
+              + " when it is done.");
+      return AdminResponse.ok(out);
+    }
+    out.add(
+        r.rewritten()
+            + " stored values re-encrypted under it; "
+            + r.remaining()
+            + " remain under older keys");
+    if (!r.failed().isEmpty()) {
+      return AdminResponse.error(
+          "not_decryptable",
+          String.join(" ", out)
+              + "; these values do not decrypt and were left as they were: "
+              + String.join(", ", r.failed()));
+    }
+    return AdminResponse.ok(out);
   }
 }

@@ -46,6 +46,7 @@ public class AdminSocketServer {
   @Inject AccountAdministration accounts;
   @Inject ClientAdministration clients;
   @Inject KeyAdministration keys;
+  @Inject DataKeyAdministration dataKeys;
   @Inject CallbackAdministration callbacks;
   @Inject CspReports cspReports;
   @Inject StripeEventCounts stripeEvents;
@@ -66,6 +67,7 @@ public class AdminSocketServer {
               .withCspReports(cspReports::recent)
               .withStripeEvents(stripeEvents::counts)
               .withPaymentReview(stripeEvents::review)
+              .withDataKeys(dataKeys)
               .withAudit(
                   new AuditAdministration() {
                     @Override

@@ -1,10 +1,13 @@
 package org.cmsbroker.audit;
 
+import static org.cmsbroker.persistence.DataClass.Level.RESTRICTED;
+
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.OffsetDateTime;
+import org.cmsbroker.persistence.DataClass;
 
 /**
  * The one row of {@code audit_chain_head}: the last sealed position and hash, and the anchor
@@ -16,20 +19,27 @@ import java.time.OffsetDateTime;
 public class AuditChainHead {
   static final int ID = 1;
 
-  @Id private Integer id;
+  @DataClass(RESTRICTED)
+  @Id
+  private Integer id;
 
+  @DataClass(RESTRICTED)
   @Column(nullable = false)
   private long seq;
 
+  @DataClass(RESTRICTED)
   @Column(nullable = false, length = 64)
   private String hash;
 
+  @DataClass(RESTRICTED)
   @Column(name = "anchor_seq", nullable = false)
   private long anchorSeq;
 
+  @DataClass(RESTRICTED)
   @Column(name = "anchor_hash", nullable = false, length = 64)
   private String anchorHash;
 
+  @DataClass(RESTRICTED)
   @Column(name = "sealed_at")
   private OffsetDateTime sealedAt;
 

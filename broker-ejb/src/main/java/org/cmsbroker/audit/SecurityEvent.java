@@ -1,5 +1,8 @@
 package org.cmsbroker.audit;
 
+import static org.cmsbroker.persistence.DataClass.Level.CONFIDENTIAL;
+import static org.cmsbroker.persistence.DataClass.Level.RESTRICTED;
+
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.GeneratedValue;
@@ -8,6 +11,7 @@ import jakarta.persistence.Id;
 import jakarta.persistence.SequenceGenerator;
 import jakarta.persistence.Table;
 import java.time.OffsetDateTime;
+import org.cmsbroker.persistence.DataClass;
 
 /**
  * One recorded security event (table {@code security_event}). Written once; updated once more only
@@ -16,6 +20,7 @@ import java.time.OffsetDateTime;
 @Entity
 @Table(name = "security_event")
 public class SecurityEvent {
+  @DataClass(RESTRICTED)
   @Id
   @SequenceGenerator(
       name = "security_event_id",
@@ -24,30 +29,46 @@ public class SecurityEvent {
   @GeneratedValue(strategy = GenerationType.SEQUENCE, generator = "security_event_id")
   private Long id;
 
+  @DataClass(RESTRICTED)
   @Column(name = "occurred_at", nullable = false)
   private OffsetDateTime occurredAt;
 
+  @DataClass(RESTRICTED)
   @Column(name = "event_type", nullable = false, length = 64)
   private String eventType;
 
+  @DataClass(RESTRICTED)
   @Column(nullable = false, length = 16)
   private String outcome;
 
+  /** An account id, never a username or an address. */
+  @DataClass(RESTRICTED)
   @Column(name = "subject_id", length = 64)
   private String subjectId;
 
+  @DataClass(RESTRICTED)
   @Column(name = "client_id", length = 128)
   private String clientId;
 
+  /**
+   * An IP address is personal data; kept plain because the row is hash-chained (see
+   * DataClassificationTest).
+   */
+  @DataClass(CONFIDENTIAL)
   @Column(name = "remote_ip", length = 45)
   private String remoteIp;
 
+  /** Reason codes and ids the broker writes itself, never input text. */
+  @DataClass(RESTRICTED)
   @Column(length = 1024)
   private String detail;
 
+  @DataClass(RESTRICTED)
   @Column(name = "chain_seq")
   private Long chainSeq;
 
+  /** An integrity hash over the row, not a secret. */
+  @DataClass(RESTRICTED)
   @Column(name = "chain_hash", length = 64)
   private String chainHash;
 

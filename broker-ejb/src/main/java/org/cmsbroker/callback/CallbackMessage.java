@@ -1,10 +1,15 @@
 package org.cmsbroker.callback;
 
+import static org.cmsbroker.persistence.DataClass.AtRest.ENCRYPTED;
+import static org.cmsbroker.persistence.DataClass.Level.CONFIDENTIAL;
+import static org.cmsbroker.persistence.DataClass.Level.RESTRICTED;
+
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.OffsetDateTime;
+import org.cmsbroker.persistence.DataClass;
 
 /**
  * A callback at rest (table {@code callback_message}). The payload is stored only as AES-256-GCM
@@ -13,55 +18,75 @@ import java.time.OffsetDateTime;
 @Entity
 @Table(name = "callback_message")
 public class CallbackMessage {
+  @DataClass(RESTRICTED)
   @Id
   @Column(length = 40)
   private String id;
 
+  @DataClass(RESTRICTED)
   @Column(name = "client_id", nullable = false, length = 128)
   private String clientId;
 
+  @DataClass(RESTRICTED)
   @Column(name = "event_type", nullable = false, length = 100)
   private String eventType;
 
+  @DataClass(value = CONFIDENTIAL, atRest = ENCRYPTED)
   @Column(name = "payload_ciphertext", nullable = false, length = 131072)
   private String payloadCiphertext;
 
+  @DataClass(RESTRICTED)
   @Column(nullable = false, length = 16)
   private String status;
 
+  @DataClass(RESTRICTED)
   @Column(nullable = false)
   private int attempts;
 
+  @DataClass(RESTRICTED)
   @Column(name = "next_attempt_at", nullable = false)
   private OffsetDateTime nextAttemptAt;
 
+  /** The name of the broker instance delivering it. */
+  @DataClass(RESTRICTED)
   @Column(name = "lease_owner", length = 64)
   private String leaseOwner;
 
+  @DataClass(RESTRICTED)
   @Column(name = "lease_until")
   private OffsetDateTime leaseUntil;
 
+  @DataClass(RESTRICTED)
   @Column(name = "last_status_code")
   private Integer lastStatusCode;
 
+  /** The broker's own short description of the failure, never the target's body. */
+  @DataClass(RESTRICTED)
   @Column(name = "last_error", length = 200)
   private String lastError;
 
+  @DataClass(RESTRICTED)
   @Column(name = "created_at", nullable = false)
   private OffsetDateTime createdAt;
 
+  @DataClass(RESTRICTED)
   @Column(name = "replayed_at")
   private OffsetDateTime replayedAt;
 
+  @DataClass(RESTRICTED)
   @Column(name = "delivered_at")
   private OffsetDateTime deliveredAt;
 
+  @DataClass(RESTRICTED)
   @Column(name = "occurred_at")
   private OffsetDateTime occurredAt;
 
+  @DataClass(RESTRICTED)
   @Column(name = "sequence_number")
   private Long sequenceNumber;
 
+  /** The payment the message is about: its messages are delivered in order. */
+  @DataClass(RESTRICTED)
   @Column(length = 40)
   private String subject;
 

@@ -58,7 +58,7 @@ public class CallbackOutbox {
   /** Payloads are small JSON documents; a larger one is a bug in the caller. */
   public static final int MAX_PAYLOAD_BYTES = 64 * 1024;
 
-  static final String PAYLOAD = "callback_message.payload";
+  public static final String PAYLOAD = "callback_message.payload";
 
   private static final Pattern EVENT_TYPE = Pattern.compile("[a-z0-9][a-z0-9._-]{0,99}");
   private static final int MAX_ERROR_CHARS = 200;

@@ -40,9 +40,9 @@ public class ClientService {
 
   @Inject Clock clock;
 
-  static final String CALLBACK_SECRET = "oauth_client.callback_secret/";
-  static final String CIVICRM_API_KEY = "oauth_client.civicrm_api_key/";
-  static final String CIVICRM_SITE_KEY = "oauth_client.civicrm_site_key/";
+  public static final String CALLBACK_SECRET = "oauth_client.callback_secret/";
+  public static final String CIVICRM_API_KEY = "oauth_client.civicrm_api_key/";
+  public static final String CIVICRM_SITE_KEY = "oauth_client.civicrm_site_key/";
 
   private final SecureRandom random = new SecureRandom();
 
@@ -226,7 +226,7 @@ public class ClientService {
     }
     OffsetDateTime now = now();
     String secret = WebhookSecrets.generate(random);
-    client.setCallbackSecret(cipher.encrypt(CALLBACK_SECRET + clientId, secret), now);
+    client.setCallbackSecret(cipher.encrypt(CALLBACK_SECRET + clientId, clientId, secret), now);
     client.touch(now);
     record("client.callback_secret_rotated", clientId, null);
     return secret;
@@ -256,8 +256,8 @@ public class ClientService {
             : ClientRules.civicrmKey(siteKey, Reason.INVALID_CIVICRM_SITE_KEY, "The site key");
     OffsetDateTime now = now();
     client.setCiviCrmCredentials(
-        cipher.encrypt(CIVICRM_API_KEY + clientId, key),
-        site == null ? null : cipher.encrypt(CIVICRM_SITE_KEY + clientId, site),
+        cipher.encrypt(CIVICRM_API_KEY + clientId, clientId, key),
+        site == null ? null : cipher.encrypt(CIVICRM_SITE_KEY + clientId, clientId, site),
         now);
     client.touch(now);
     record(
@@ -298,7 +298,10 @@ public class ClientService {
     return switch (format(client)) {
       case STANDARD_WEBHOOKS ->
           Optional.ofNullable(client.callbackSecret())
-              .map(c -> new CallbackTarget(url, cipher.decrypt(CALLBACK_SECRET + clientId, c)));
+              .map(
+                  c ->
+                      new CallbackTarget(
+                          url, cipher.decrypt(CALLBACK_SECRET + clientId, clientId, c)));
       case CIVICRM ->
           Optional.ofNullable(client.civicrmApiKey())
               .map(
@@ -306,8 +309,9 @@ public class ClientService {
                       new CallbackTarget(
                           url,
                           CallbackFormat.CIVICRM,
-                          cipher.decrypt(CIVICRM_API_KEY + clientId, c),
-                          cipher.decrypt(CIVICRM_SITE_KEY + clientId, client.civicrmSiteKey()),
+                          cipher.decrypt(CIVICRM_API_KEY + clientId, clientId, c),
+                          cipher.decrypt(
+                              CIVICRM_SITE_KEY + clientId, clientId, client.civicrmSiteKey()),
                           client.civicrmTimeZone() == null
                               ? null
                               : java.time.ZoneId.of(client.civicrmTimeZone())));

@@ -1,11 +1,17 @@
 package org.cmsbroker.client;
 
+import static org.cmsbroker.persistence.DataClass.AtRest.ENCRYPTED;
+import static org.cmsbroker.persistence.DataClass.AtRest.HASHED;
+import static org.cmsbroker.persistence.DataClass.Level.CONFIDENTIAL;
+import static org.cmsbroker.persistence.DataClass.Level.RESTRICTED;
+
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
 import java.time.OffsetDateTime;
+import org.cmsbroker.persistence.DataClass;
 
 /**
  * A registered client (table {@code oauth_client}). Lists are stored newline-separated, grant types
@@ -15,74 +21,99 @@ import java.time.OffsetDateTime;
 @Entity
 @Table(name = "oauth_client")
 public class OAuthClient {
+  @DataClass(RESTRICTED)
   @Id
   @Column(name = "client_id", length = 64)
   private String clientId;
 
+  @DataClass(RESTRICTED)
   @Column(name = "display_name", nullable = false, length = 400)
   private String displayName;
 
+  @DataClass(RESTRICTED)
   @Column(name = "client_type", nullable = false, length = 16)
   private String clientType;
 
+  /** SHA-256 of a 256-bit random secret: full entropy, so a fast hash suffices. */
+  @DataClass(value = CONFIDENTIAL, atRest = HASHED)
   @Column(name = "secret_hash", length = 64)
   private String secretHash;
 
+  @DataClass(RESTRICTED)
   @Column(name = "redirect_uris", nullable = false, length = 65536)
   private String redirectUris;
 
+  @DataClass(RESTRICTED)
   @Column(name = "post_logout_redirect_uris", nullable = false, length = 65536)
   private String postLogoutRedirectUris;
 
+  @DataClass(RESTRICTED)
   @Column(name = "web_origins", nullable = false, length = 65536)
   private String webOrigins;
 
+  @DataClass(RESTRICTED)
   @Column(name = "grant_types", nullable = false, length = 128)
   private String grantTypes;
 
+  @DataClass(RESTRICTED)
   @Column(name = "id_token_signed_response_alg", nullable = false, length = 16)
   private String idTokenSignedResponseAlg;
 
+  @DataClass(RESTRICTED)
   @Column(name = "backchannel_logout_uri", length = 2048)
   private String backchannelLogoutUri;
 
+  @DataClass(RESTRICTED)
   @Column(name = "roles_claim", nullable = false, length = 64)
   private String rolesClaim;
 
+  @DataClass(RESTRICTED)
   @Column(nullable = false)
   private boolean enabled;
 
+  @DataClass(RESTRICTED)
   @Column(name = "created_at", nullable = false)
   private OffsetDateTime createdAt;
 
+  @DataClass(RESTRICTED)
   @Column(name = "updated_at", nullable = false)
   private OffsetDateTime updatedAt;
 
+  @DataClass(RESTRICTED)
   @Column(name = "secret_rotated_at")
   private OffsetDateTime secretRotatedAt;
 
+  @DataClass(RESTRICTED)
   @Column(name = "callback_url", length = 2048)
   private String callbackUrl;
 
+  @DataClass(RESTRICTED)
   @Column(name = "callback_format", nullable = false, length = 32)
   private String callbackFormat = "standard-webhooks";
 
+  @DataClass(value = CONFIDENTIAL, atRest = ENCRYPTED)
   @Column(name = "callback_secret", length = 1024)
   private String callbackSecret;
 
+  @DataClass(value = CONFIDENTIAL, atRest = ENCRYPTED)
   @Column(name = "civicrm_api_key", length = 2048)
   private String civicrmApiKey;
 
+  @DataClass(value = CONFIDENTIAL, atRest = ENCRYPTED)
   @Column(name = "civicrm_site_key", length = 2048)
   private String civicrmSiteKey;
 
+  @DataClass(RESTRICTED)
   @Column(name = "civicrm_timezone", length = 64)
   private String civicrmTimeZone;
 
+  @DataClass(RESTRICTED)
   @Column(name = "callback_secret_rotated_at")
   private OffsetDateTime callbackSecretRotatedAt;
 
-  @Version private long version;
+  @DataClass(RESTRICTED)
+  @Version
+  private long version;
 
   protected OAuthClient() {}
 

@@ -16,8 +16,9 @@ import org.cmsbroker.config.BrokerConfig;
 import org.cmsbroker.config.SettingNames;
 
 /**
- * The broker's master key and what is derived from it. The key comes from {@code BROKER_MASTER_KEY}
- * (required when several instances share a database), else from {@code <data
+ * The broker's master key and what is derived from it, and the field cipher with its data keys
+ * (wrapped by the master key, kept in the database, read on first use). The key comes from {@code
+ * BROKER_MASTER_KEY} (required when several instances share a database), else from {@code <data
  * dir>/secrets/master.key}, made on first start ({@code 0600}). A malformed configured key stops
  * start-up with a message naming the setting.
  */
@@ -26,6 +27,7 @@ public class BrokerSecrets {
   static final String FILE = "master.key";
 
   @Inject BrokerConfig config;
+  @Inject DataKeyStore dataKeyStore;
 
   private final SecureRandom random = new SecureRandom();
   private MasterKey masterKey;
@@ -38,7 +40,7 @@ public class BrokerSecrets {
             .masterKey()
             .map(BrokerSecrets::parseConfigured)
             .orElseGet(() -> fromDataDirectory(config.dataDir().resolve("secrets"), random));
-    fieldCipher = new FieldCipher(masterKey, random);
+    fieldCipher = new FieldCipher(masterKey, new DataKeys(masterKey, dataKeyStore, random), random);
   }
 
   private static MasterKey parseConfigured(String value) {

@@ -6,6 +6,7 @@ import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.Optional;
 import javax.crypto.Cipher;
 import javax.crypto.Mac;
 import javax.crypto.SecretKey;
@@ -16,83 +17,110 @@ import javax.crypto.spec.SecretKeySpec;
  * Encrypts confidential fields at rest with AES-256-GCM (random 96-bit nonce), and makes blind
  * lookup indexes (HMAC-SHA256) for fields that must be found by value. Thread-safe.
  *
- * <p>Two formats, told apart by their prefix. {@code v2:} (personal fields, {@link #encrypt(String,
- * String, String)}) binds the value to its column and its row: the associated data is the field's
- * name and the row's id, so a ciphertext copied to another row or column does not decrypt. {@code
- * v1:} ({@link #encrypt(String, String)}) binds the column only; it is still written for values
- * that are not personal data of a row (keys, per-client secrets whose field names the client), and
- * read for personal fields written before v2: {@link #decrypt(String, String, String)} accepts a
- * {@code v1:} value there, and {@link #isRowBound} tells the caller to rewrite it as {@code v2:} on
- * its next write of the row.
+ * <p>Every value is written as {@code v3:<key id>:<base64url(nonce | ciphertext | tag)>}, under the
+ * current {@link DataKeys data key}, bound to its column and its row: the associated data is the
+ * format, the key id, the field's name and the row's id, so a ciphertext copied to another row or
+ * column does not decrypt, and {@code admin rotate-data-key} can re-encrypt every value under a new
+ * key while the broker runs. Two older formats are still read: {@code v2:} (row-bound, under a key
+ * derived from the master key) and {@code v1:} (bound to the column only; for fields whose name
+ * carried the row, such as per-client secrets, to that row too). {@link #isCurrent} tells a caller
+ * that a value should be rewritten on its next write of the row.
  */
 public final class FieldCipher {
-  private static final String PREFIX = "v1:";
-  private static final String ROW_BOUND = "v2:";
+  private static final String V1 = "v1:";
+  private static final String V2 = "v2:";
+  private static final String V3 = "v3:";
   private static final int NONCE_BYTES = 12;
   private static final int TAG_BITS = 128;
 
-  private final SecretKey encryptionKey;
+  private final SecretKey legacyKey;
   private final byte[] indexKey;
+  private final DataKeys dataKeys;
   private final SecureRandom random;
 
-  public FieldCipher(MasterKey masterKey, SecureRandom random) {
-    this.encryptionKey = masterKey.aesKey("field-encryption/v1");
+  public FieldCipher(MasterKey masterKey, DataKeys dataKeys, SecureRandom random) {
+    this.legacyKey = masterKey.aesKey("field-encryption/v1");
     this.indexKey = masterKey.derive("lookup-index/v1");
+    this.dataKeys = dataKeys;
     this.random = random;
   }
 
-  /** Encrypts {@code plaintext} for the column {@code field}; null stays null. */
-  public String encrypt(String field, String plaintext) {
-    return seal(PREFIX, aad(field, null), plaintext);
+  /** The data keys this cipher writes and reads with. */
+  public DataKeys dataKeys() {
+    return dataKeys;
   }
 
   /**
-   * Encrypts {@code plaintext} for the column {@code field} of the row {@code rowId}; null stays
-   * null. Only that row's {@link #decrypt(String, String, String)} opens it.
+   * Encrypts {@code plaintext} for the column {@code field} of the row {@code rowId} under the
+   * current data key; null stays null. Only that row's {@link #decrypt} opens it.
    */
   public String encrypt(String field, String rowId, String plaintext) {
     if (rowId == null || rowId.isEmpty()) {
       throw new IllegalArgumentException("a row-bound value needs its row's id");
     }
-    return seal(ROW_BOUND, aad(field, rowId), plaintext);
-  }
-
-  /**
-   * Decrypts a value written by {@link #encrypt(String, String)}; null stays null.
-   *
-   * @throws IllegalStateException when the value was altered or the master key changed
-   */
-  public String decrypt(String field, String stored) {
-    if (stored == null) {
+    if (plaintext == null) {
       return null;
     }
-    if (!stored.startsWith(PREFIX)) {
-      throw new IllegalStateException("stored value of " + field + " is not encrypted");
-    }
-    return open(field, aad(field, null), stored.substring(PREFIX.length()));
+    DataKeys.Key key = dataKeys.current();
+    return V3 + key.id() + ":" + seal(key.key(), v3Aad(key.id(), field, rowId), plaintext);
   }
 
   /**
-   * Decrypts the value of column {@code field} of row {@code rowId}: a {@code v2:} value must have
-   * been encrypted for this very row; a {@code v1:} value (written before row binding) is read as
-   * before. Null stays null.
+   * Decrypts the value of column {@code field} of row {@code rowId}: a {@code v3:} or {@code v2:}
+   * value must have been encrypted for this very row and column; a {@code v1:} value (written
+   * before row binding) for this column. Null stays null.
    *
-   * @throws IllegalStateException when the value was altered, belongs to another row or column, or
-   *     the master key changed
+   * @throws IllegalStateException when the value was altered, belongs to another row or column, its
+   *     data key is unknown, or the master key changed
    */
   public String decrypt(String field, String rowId, String stored) {
     if (stored == null) {
       return null;
     }
-    if (stored.startsWith(ROW_BOUND)) {
-      return open(field, aad(field, rowId), stored.substring(ROW_BOUND.length()));
+    if (stored.startsWith(V3)) {
+      int colon = stored.indexOf(':', V3.length());
+      if (colon < 0) {
+        throw undecryptable(field);
+      }
+      String keyId = stored.substring(V3.length(), colon);
+      SecretKey key = dataKeys.find(keyId).orElseThrow(() -> undecryptable(field));
+      return open(field, key, v3Aad(keyId, field, rowId), stored.substring(colon + 1));
     }
-    return decrypt(field, stored);
+    if (stored.startsWith(V2)) {
+      return open(field, legacyKey, aad(field, rowId), stored.substring(V2.length()));
+    }
+    if (stored.startsWith(V1)) {
+      return open(field, legacyKey, aad(field, null), stored.substring(V1.length()));
+    }
+    throw new IllegalStateException("stored value of " + field + " is not encrypted");
   }
 
-  /** Whether {@code stored} is null or bound to its row; false for a legacy {@code v1:} value. */
-  public static boolean isRowBound(String stored) {
-    return stored == null || stored.startsWith(ROW_BOUND);
+  /** Whether {@code stored} looks like a value of this cipher (any format), not plain text. */
+  public static boolean isCiphertext(String stored) {
+    return stored != null
+        && (stored.startsWith(V3) || stored.startsWith(V2) || stored.startsWith(V1));
+  }
+
+  /**
+   * Whether {@code stored} is null or written in the current format under the current data key;
+   * false for a value that should be rewritten (an older format, or an older key).
+   */
+  public boolean isCurrent(String stored) {
+    return stored == null || keyId(stored).filter(dataKeys.currentId()::equals).isPresent();
+  }
+
+  /** The data key id of a {@code v3:} value; empty for older formats and anything else. */
+  public static Optional<String> keyId(String stored) {
+    if (stored == null || !stored.startsWith(V3)) {
+      return Optional.empty();
+    }
+    int colon = stored.indexOf(':', V3.length());
+    return colon < 0 ? Optional.empty() : Optional.of(stored.substring(V3.length(), colon));
+  }
+
+  /** The start of every value written under data key {@code keyId}. */
+  public static String prefix(String keyId) {
+    return V3 + keyId + ":";
   }
 
   private static byte[] aad(String field, String rowId) {
@@ -101,41 +129,49 @@ public final class FieldCipher {
     return data.getBytes(StandardCharsets.UTF_8);
   }
 
-  private String seal(String prefix, byte[] aad, String plaintext) {
-    if (plaintext == null) {
-      return null;
+  private static byte[] v3Aad(String keyId, String field, String rowId) {
+    if (rowId == null) {
+      throw new IllegalArgumentException("a row-bound value needs its row's id");
     }
+    return ("v3\u0000" + keyId + "\u0000" + field.length() + ":" + field + "\u0000" + rowId)
+        .getBytes(StandardCharsets.UTF_8);
+  }
+
+  private String seal(SecretKey key, byte[] aad, String plaintext) {
     try {
       byte[] nonce = new byte[NONCE_BYTES];
       random.nextBytes(nonce);
       Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-      cipher.init(Cipher.ENCRYPT_MODE, encryptionKey, new GCMParameterSpec(TAG_BITS, nonce));
+      cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
       cipher.updateAAD(aad);
       byte[] sealed = cipher.doFinal(plaintext.getBytes(StandardCharsets.UTF_8));
-      return prefix
-          + Base64.getUrlEncoder()
-              .withoutPadding()
-              .encodeToString(
-                  ByteBuffer.allocate(nonce.length + sealed.length).put(nonce).put(sealed).array());
+      return Base64.getUrlEncoder()
+          .withoutPadding()
+          .encodeToString(
+              ByteBuffer.allocate(nonce.length + sealed.length).put(nonce).put(sealed).array());
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("AES-GCM is not available", e);
     }
   }
 
-  private String open(String field, byte[] aad, String encoded) {
+  private static IllegalStateException undecryptable(String field) {
+    return new IllegalStateException(
+        "stored value of "
+            + field
+            + " cannot be decrypted (altered, moved from another row, an unknown data key, or"
+            + " another master key)");
+  }
+
+  private String open(String field, SecretKey key, byte[] aad, String encoded) {
     try {
       byte[] all = Base64.getUrlDecoder().decode(encoded);
       Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-      cipher.init(
-          Cipher.DECRYPT_MODE, encryptionKey, new GCMParameterSpec(TAG_BITS, all, 0, NONCE_BYTES));
+      cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, all, 0, NONCE_BYTES));
       cipher.updateAAD(aad);
       return new String(
           cipher.doFinal(all, NONCE_BYTES, all.length - NONCE_BYTES), StandardCharsets.UTF_8);
     } catch (GeneralSecurityException | IllegalArgumentException e) {
-      throw new IllegalStateException(
-          "stored value of "
-              + field
-              + " cannot be decrypted (altered, moved from another row, or another master key)");
+      throw undecryptable(field);
     }
   }
 

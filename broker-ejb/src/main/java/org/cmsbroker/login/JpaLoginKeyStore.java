@@ -18,7 +18,7 @@ import org.cmsbroker.crypto.FieldCipher;
 @Stateless
 @LocalBean
 public class JpaLoginKeyStore implements LoginKeyStore {
-  static final String FIELD = "login_key.private_jwk";
+  public static final String FIELD = "login_key.private_jwk";
 
   @PersistenceContext(unitName = "broker")
   EntityManager em;
@@ -38,7 +38,7 @@ public class JpaLoginKeyStore implements LoginKeyStore {
   private LoginKey toKey(StoredLoginKey stored) {
     try {
       return new LoginKey(
-          RSAKey.parse(cipher.decrypt(FIELD, stored.privateJwkCiphertext())),
+          RSAKey.parse(cipher.decrypt(FIELD, stored.kid(), stored.privateJwkCiphertext())),
           stored.createdAt().toInstant());
     } catch (ParseException e) {
       throw new IllegalStateException("stored login key " + stored.kid() + " is unreadable");
@@ -51,7 +51,7 @@ public class JpaLoginKeyStore implements LoginKeyStore {
         new StoredLoginKey(
             key.keyId(),
             key.createdAt().atOffset(ZoneOffset.UTC),
-            cipher.encrypt(FIELD, key.privateJwk().toJSONString())));
+            cipher.encrypt(FIELD, key.keyId(), key.privateJwk().toJSONString())));
   }
 
   @Override

@@ -1,5 +1,9 @@
 package org.cmsbroker.oidc;
 
+import static org.cmsbroker.persistence.DataClass.AtRest.HASHED;
+import static org.cmsbroker.persistence.DataClass.Level.CONFIDENTIAL;
+import static org.cmsbroker.persistence.DataClass.Level.RESTRICTED;
+
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
@@ -8,20 +12,24 @@ import jakarta.persistence.Table;
 import java.io.Serializable;
 import java.time.OffsetDateTime;
 import java.util.Objects;
+import org.cmsbroker.persistence.DataClass;
 
 /** A client that a login session handed tokens to (table {@code session_client}). */
 @Entity
 @Table(name = "session_client")
 @IdClass(SessionClient.Key.class)
 public class SessionClient {
+  @DataClass(value = CONFIDENTIAL, atRest = HASHED)
   @Id
   @Column(name = "session_id_hash", length = 64)
   private String sessionIdHash;
 
+  @DataClass(RESTRICTED)
   @Id
   @Column(name = "client_id", length = 128)
   private String clientId;
 
+  @DataClass(RESTRICTED)
   @Column(name = "created_at", nullable = false)
   private OffsetDateTime createdAt;
 

@@ -1,11 +1,16 @@
 package org.cmsbroker.payment;
 
+import static org.cmsbroker.persistence.DataClass.AtRest.ENCRYPTED;
+import static org.cmsbroker.persistence.DataClass.Level.CONFIDENTIAL;
+import static org.cmsbroker.persistence.DataClass.Level.RESTRICTED;
+
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import org.cmsbroker.persistence.DataClass;
 
 /**
  * A payment at rest (table {@code payment}). The donor's email address is AES-256-GCM ciphertext
@@ -16,73 +21,100 @@ import java.time.ZoneOffset;
 @Entity
 @Table(name = "payment")
 public class Payment {
+  @DataClass(RESTRICTED)
   @Id
   @Column(length = 40)
   private String id;
 
+  @DataClass(RESTRICTED)
   @Column(name = "client_id", nullable = false, length = 128)
   private String clientId;
 
+  /** The CMS's own id of the payment (a contribution id, say). */
+  @DataClass(RESTRICTED)
   @Column(nullable = false, length = 100)
   private String reference;
 
+  @DataClass(RESTRICTED)
   @Column(nullable = false)
   private long amount;
 
+  @DataClass(RESTRICTED)
   @Column(nullable = false, length = 3)
   private String currency;
 
+  /** The CMS's text shown on Stripe Checkout; card-number-like text is refused. */
+  @DataClass(RESTRICTED)
   @Column(nullable = false, length = 200)
   private String description;
 
+  @DataClass(value = CONFIDENTIAL, atRest = ENCRYPTED)
   @Column(name = "donor_email_ciphertext", length = 1024)
   private String donorEmailCiphertext;
 
+  @DataClass(RESTRICTED)
   @Column(name = "return_url", nullable = false, length = 2000)
   private String returnUrl;
 
+  @DataClass(RESTRICTED)
   @Column(name = "cancel_url", length = 2000)
   private String cancelUrl;
 
+  @DataClass(RESTRICTED)
   @Column(nullable = false, length = 16)
   private String mode;
 
+  @DataClass(RESTRICTED)
   @Column(nullable = false, length = 24)
   private String status;
 
+  @DataClass(RESTRICTED)
   @Column(name = "amount_refunded", nullable = false)
   private long amountRefunded;
 
+  @DataClass(RESTRICTED)
   @Column(nullable = false)
   private boolean disputed;
 
+  @DataClass(RESTRICTED)
   @Column(name = "last_event_at")
   private OffsetDateTime lastEventAt;
 
+  @DataClass(RESTRICTED)
   @Column(name = "stripe_checkout_session_id", length = 255)
   private String stripeCheckoutSessionId;
 
+  @DataClass(RESTRICTED)
   @Column(name = "stripe_payment_intent_id", length = 255)
   private String stripePaymentIntentId;
 
+  /** Stripe's hosted page for this payment, handed to the CMS; it carries no card data. */
+  @DataClass(RESTRICTED)
   @Column(name = "checkout_url", length = 2048)
   private String checkoutUrl;
 
+  @DataClass(RESTRICTED)
   @Column(name = "expires_at")
   private OffsetDateTime expiresAt;
 
+  @DataClass(value = CONFIDENTIAL, atRest = ENCRYPTED)
   @Column(name = "checkout_client_secret_ciphertext", length = 1024)
   private String checkoutClientSecretCiphertext;
 
+  @DataClass(RESTRICTED)
   @Column(name = "idempotency_key", nullable = false, length = 255)
   private String idempotencyKey;
 
+  /** A fingerprint of a request of Restricted fields, compared on retries. */
+  @DataClass(RESTRICTED)
   @Column(name = "request_sha256", nullable = false, length = 64)
   private String requestSha256;
 
+  @DataClass(RESTRICTED)
   @Column(name = "created_at", nullable = false)
   private OffsetDateTime createdAt;
 
+  @DataClass(RESTRICTED)
   @Column(name = "updated_at", nullable = false)
   private OffsetDateTime updatedAt;
 

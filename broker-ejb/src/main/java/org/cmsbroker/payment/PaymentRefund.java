@@ -1,11 +1,14 @@
 package org.cmsbroker.payment;
 
+import static org.cmsbroker.persistence.DataClass.Level.RESTRICTED;
+
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.OffsetDateTime;
 import java.util.Set;
+import org.cmsbroker.persistence.DataClass;
 
 /**
  * A refund at rest (table {@code payment_refund}). Mutable JPA state; clients see {@link
@@ -24,37 +27,49 @@ public class PaymentRefund {
   /** The status of a refund whose money has left. */
   static final Set<String> SUCCEEDED = Set.of("succeeded");
 
+  @DataClass(RESTRICTED)
   @Id
   @Column(length = 40)
   private String id;
 
+  @DataClass(RESTRICTED)
   @Column(name = "payment_id", nullable = false, length = 40)
   private String paymentId;
 
+  @DataClass(RESTRICTED)
   @Column(name = "client_id", nullable = false, length = 128)
   private String clientId;
 
+  @DataClass(RESTRICTED)
   @Column(nullable = false)
   private long amount;
 
+  /** One of Stripe's reason codes. */
+  @DataClass(RESTRICTED)
   @Column(length = 32)
   private String reason;
 
+  @DataClass(RESTRICTED)
   @Column(name = "stripe_refund_id", length = 255)
   private String stripeRefundId;
 
+  @DataClass(RESTRICTED)
   @Column(nullable = false, length = 24)
   private String status;
 
+  @DataClass(RESTRICTED)
   @Column(name = "idempotency_key", nullable = false, length = 255)
   private String idempotencyKey;
 
+  @DataClass(RESTRICTED)
   @Column(name = "request_sha256", nullable = false, length = 64)
   private String requestSha256;
 
+  @DataClass(RESTRICTED)
   @Column(name = "created_at", nullable = false)
   private OffsetDateTime createdAt;
 
+  @DataClass(RESTRICTED)
   @Column(name = "updated_at", nullable = false)
   private OffsetDateTime updatedAt;
 

@@ -42,10 +42,10 @@ public class PaymentService {
   private static final Logger LOG = Logger.getLogger(PaymentService.class.getName());
 
   /** The associated data of the donor email ciphertext. */
-  static final String DONOR_EMAIL_FIELD = "payment.donor_email";
+  public static final String DONOR_EMAIL_FIELD = "payment.donor_email";
 
   /** The associated data of the embedded Checkout Session's client secret ciphertext. */
-  static final String CLIENT_SECRET_FIELD = "payment.checkout_client_secret";
+  public static final String CLIENT_SECRET_FIELD = "payment.checkout_client_secret";
 
   static final int MAX_IDEMPOTENCY_KEY = 255;
   private static final int ID_BYTES = 18;

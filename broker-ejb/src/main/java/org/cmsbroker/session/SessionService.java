@@ -15,6 +15,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import org.cmsbroker.config.BrokerConfig;
+import org.cmsbroker.crypto.FieldCipher;
 import org.cmsbroker.crypto.SecretTokens;
 
 /**
@@ -31,6 +32,12 @@ public class SessionService {
    */
   public static final String COOKIE = "__Host-broker_session";
 
+  /** The name column {@code login_session.csrf_token} is encrypted under, bound to the row. */
+  public static final String CSRF_FIELD = "login_session.csrf_token";
+
+  /** The name column {@code login_session.remote_ip} is encrypted under, bound to the row. */
+  public static final String REMOTE_IP_FIELD = "login_session.remote_ip";
+
   /** Last-seen times are written at most this often, to spare the database. */
   static final Duration SEEN_GRANULARITY = Duration.ofSeconds(30);
 
@@ -40,6 +47,7 @@ public class SessionService {
   @Inject BrokerConfig config;
   @Inject SecureRandom random;
   @Inject Event<SessionEnded> ended;
+  @Inject FieldCipher cipher;
 
   @Inject Clock clock;
 
@@ -50,15 +58,16 @@ public class SessionService {
   /** Makes a session for an account that has just logged in. */
   public NewSession create(String accountId, String remoteIp) {
     String token = randomToken();
+    String idHash = hash(token);
     OffsetDateTime now = now();
     LoginSession session =
         new LoginSession(
-            hash(token),
+            idHash,
             accountId,
-            randomToken(),
+            cipher.encrypt(CSRF_FIELD, idHash, randomToken()),
             now,
             now.plus(config.sessionAbsolute()),
-            remoteIp);
+            cipher.encrypt(REMOTE_IP_FIELD, idHash, remoteIp));
     em.persist(session);
     return new NewSession(token, active(session));
   }
@@ -184,6 +193,18 @@ public class SessionService {
             presented.getBytes(StandardCharsets.US_ASCII));
   }
 
+  /**
+   * The session's CSRF token. Sessions made before the token was encrypted hold it plain: read as
+   * it is (the row is rewritten encrypted by {@code admin rotate-data-key}, or ends within the
+   * absolute timeout).
+   */
+  private String csrfToken(LoginSession s) {
+    String stored = s.csrfToken();
+    return FieldCipher.isCiphertext(stored)
+        ? cipher.decrypt(CSRF_FIELD, s.idHash(), stored)
+        : stored;
+  }
+
   private String randomToken() {
     return SecretTokens.generate(random);
   }
@@ -192,11 +213,11 @@ public class SessionService {
     return SecretTokens.hash(token);
   }
 
-  private static ActiveSession active(LoginSession s) {
+  private ActiveSession active(LoginSession s) {
     return new ActiveSession(
         s.idHash(),
         s.accountId(),
-        s.csrfToken(),
+        csrfToken(s),
         s.createdAt().toInstant(),
         s.expiresAt().toInstant());
   }

@@ -18,7 +18,7 @@ import org.cmsbroker.crypto.FieldCipher;
 @Stateless
 @LocalBean
 public class JpaSigningKeyStore implements SigningKeyStore {
-  static final String FIELD = "signing_key.private_jwk";
+  public static final String FIELD = "signing_key.private_jwk";
 
   @PersistenceContext(unitName = "broker")
   EntityManager em;
@@ -53,7 +53,7 @@ public class JpaSigningKeyStore implements SigningKeyStore {
         key.keyId(),
         key.algorithm().name(),
         key.createdAt().atOffset(ZoneOffset.UTC),
-        cipher.encrypt(FIELD, key.privateJwk().toJSONString()));
+        cipher.encrypt(FIELD, key.keyId(), key.privateJwk().toJSONString()));
   }
 
   /**
@@ -65,7 +65,7 @@ public class JpaSigningKeyStore implements SigningKeyStore {
     try {
       key =
           new SigningKey(
-              JWK.parse(cipher.decrypt(FIELD, stored.privateJwkCiphertext())),
+              JWK.parse(cipher.decrypt(FIELD, stored.kid(), stored.privateJwkCiphertext())),
               stored.createdAt().toInstant());
     } catch (ParseException | IllegalArgumentException e) {
       throw new IllegalStateException("stored signing key " + stored.kid() + " is unreadable");

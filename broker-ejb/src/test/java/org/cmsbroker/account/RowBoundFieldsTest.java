@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.List;
+import org.cmsbroker.crypto.TestCiphers;
 import org.cmsbroker.persistence.TestDatabase;
 import org.cmsbroker.testing.Core;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -60,7 +61,7 @@ class RowBoundFieldsTest {
     try (Core core = new Core(kind)) {
       String ada = create(core, "ada");
       String eve = create(core, "eve");
-      assertTrue(column(core, "email_ciphertext", ada).startsWith("v2:"));
+      assertTrue(column(core, "email_ciphertext", ada).startsWith("v3:"));
 
       set(core, "email_ciphertext", eve, column(core, "email_ciphertext", ada));
 
@@ -81,12 +82,12 @@ class RowBoundFieldsTest {
           core,
           "email_ciphertext",
           ada,
-          core.cipher.encrypt(AccountService.EMAIL, "ada@example.org"));
+          TestCiphers.legacyV1(core.masterKey, AccountService.EMAIL, "ada@example.org"));
       set(
           core,
           "given_name_ciphertext",
           ada,
-          core.cipher.encrypt(AccountService.GIVEN_NAME, "Ada"));
+          TestCiphers.legacyV1(core.masterKey, AccountService.GIVEN_NAME, "Ada"));
 
       AccountView legacy = core.call(s -> s.accounts.findById(ada)).orElseThrow();
       assertEquals("ada@example.org", legacy.email());
@@ -101,13 +102,64 @@ class RowBoundFieldsTest {
             }
           });
 
-      assertTrue(column(core, "email_ciphertext", ada).startsWith("v2:"));
-      assertTrue(column(core, "given_name_ciphertext", ada).startsWith("v2:"));
+      assertTrue(column(core, "email_ciphertext", ada).startsWith("v3:"));
+      assertTrue(column(core, "given_name_ciphertext", ada).startsWith("v3:"));
       AccountView after = core.call(s -> s.accounts.findById(ada)).orElseThrow();
       assertEquals("ada@example.org", after.email());
       assertEquals("Ada", after.givenName());
       assertEquals("Family", after.familyName());
       assertEquals(1, core.call(s -> s.accounts.findByEmail("ada@example.org")).size());
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(TestDatabase.Kind.class)
+  void anAccountWithAPlainUsernameIsFoundAndEncryptedOnItsNextWrite(TestDatabase.Kind kind)
+      throws Exception {
+    try (Core core = new Core(kind)) {
+      String grace = create(core, "grace");
+      assertTrue(column(core, "username", grace).startsWith("v3:"));
+      assertEquals(
+          AccountService.usernameIndex(core.cipher, "grace"), column(core, "username_key", grace));
+      // As written before usernames were encrypted.
+      set(core, "username", grace, "Grace");
+      set(core, "username_key", grace, "grace");
+
+      assertEquals(
+          "Grace", core.call(s -> s.accounts.findByUsername("GRACE")).orElseThrow().username());
+      assertEquals(grace, core.call(s -> s.accounts.findIdByUsername("grace")).orElseThrow());
+      core.call(
+          s -> {
+            try {
+              return s.accounts.setDisabled("grace", true);
+            } catch (AccountException e) {
+              throw new IllegalStateException(e);
+            }
+          });
+
+      assertTrue(column(core, "username", grace).startsWith("v3:"));
+      assertEquals(
+          AccountService.usernameIndex(core.cipher, "grace"), column(core, "username_key", grace));
+      assertEquals(
+          "Grace", core.call(s -> s.accounts.findByUsername("grace")).orElseThrow().username());
+      assertThrows(
+          AccountException.class,
+          () -> {
+            try {
+              core.call(
+                  s -> {
+                    try {
+                      return s.accounts.create(
+                          new NewAccount("GRACE", "g@example.org", true, null, null, List.of()),
+                          "correct horse battery staple".toCharArray());
+                    } catch (AccountException e) {
+                      throw new IllegalStateException(e);
+                    }
+                  });
+            } catch (IllegalStateException e) {
+              throw e.getCause();
+            }
+          });
     }
   }
 }

@@ -112,6 +112,47 @@ class AdminCommandsTest {
   }
 
   @Test
+  void rotateDataKeyReportsTheNewKeyAndTheReEncryption() {
+    AdminResponse response =
+        commands
+            .withDataKeys(
+                () -> new DataKeyAdministration.Rotation("dk_new", true, 12, List.of(), 0))
+            .execute(request("data_keys.rotate"));
+
+    assertTrue(response.isOk(), response.toString());
+    assertEquals(
+        List.of(
+            "new data key dk_new: every new value is encrypted under it",
+            "12 stored values re-encrypted under it; 0 remain under older keys"),
+        response.lines());
+  }
+
+  @Test
+  void rotateDataKeyFailsNamingTheRowsThatDoNotDecrypt() {
+    AdminResponse response =
+        commands
+            .withDataKeys(
+                () ->
+                    new DataKeyAdministration.Rotation(
+                        "dk_new", true, 3, List.of("account.email_ciphertext acct-b"), 1))
+            .execute(request("data_keys.rotate"));
+
+    assertEquals("not_decryptable", response.errorCode());
+    assertTrue(response.lines().get(0).endsWith("account.email_ciphertext acct-b"));
+  }
+
+  @Test
+  void rotateDataKeyTakesNoParametersAndIsUnknownWithoutDataKeys() {
+    assertEquals("unknown_command", commands.execute(request("data_keys.rotate")).errorCode());
+    assertEquals(
+        "bad_request",
+        commands
+            .withDataKeys(() -> new DataKeyAdministration.Rotation("dk", true, 0, List.of(), 0))
+            .execute(request("data_keys.rotate", "key", "x"))
+            .errorCode());
+  }
+
+  @Test
   void addCreatesTheAccountAndWipesThePassword() {
     AdminResponse response =
         commands.execute(

@@ -70,7 +70,7 @@ class CallbackOutboxTest {
                     "SELECT payload_ciphertext FROM callback_message WHERE id = '" + id + "'")) {
       assertTrue(rs.next());
       String stored = rs.getString(1);
-      assertTrue(stored.startsWith("v2:"));
+      assertTrue(stored.startsWith("v3:"));
       assertFalse(stored.contains("pay_123"));
       assertFalse(stored.contains("ada@example.org"));
       assertFalse(stored.contains("payment.succeeded"));

@@ -8,7 +8,7 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
 import org.cmsbroker.crypto.FieldCipher;
-import org.cmsbroker.crypto.MasterKey;
+import org.cmsbroker.crypto.TestCiphers;
 import org.cmsbroker.persistence.TestDatabase;
 
 /**
@@ -19,7 +19,7 @@ import org.cmsbroker.persistence.TestDatabase;
 final class OutboxDatabase implements AutoCloseable {
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  final FieldCipher cipher = new FieldCipher(MasterKey.generate(RANDOM), RANDOM);
+  final FieldCipher cipher = TestCiphers.fresh(RANDOM);
   private final TestDatabase database;
 
   /** In-memory H2, the broker's default. */

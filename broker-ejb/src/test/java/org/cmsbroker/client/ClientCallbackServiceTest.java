@@ -18,8 +18,7 @@ import org.cmsbroker.callback.CallbackFormat;
 import org.cmsbroker.callback.CallbackTarget;
 import org.cmsbroker.callback.StandardWebhookSigner;
 import org.cmsbroker.client.ClientException.Reason;
-import org.cmsbroker.crypto.FieldCipher;
-import org.cmsbroker.crypto.MasterKey;
+import org.cmsbroker.crypto.TestCiphers;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -39,7 +38,7 @@ class ClientCallbackServiceTest {
     service = new ClientService();
     service.store = store;
     service.events = events;
-    service.cipher = new FieldCipher(MasterKey.generate(RANDOM), RANDOM);
+    service.cipher = TestCiphers.fresh(RANDOM);
     service.clock = Clock.fixed(NOW, ZoneOffset.UTC);
     for (String id : List.of("site-a", "site-b")) {
       service.register(
@@ -114,7 +113,7 @@ class ClientCallbackServiceTest {
     assertTrue(secret.startsWith("whsec_"));
     new StandardWebhookSigner(secret);
     OAuthClient stored = store.clients.get("site-a");
-    assertTrue(stored.callbackSecret().startsWith("v1:"));
+    assertTrue(stored.callbackSecret().startsWith("v3:"));
     assertFalse(stored.callbackSecret().contains(secret.substring(6)));
     assertEquals(
         Optional.of(new CallbackTarget(URI.create("https://crm.example.org/hook"), secret)),
@@ -179,7 +178,7 @@ class ClientCallbackServiceTest {
     service.setCiviCrmCredentials("site-a", "apiKey123", "siteKey456");
 
     OAuthClient stored = store.clients.get("site-a");
-    assertTrue(stored.civicrmApiKey().startsWith("v1:"));
+    assertTrue(stored.civicrmApiKey().startsWith("v3:"));
     assertFalse(stored.civicrmApiKey().contains("apiKey123"));
     assertFalse(stored.civicrmSiteKey().contains("siteKey456"));
     assertEquals(

@@ -20,7 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.cmsbroker.callback.TestOutboxes;
 import org.cmsbroker.crypto.FieldCipher;
-import org.cmsbroker.crypto.MasterKey;
+import org.cmsbroker.crypto.TestCiphers;
 import org.cmsbroker.persistence.TestDatabase;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -52,7 +52,7 @@ class CallbackSequencesTest {
   @ValueSource(strings = {"h2", "postgresql"})
   void twoOutcomesQueuedAtOnceForOnePaymentGetDistinctIncreasingSequenceNumbers(String database)
       throws Exception {
-    FieldCipher cipher = new FieldCipher(MasterKey.generate(RANDOM), RANDOM);
+    FieldCipher cipher = TestCiphers.fresh(RANDOM);
     try (TestDatabase db = TestDatabase.named(database)) {
       insertPayment(db);
       CyclicBarrier start = new CyclicBarrier(2);

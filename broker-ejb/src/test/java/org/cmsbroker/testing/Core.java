@@ -24,6 +24,7 @@ import org.cmsbroker.crypto.Argon2idPasswordHasher;
 import org.cmsbroker.crypto.FieldCipher;
 import org.cmsbroker.crypto.MasterKey;
 import org.cmsbroker.crypto.PasswordHasher;
+import org.cmsbroker.crypto.TestCiphers;
 import org.cmsbroker.login.InMemoryThrottleStore;
 import org.cmsbroker.login.LoginComponents;
 import org.cmsbroker.login.LoginService;
@@ -44,7 +45,8 @@ public final class Core implements AutoCloseable {
   public static final SecureRandom RANDOM = new SecureRandom();
 
   public final TestDatabase database;
-  public final FieldCipher cipher = new FieldCipher(MasterKey.generate(RANDOM), RANDOM);
+  public final MasterKey masterKey = MasterKey.generate(RANDOM);
+  public final FieldCipher cipher;
   public final PasswordHasher hasher =
       new Argon2idPasswordHasher(new Argon2idParameters(64, 1, 1), RANDOM);
   public final BrokerConfig config =
@@ -73,6 +75,7 @@ public final class Core implements AutoCloseable {
 
   public Core(TestDatabase.Kind kind) {
     database = new TestDatabase(kind);
+    cipher = TestCiphers.on(database, masterKey, RANDOM);
   }
 
   /** The services of one call, sharing its entity manager. */
@@ -90,6 +93,7 @@ public final class Core implements AutoCloseable {
       inject(sessions, "config", config);
       inject(sessions, "random", RANDOM);
       inject(sessions, "clock", clock);
+      inject(sessions, "cipher", cipher);
       inject(endings, "refreshTokens", refreshTokens);
       inject(endings, "backChannel", backChannel);
       inject(sessions, "ended", new SyncEvent<SessionEnded>(endings::onSessionEnded));

@@ -12,7 +12,7 @@ import java.sql.ResultSet;
 import java.sql.Timestamp;
 import java.util.UUID;
 import org.cmsbroker.crypto.FieldCipher;
-import org.cmsbroker.crypto.MasterKey;
+import org.cmsbroker.crypto.TestCiphers;
 import org.cmsbroker.persistence.DatabaseMigrator;
 import org.cmsbroker.persistence.DriverDataSource;
 import org.junit.jupiter.api.Test;
@@ -24,7 +24,7 @@ class JpaSigningKeyStoreTest {
 
   private final MutableClock clock = MutableClock.atStart();
   private final SigningKeyGenerator generator = new SigningKeyGenerator();
-  private final FieldCipher cipher = new FieldCipher(MasterKey.generate(RANDOM), RANDOM);
+  private final FieldCipher cipher = TestCiphers.fresh(RANDOM);
 
   @Test
   void keysRoundTripThroughTheEncryptedColumn() {
@@ -45,7 +45,7 @@ class JpaSigningKeyStoreTest {
 
     StoredSigningKey stored = JpaSigningKeyStore.toStored(key, cipher);
 
-    assertTrue(stored.privateJwkCiphertext().startsWith("v1:"));
+    assertTrue(stored.privateJwkCiphertext().startsWith("v3:"));
     assertFalse(
         stored.privateJwkCiphertext().contains(key.privateJwk().toECKey().getD().toString()));
     assertFalse(stored.privateJwkCiphertext().contains("\"d\""));
@@ -70,7 +70,7 @@ class JpaSigningKeyStoreTest {
     StoredSigningKey stored =
         JpaSigningKeyStore.toStored(
             generator.generate(SigningAlgorithm.ES256, clock.instant()), cipher);
-    FieldCipher other = new FieldCipher(MasterKey.generate(RANDOM), RANDOM);
+    FieldCipher other = TestCiphers.fresh(RANDOM);
 
     assertThrows(IllegalStateException.class, () -> JpaSigningKeyStore.toKey(stored, other));
   }

@@ -120,6 +120,10 @@ record AdminArguments(
     if (first.equals("audit")) {
       return audit(args.subList(1, args.size()));
     }
+    if (first.equals("rotate-data-key")) {
+      options("rotate-data-key", "", args.subList(1, args.size()), Set.of());
+      return new AdminArguments(false, "data_keys.rotate", List.of(), false);
+    }
     if (first.equals("self-check")) {
       List<String> rest = args.subList(1, args.size());
       List<String> withoutJson = rest.stream().filter(a -> !a.equals(JSON)).toList();
@@ -520,6 +524,7 @@ record AdminArguments(
                java -jar broker.jar admin payments review [--since HOURS]
                java -jar broker.jar admin audit verify|list [options] [--json]
                java -jar broker.jar admin self-check [--json]
+               java -jar broker.jar admin rotate-data-key
 
           user add --username U --email E [--name "Given Family"] [--given-name G]
                    [--family-name F] [--role R]... [--email-verified]
@@ -596,6 +601,11 @@ record AdminArguments(
                                            HTTP, default keystore, file permissions, database
                                            credentials, plaintext login, clock, last backup,
                                            audit chain; exit 1 when something fails
+          rotate-data-key                  a new data key for the encrypted fields (emails,
+                                           names, secrets, payloads, private keys): new values
+                                           use it at once, and every stored value is
+                                           re-encrypted under it in batches while the broker
+                                           runs; older keys stay readable
           help                             this text
 
         The password is the first line of standard input; on a terminal it is asked for twice,

@@ -307,6 +307,15 @@ class AdminArgumentsTest {
   }
 
   @Test
+  void rotateDataKeyTakesNothing() throws Exception {
+    AdminArguments rotate = parse("rotate-data-key");
+    assertEquals("data_keys.rotate", rotate.command());
+    assertTrue(rotate.fields().isEmpty());
+    assertThrows(AdminArguments.UsageException.class, () -> parse("rotate-data-key", "--key", "x"));
+    assertTrue(AdminArguments.usage().contains("rotate-data-key"));
+  }
+
+  @Test
   void keysRotateRefusesAnUnknownAlgorithm() {
     assertThrows(
         AdminArguments.UsageException.class, () -> parse("keys", "rotate", "--alg", "HS256"));

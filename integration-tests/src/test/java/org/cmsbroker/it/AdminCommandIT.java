@@ -482,6 +482,36 @@ class AdminCommandIT {
   }
 
   @Test
+  void rotateDataKeyReEncryptsEverythingWhileTheBrokerRuns() throws Exception {
+    add("rosalind", "correct horse battery staple 3");
+
+    BrokerProcess.Completed first = admin(null, "rotate-data-key");
+    assertEquals(0, first.exitCode(), "exit code; stderr: " + first.stderr());
+    List<String> lines = first.stdout().lines().toList();
+    assertEquals(2, lines.size(), first.stdout());
+    assertTrue(
+        lines
+            .get(0)
+            .matches("new data key dk_[A-Za-z0-9_-]+: every new value is encrypted under it"),
+        lines.get(0));
+    java.util.regex.Matcher counts =
+        java.util.regex.Pattern.compile(
+                "(\\d+) stored values re-encrypted under it; 0 remain under older keys")
+            .matcher(lines.get(1));
+    assertTrue(counts.matches(), lines.get(1));
+    // At least rosalind's address and the broker's own private keys.
+    assertTrue(Long.parseLong(counts.group(1)) >= 2, lines.get(1));
+
+    assertEquals("rosalind@example.org", row("rosalind").orElseThrow().get(2));
+    BrokerProcess.Completed second = admin(null, "rotate-data-key");
+    assertEquals(0, second.exitCode(), "exit code; stderr: " + second.stderr());
+    assertFalse(second.stdout().lines().findFirst().orElseThrow().equals(lines.get(0)));
+    assertEquals("rosalind@example.org", row("rosalind").orElseThrow().get(2));
+    add("rosalind-2", "correct horse battery staple 4");
+    assertEquals("rosalind-2@example.org", row("rosalind-2").orElseThrow().get(2));
+  }
+
+  @Test
   @Order(Integer.MAX_VALUE)
   void noClientSecretReachedTheBrokersLog() throws Exception {
     assertFalse(SECRETS.isEmpty());
