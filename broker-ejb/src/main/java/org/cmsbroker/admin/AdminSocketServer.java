@@ -139,7 +139,7 @@ public class AdminSocketServer {
 
   /** Parameters whose values name what a command acted on; none of them is ever a secret. */
   private static final List<String> AUDITED_PARAMETERS =
-      List.of("username", "client_id", "alg", "status", "type", "account", "client", "out");
+      List.of("client_id", "alg", "status", "type", "account", "client", "out");
 
   @PreDestroy
   void stop() {
