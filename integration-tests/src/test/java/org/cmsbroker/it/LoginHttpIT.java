@@ -457,22 +457,25 @@ class LoginHttpIT {
     }
     assertTrue(throttled >= 15, "most of the 20 attempts were throttled: " + throttled);
     assertTrue(lastMessage.contains("Try again after"), lastMessage);
-    // The right password, sent while a delay of at least a few seconds is known to remain, is
-    // refused too. Retry-After says how long remains; a slow machine that lets the delay run out
-    // between the two requests tries again rather than proving nothing.
+    // The right password, sent while a long delay is known to remain, is refused too. Wrong
+    // guesses made whenever the delay has run out double it (1, 2, 4, 8 s, ...) until Retry-After
+    // leaves a wide margin, so a slow machine cannot let the delay run out between the two
+    // requests; should it still, the right password cleared the history and the loop climbs again.
     boolean checked = false;
-    for (int tries = 0; tries < 10 && !checked; tries++) {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(120);
+    for (int tries = 0; !checked && System.nanoTime() - deadline < 0; tries++) {
       HttpResponse<String> probe = client().signIn("ada", "still wrong " + tries);
       long remaining =
           probe.statusCode() == 429
               ? Long.parseLong(probe.headers().firstValue("retry-after").orElse("0"))
               : 0;
-      if (remaining < 3) {
+      if (remaining < 8) {
+        Thread.sleep(Math.min(1000, remaining * 1000));
         continue;
       }
       long sent = System.nanoTime();
       HttpResponse<String> right = client().signIn("ada", "reset to something long");
-      if (System.nanoTime() - sent < java.util.concurrent.TimeUnit.SECONDS.toNanos(remaining - 1)) {
+      if (System.nanoTime() - sent < java.util.concurrent.TimeUnit.SECONDS.toNanos(remaining - 2)) {
         assertEquals(429, right.statusCode(), "even the right password waits out the delay");
         checked = true;
       }
