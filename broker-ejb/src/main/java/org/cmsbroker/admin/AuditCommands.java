@@ -101,19 +101,7 @@ final class AuditCommands {
     boolean failed = SelfCheck.failed(findings);
     List<String> lines = new ArrayList<>();
     if (json) {
-      List<Object> out = new ArrayList<>();
-      for (SelfCheckFinding f : findings) {
-        Map<String, Object> row = new LinkedHashMap<>();
-        row.put("check", f.check());
-        row.put("status", f.status().name());
-        row.put("seen", f.seen());
-        row.put("fix", f.fix());
-        out.add(row);
-      }
-      Map<String, Object> doc = new LinkedHashMap<>();
-      doc.put("ok", !failed);
-      doc.put("findings", out);
-      lines.add(JSONObjectUtils.toJSONString(doc));
+      lines.add(SelfCheck.json(findings));
     } else {
       List<List<String>> rows = new ArrayList<>();
       for (SelfCheckFinding f : findings) {

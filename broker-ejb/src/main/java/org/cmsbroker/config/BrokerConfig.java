@@ -52,6 +52,7 @@ public class BrokerConfig {
   private boolean passwordLettersAndNumbers;
   private Optional<SmtpSettings> smtp;
   private List<String> trustedProxies;
+  private List<OutboundPolicy.Cidr> adminAllowedRanges = List.of();
   private List<String> clusterMembers = List.of();
   private Optional<String> clusterSecret = Optional.empty();
   private OutboundPolicy outboundPolicy = OutboundPolicy.PUBLIC_ONLY;
@@ -129,6 +130,7 @@ public class BrokerConfig {
                             .orElse("broker@" + publicUrl.getHost()),
                         SmtpSettings.Security.parse(BrokerSettings.SMTP_SECURITY.value(source))));
     trustedProxies = BrokerSettings.TRUSTED_PROXIES.read(source).orElse(List.of());
+    adminAllowedRanges = BrokerSettings.ADMIN_ALLOWED_CIDRS.read(source).orElse(List.of());
     clusterMembers = BrokerSettings.CLUSTER_MEMBERS.read(source).orElse(List.of());
     clusterSecret = BrokerSettings.CLUSTER_SECRET.read(source);
     outboundPolicy =
@@ -240,6 +242,14 @@ public class BrokerConfig {
   /** Addresses of reverse proxies whose {@code X-Forwarded-For} is believed. */
   public List<String> trustedProxies() {
     return trustedProxies;
+  }
+
+  /**
+   * The ranges the admin pages may be used from ({@link SettingNames#ADMIN_ALLOWED_CIDRS}); empty
+   * means any address.
+   */
+  public List<OutboundPolicy.Cidr> adminAllowedRanges() {
+    return adminAllowedRanges;
   }
 
   /** The data grid's members ({@code host:port}); empty for a single instance. */

@@ -36,6 +36,12 @@ public final class SettingNames {
   public static final String TRUSTED_PROXIES = "broker.trusted.proxies";
 
   /**
+   * Comma-separated address ranges (CIDR) from which the admin pages over HTTPS may be used ({@code
+   * BROKER_ADMIN_ALLOWED_CIDRS}); unset, any address (a token of an admin is still required).
+   */
+  public static final String ADMIN_ALLOWED_CIDRS = "broker.admin.allowed.cidrs";
+
+  /**
    * Comma-separated {@code host:port} of every grid member, this one included ({@code
    * BROKER_CLUSTER_MEMBERS}); empty means one instance and no data grid at all.
    */

@@ -80,6 +80,26 @@ public class SelfCheck {
     return out;
   }
 
+  /**
+   * The report as JSON, {@code {"ok": ..., "findings": [{"check","status","seen","fix"}, ...]}}, as
+   * {@code broker.jar check --json} and the admin page give it.
+   */
+  public static String json(List<SelfCheckFinding> findings) {
+    List<Object> out = new ArrayList<>();
+    for (SelfCheckFinding f : findings) {
+      java.util.Map<String, Object> row = new java.util.LinkedHashMap<>();
+      row.put("check", f.check());
+      row.put("status", f.status().name());
+      row.put("seen", f.seen());
+      row.put("fix", f.fix());
+      out.add(row);
+    }
+    java.util.Map<String, Object> doc = new java.util.LinkedHashMap<>();
+    doc.put("ok", !failed(findings));
+    doc.put("findings", out);
+    return com.nimbusds.jose.util.JSONObjectUtils.toJSONString(doc);
+  }
+
   /** Whether any finding is a failure. */
   public static boolean failed(List<SelfCheckFinding> findings) {
     return findings.stream().anyMatch(f -> f.status() == SelfCheckFinding.Status.FAIL);

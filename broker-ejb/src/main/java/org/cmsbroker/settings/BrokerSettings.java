@@ -88,6 +88,10 @@ public final class BrokerSettings {
   public static final Setting<List<String>> TRUSTED_PROXIES =
       Setting.of(SettingNames.TRUSTED_PROXIES, null, Rules::csv);
 
+  /** Where admin pages may be used from; unset, anywhere ({@link Rules#addressRanges}). */
+  public static final Setting<List<OutboundPolicy.Cidr>> ADMIN_ALLOWED_CIDRS =
+      Setting.of(SettingNames.ADMIN_ALLOWED_CIDRS, null, Rules::addressRanges);
+
   public static final Setting<List<String>> CLUSTER_MEMBERS =
       Setting.of(SettingNames.CLUSTER_MEMBERS, null, Rules::clusterMembers);
   public static final Setting<InetAddress> CLUSTER_INTERFACE =
@@ -199,6 +203,7 @@ public final class BrokerSettings {
           SMTP_FROM,
           SMTP_SECURITY,
           TRUSTED_PROXIES,
+          ADMIN_ALLOWED_CIDRS,
           CLUSTER_MEMBERS,
           CLUSTER_INTERFACE,
           CLUSTER_PORT,

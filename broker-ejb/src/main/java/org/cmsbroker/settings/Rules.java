@@ -139,6 +139,21 @@ public final class Rules {
     return Arrays.stream(value.split(",")).map(String::trim).filter(v -> !v.isEmpty()).toList();
   }
 
+  /**
+   * Comma-separated address ranges ({@code 10.0.0.0/8,fd00::/8}, or single addresses), at least
+   * one.
+   */
+  public static List<org.cmsbroker.outbound.OutboundPolicy.Cidr> addressRanges(String value) {
+    List<org.cmsbroker.outbound.OutboundPolicy.Cidr> ranges = new ArrayList<>();
+    for (String part : csv(value)) {
+      ranges.add(org.cmsbroker.outbound.OutboundPolicy.Cidr.parse(part));
+    }
+    if (ranges.isEmpty()) {
+      throw new IllegalArgumentException("must name at least one address range");
+    }
+    return List.copyOf(ranges);
+  }
+
   /** An address of this machine to listen on (a literal address or a resolvable name). */
   public static InetAddress bindAddress(String value) {
     try {

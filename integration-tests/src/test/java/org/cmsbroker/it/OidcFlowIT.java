@@ -89,6 +89,7 @@ class OidcFlowIT {
   static final String PASSWORD = "correct horse battery staple";
   static final URI CALLBACK = URI.create("https://rp.example.org/oidc/callback");
   static final String AUDIENCE = "https://api.example.org/cms";
+  static final String ADMIN_NETWORK = "10.9.0.0/16";
   private static BrokerProcess broker;
   private static Path work;
   private static Path data;
@@ -114,6 +115,10 @@ class OidcFlowIT {
     settings.put("BROKER_TOKEN_ACCESS_AUDIENCE", AUDIENCE);
     // The back-channel logout receiver listens on loopback: allow it.
     settings.put("BROKER_OUTBOUND_ALLOWED_CIDRS", "127.0.0.0/8");
+    // The test plays a reverse proxy on loopback for the admin page, which only an admin network
+    // may use.
+    settings.put("BROKER_TRUSTED_PROXIES", "127.0.0.1,0:0:0:0:0:0:0:1");
+    settings.put("BROKER_ADMIN_ALLOWED_CIDRS", ADMIN_NETWORK);
     if (database.equals("PostgreSQL")) {
       schema = new PostgresSchema();
       settings.put("BROKER_DB_URL", schema.url());
@@ -129,6 +134,22 @@ class OidcFlowIT {
       }
     }
     SeedAccounts.add(work, env, "ada", "ada@example.org", PASSWORD);
+    BrokerProcess.Completed root =
+        BrokerProcess.run(
+            work,
+            env,
+            PASSWORD + "\n",
+            Duration.ofSeconds(60),
+            "admin",
+            "user",
+            "add",
+            "--username",
+            "root",
+            "--email",
+            "root@example.org",
+            "--role",
+            "admin");
+    assertEquals(0, root.exitCode(), root.stderr());
     secret =
         new Secret(
             admin(
@@ -205,6 +226,11 @@ class OidcFlowIT {
 
   /** The browser's way through authorize, login and back, as redirects. */
   private static URI browse(LoginClient browser, URI start, boolean signIn) throws Exception {
+    return browse(browser, start, signIn, "ada");
+  }
+
+  private static URI browse(LoginClient browser, URI start, boolean signIn, String username)
+      throws Exception {
     HttpResponse<String> answer = browser.fetch(start.toString());
     for (int hops = 0; hops < 10; hops++) {
       Matcher refresh =
@@ -232,7 +258,7 @@ class OidcFlowIT {
                 "/login",
                 Map.of(
                     "credentials",
-                    LoginClient.loginJwe(config, "ada", PASSWORD),
+                    LoginClient.loginJwe(config, username, PASSWORD),
                     "return_to",
                     returnTo),
                 false);
@@ -248,12 +274,20 @@ class OidcFlowIT {
   }
 
   private static Flow codeFlow(ClientID client, URI callback) throws Exception {
+    return codeFlow(client, callback, "ada");
+  }
+
+  private static Flow codeFlow(ClientID client, URI callback, String username) throws Exception {
     LoginClient browser = client();
     CodeVerifier verifier = new CodeVerifier();
     Nonce nonce = new Nonce();
     State state = new State();
     URI back =
-        browse(browser, request(client, callback, state, nonce, verifier).build().toURI(), true);
+        browse(
+            browser,
+            request(client, callback, state, nonce, verifier).build().toURI(),
+            true,
+            username);
     AuthenticationResponse response = AuthenticationResponseParser.parse(back);
     AuthenticationSuccessResponse success =
         assertInstanceOf(AuthenticationSuccessResponse.class, response);
@@ -681,6 +715,85 @@ class OidcFlowIT {
         oldKid,
         refreshed.getOIDCTokens().getIDToken().getHeader().toJSONObject().get("kid").toString(),
         "new tokens are signed with the new key");
+  }
+
+  /**
+   * {@code GET /admin/self-check} with {@code token} (or none), as if forwarded for {@code from}.
+   */
+  private static HttpResponse<String> selfCheck(String token, String from) throws Exception {
+    java.net.http.HttpRequest.Builder b =
+        java.net.http.HttpRequest.newBuilder(URI.create(base + "/admin/self-check")).GET();
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    if (from != null) {
+      b.header("X-Forwarded-For", from);
+    }
+    return client().http().send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static String accessTokenOf(String username) throws Exception {
+    Flow flow = codeFlow(clientId, CALLBACK, username);
+    OIDCTokenResponse tokens =
+        assertInstanceOf(
+            OIDCTokenResponse.class,
+            token(new AuthorizationCodeGrant(flow.code(), CALLBACK, flow.verifier()), false));
+    return tokens.getOIDCTokens().getAccessToken().getValue();
+  }
+
+  @Test
+  void adminSelfCheckNeedsAnAdminsActiveTokenFromTheAdminNetworkAndEveryDecisionIsAudited()
+      throws Exception {
+    String inside = "10.9.4.2";
+    HttpResponse<String> none = selfCheck(null, inside);
+    assertEquals(401, none.statusCode(), none.body());
+    assertEquals(
+        "Bearer realm=\"broker-admin\"", none.headers().firstValue("www-authenticate").get());
+
+    String adas = accessTokenOf("ada");
+    HttpResponse<String> notAdmin = selfCheck(adas, inside);
+    assertEquals(403, notAdmin.statusCode(), notAdmin.body());
+    assertTrue(notAdmin.body().contains("\"error\":\"access_denied\""), notAdmin.body());
+
+    String roots = accessTokenOf("root");
+    HttpResponse<String> outside = selfCheck(roots, "203.0.113.9");
+    assertEquals(403, outside.statusCode(), outside.body());
+    assertTrue(outside.body().contains("BROKER_ADMIN_ALLOWED_CIDRS"), outside.body());
+    HttpResponse<String> direct = selfCheck(roots, null);
+    assertEquals(403, direct.statusCode(), "loopback is not in the admin network");
+
+    HttpResponse<String> forged = selfCheck(roots + "x", inside);
+    assertEquals(401, forged.statusCode(), forged.body());
+    assertTrue(
+        forged.headers().firstValue("www-authenticate").get().contains("invalid_token"),
+        forged.headers().toString());
+
+    HttpResponse<String> report = selfCheck(roots, inside);
+    assertEquals(200, report.statusCode(), report.body());
+    Map<String, Object> json = com.nimbusds.jose.util.JSONObjectUtils.parse(report.body());
+    assertTrue(json.containsKey("ok"), report.body());
+    assertTrue(report.body().contains("\"check\":\"tls-certificate\""), report.body());
+    assertTrue(report.body().contains("\"check\":\"audit-chain\""), report.body());
+    assertFalse(report.body().contains(roots), "never the token");
+
+    BrokerProcess.Completed listed =
+        BrokerProcess.run(
+            work, env, null, Duration.ofSeconds(60), "admin", "audit", "list", "--json");
+    assertEquals(0, listed.exitCode(), listed.stderr());
+    String audit = listed.stdout();
+    assertTrue(audit.contains("admin.http.self_check"), "admin page decisions are audited");
+    assertTrue(audit.contains(inside), "with the client's address");
+    assertTrue(audit.contains("203.0.113.9"), "refusals by address are audited too");
+    assertFalse(audit.contains(roots), "never the token");
+
+    // Revoking the token closes the page at once.
+    TokenRevocationRequest revoke =
+        new TokenRevocationRequest(
+            provider.getRevocationEndpointURI(),
+            new ClientSecretBasic(clientId, secret),
+            new BearerAccessToken(roots));
+    assertEquals(200, NimbusHttp.send(client().http(), revoke.toHTTPRequest()).getStatusCode());
+    assertEquals(401, selfCheck(roots, inside).statusCode(), "a revoked token is refused");
   }
 
   /** Sends {@code request} twice at the same moment; returns both answers. */
