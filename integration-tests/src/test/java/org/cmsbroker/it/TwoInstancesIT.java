@@ -1,19 +1,24 @@
 package org.cmsbroker.it;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.github.tomakehurst.wiremock.WireMockServer;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.oauth2.sdk.AuthorizationCodeGrant;
 import com.nimbusds.oauth2.sdk.AuthorizationGrant;
+import com.nimbusds.oauth2.sdk.ClientCredentialsGrant;
 import com.nimbusds.oauth2.sdk.RefreshTokenGrant;
 import com.nimbusds.oauth2.sdk.ResponseType;
 import com.nimbusds.oauth2.sdk.Scope;
@@ -37,6 +42,8 @@ import com.nimbusds.openid.connect.sdk.op.OIDCProviderMetadata;
 import com.nimbusds.openid.connect.sdk.validators.IDTokenValidator;
 import java.net.URI;
 import java.net.URLDecoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -45,16 +52,26 @@ import java.security.KeyPair;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.cmsbroker.it.support.BrokerHome;
 import org.cmsbroker.it.support.BrokerProcess;
+import org.cmsbroker.it.support.FakeCrm;
+import org.cmsbroker.it.support.FakeStripe;
+import org.cmsbroker.it.support.Https;
 import org.cmsbroker.it.support.LoginClient;
 import org.cmsbroker.it.support.LoginClient.FormConfig;
 import org.cmsbroker.it.support.NimbusHttp;
+import org.cmsbroker.it.support.PaymentJson;
 import org.cmsbroker.it.support.PostgresSchema;
 import org.cmsbroker.it.support.SeedAccounts;
 import org.cmsbroker.it.support.TestCertificates;
@@ -70,14 +87,28 @@ import org.junit.jupiter.api.TestMethodOrder;
  * Two {@code broker.jar} instances on one PostgreSQL schema, joined in a two-member data grid on
  * loopback, behind one public URL and one certificate as behind a load balancer. The test plays the
  * load balancer: it sends each request to the instance it names. What one instance starts the other
- * finishes, what is single-use stays single-use across both, and failed logins count on both. Then
- * A dies: B goes on; A comes back and rejoins.
+ * finishes, what is single-use stays single-use across both, failed logins and a client's payment
+ * creations count on both, and each CRM callback goes out once while both dispatchers run. Then A
+ * dies: B goes on; A comes back and rejoins.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TwoInstancesIT {
   static final String PASSWORD = "correct horse battery staple";
   static final URI CALLBACK = URI.create("https://rp.example.org/oidc/callback");
   private static final Duration BOOT = Duration.ofSeconds(600);
+  private static final Duration ADMIN = Duration.ofSeconds(60);
+  static final String ORIGIN = "https://cms.example.org";
+  static final String WEBHOOK_SECRET = "whsec_" + "itTwoInstancesWebhookSecret0001";
+
+  /**
+   * {@code BROKER_PAYMENT_RATE_CLIENT_PER_MINUTE}: low, so a token comes back only every 6 s, far
+   * longer than a burst of this many requests takes; high enough for a CRM site's payments.
+   */
+  static final int PAYMENTS_PER_CLIENT_PER_MINUTE = 10;
+
+  private static WireMockServer stripe;
+  private static FakeCrm crm;
+  private static HttpClient http;
 
   private static PostgresSchema schema;
   private static Path work;
@@ -94,6 +125,8 @@ class TwoInstancesIT {
 
   @BeforeAll
   static void start() throws Exception {
+    stripe = FakeStripe.start();
+    crm = FakeCrm.start();
     schema = new PostgresSchema();
     work = BrokerHome.freshDirectory("two");
     KeyPair pair = TestCertificates.ecKeyPair();
@@ -122,6 +155,15 @@ class TwoInstancesIT {
     common.put("BROKER_CLUSTER_MEMBERS", "127.0.0.1:" + gridPortA + ",127.0.0.1:" + gridPortB);
     common.put("BROKER_CLUSTER_INTERFACE", "127.0.0.1");
     common.put("BROKER_CLUSTER_SECRET", "two-instances-it-cluster-secret-0123456789");
+    // Payments against the fake Stripe, callbacks to the fake CRM on loopback, swept every second.
+    common.put("BROKER_STRIPE_SECRET_KEY", FakeStripe.SECRET_KEY);
+    common.put("BROKER_STRIPE_API_BASE", "http://127.0.0.1:" + stripe.port());
+    common.put("BROKER_STRIPE_WEBHOOK_SECRET", WEBHOOK_SECRET);
+    common.put(
+        "BROKER_PAYMENT_RATE_CLIENT_PER_MINUTE", Integer.toString(PAYMENTS_PER_CLIENT_PER_MINUTE));
+    common.put("BROKER_CALLBACK_POLL_INTERVAL", "1");
+    common.put("BROKER_CALLBACK_RETRY_BASE", "1");
+    common.put("BROKER_OUTBOUND_ALLOWED_CIDRS", "127.0.0.0/8");
     envA = instance(common, "a", httpsA, gridPortA);
     envB = instance(common, "b", httpsB, gridPortB);
 
@@ -173,6 +215,12 @@ class TwoInstancesIT {
     }
     if (schema != null) {
       schema.close();
+    }
+    if (crm != null) {
+      crm.close();
+    }
+    if (stripe != null) {
+      stripe.stop();
     }
   }
 
@@ -393,8 +441,227 @@ class TwoInstancesIT {
     assertTrue(Long.parseLong(onB.headers().firstValue("retry-after").orElseThrow()) >= 1);
   }
 
+  // ---- payments and callbacks on both instances ----
+
+  /** {@code broker.jar admin args} (run with A's settings), asserting success; its output. */
+  private static String admin(String... args) throws Exception {
+    List<String> all = new ArrayList<>(List.of("admin"));
+    all.addAll(List.of(args));
+    BrokerProcess.Completed run =
+        BrokerProcess.run(work, envA, null, ADMIN, all.toArray(String[]::new));
+    assertEquals(0, run.exitCode(), String.join(" ", args) + ": " + run.stderr());
+    return run.stdout();
+  }
+
+  /** An HTTP client trusting the instances' one certificate; follows no redirects. */
+  private static HttpClient http() throws Exception {
+    if (http == null) {
+      http = Https.client(Path.of(envA.get("BROKER_DATA_DIR")));
+    }
+    return http;
+  }
+
+  /** Registers a client_credentials CMS client; returns its secret. */
+  private static Secret addCmsClient(String clientId) throws Exception {
+    String added =
+        admin(
+            "client",
+            "add",
+            "--name",
+            "CMS " + clientId,
+            "--client-id",
+            clientId,
+            "--web-origin",
+            ORIGIN,
+            "--grant-type",
+            "client_credentials");
+    Matcher secret = Pattern.compile("client secret: (\\S+)").matcher(added);
+    assertTrue(secret.find(), added);
+    return new Secret(secret.group(1));
+  }
+
+  /** A payments access token of {@code clientId}, issued by A (valid on both). */
+  private static String paymentsToken(String clientId, Secret secret) throws Exception {
+    TokenRequest request =
+        new TokenRequest(
+            URI.create(baseA + "/oauth2/token"),
+            new ClientSecretBasic(new ClientID(clientId), secret),
+            new ClientCredentialsGrant(),
+            new Scope("payments"));
+    TokenResponse answer =
+        OIDCTokenResponseParser.parse(NimbusHttp.send(http(), request.toHTTPRequest()));
+    assertTrue(answer.indicatesSuccess(), String.valueOf(answer.toHTTPResponse().getBody()));
+    return answer.toSuccessResponse().getTokens().getAccessToken().getValue();
+  }
+
+  /** {@code POST /api/v1/payments} on the instance at {@code base}: 12.50 EUR for {@code ref}. */
+  private static HttpResponse<String> createPayment(String base, String bearer, String ref)
+      throws Exception {
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(base + "/api/v1/payments"))
+            .header("Content-Type", "application/json")
+            .header("Authorization", "Bearer " + bearer)
+            .header("Idempotency-Key", "it-" + UUID.randomUUID())
+            .POST(
+                HttpRequest.BodyPublishers.ofString(
+                    PaymentJson.donation(1250, ref, ORIGIN).mode("redirect").toJson()))
+            .build();
+    return http().send(request, HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** Stripe delivers {@code event} to the instance at {@code base}, signed now; its answer. */
+  private static HttpResponse<String> stripeSends(String base, String event) throws Exception {
+    byte[] body = event.getBytes(StandardCharsets.UTF_8);
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(base + "/webhooks/stripe"))
+            .header("Content-Type", "application/json; charset=utf-8")
+            .header(
+                "Stripe-Signature",
+                FakeStripe.sign(WEBHOOK_SECRET, Instant.now().getEpochSecond(), body))
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+            .build();
+    return http().send(request, HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static int stripeSessionsCreated() {
+    return stripe.findAll(postRequestedFor(urlEqualTo(FakeStripe.SESSIONS))).size();
+  }
+
+  private static <T> T await(String what, Duration within, Callable<T> probe) throws Exception {
+    Instant deadline = Instant.now().plus(within);
+    while (Instant.now().isBefore(deadline)) {
+      T value = probe.call();
+      if (value != null) {
+        return value;
+      }
+      Thread.sleep(250);
+    }
+    throw new AssertionError("gave up waiting for: " + what);
+  }
+
+  /** A CMS site whose callbacks go to the fake CRM at {@code /crm/<clientId>}. */
+  private record CrmSite(String clientId, String token, String path) {}
+
+  private static CrmSite crmSite(String clientId) throws Exception {
+    Secret secret = addCmsClient(clientId);
+    String path = "/crm/" + clientId;
+    admin("client", "update", "--client-id", clientId, "--callback-url", crm.url(path));
+    String rotated = admin("client", "rotate-callback-secret", "--client-id", clientId);
+    Matcher whsec = Pattern.compile("callback secret: (whsec_\\S+)").matcher(rotated);
+    assertTrue(whsec.find(), "a callback secret was printed");
+    crm.receive(path, whsec.group(1), n -> 204);
+    return new CrmSite(clientId, paymentsToken(clientId, secret), path);
+  }
+
   @Test
   @Order(5)
+  void eachCrmCallbackIsDeliveredOnceWhileBothInstancesDispatch() throws Exception {
+    // Two sites of ten payments each (a site may create PAYMENTS_PER_CLIENT_PER_MINUTE at once).
+    List<CrmSite> sites = List.of(crmSite("cms-crm-one"), crmSite("cms-crm-two"));
+    int perSite = PAYMENTS_PER_CLIENT_PER_MINUTE;
+    Map<String, String> siteOfPayment = new HashMap<>();
+    int n = 0;
+    for (CrmSite site : sites) {
+      for (int i = 0; i < perSite; i++, n++) {
+        // Created on one instance, completed through the other, and Stripe's retry of the same
+        // event reaches the first: all twenty events spread over both.
+        String created = n % 2 == 0 ? baseA : baseB;
+        String completedOn = n % 2 == 0 ? baseB : baseA;
+        HttpResponse<String> answer = createPayment(created, site.token(), site.clientId() + i);
+        assertEquals(201, answer.statusCode(), created + ": " + answer.body());
+        Map<String, Object> payment = JSONObjectUtils.parse(answer.body());
+        siteOfPayment.put((String) payment.get("id"), site.path());
+        String event =
+            FakeStripe.sessionEvent(
+                "evt_" + UUID.randomUUID().toString().replace("-", ""),
+                "checkout.session.completed",
+                Instant.now().getEpochSecond(),
+                payment,
+                "paid");
+        HttpResponse<String> applied = stripeSends(completedOn, event);
+        assertEquals(200, applied.statusCode(), completedOn + ": " + applied.body());
+        HttpResponse<String> retried = stripeSends(created, event);
+        assertEquals(200, retried.statusCode(), created + ": " + retried.body());
+        assertTrue(retried.body().contains("\"duplicate\":true"), retried.body());
+      }
+    }
+
+    for (CrmSite site : sites) {
+      await(
+          "every callback of " + site.clientId() + " accepted by the CRM",
+          Duration.ofSeconds(240),
+          () -> crm.accepted(site.path()).size() >= perSite ? true : null);
+      await(
+          "the outbox of " + site.clientId() + " all delivered",
+          Duration.ofSeconds(120),
+          () -> {
+            // id, client, event type, status, attempts, ...
+            List<String> statuses =
+                admin("callbacks", "list", "--client", site.clientId(), "--limit", "1000")
+                    .lines()
+                    .filter(l -> l.startsWith("msg_"))
+                    .map(l -> l.split("\\s{2,}")[3])
+                    .toList();
+            return statuses.size() == perSite
+                    && statuses.stream().allMatch(status -> status.equals("delivered"))
+                ? statuses
+                : null;
+          });
+    }
+    // Delivered messages are never leased again; give both dispatchers several sweeps (one a
+    // second) to show that a second delivery does not come.
+    Thread.sleep(5_000);
+
+    for (CrmSite site : sites) {
+      List<FakeCrm.Received> received = crm.received(site.path());
+      assertEquals(perSite, received.size(), "each callback once: " + received);
+      Set<String> webhookIds = new HashSet<>();
+      Set<String> paymentIds = new HashSet<>();
+      for (FakeCrm.Received callback : received) {
+        assertTrue(callback.verified(), "signed with the site's secret: " + callback.webhookId());
+        assertTrue(webhookIds.add(callback.webhookId()), "twice: " + callback.webhookId());
+        Map<String, Object> body = JSONObjectUtils.parse(callback.body());
+        assertEquals("payment.succeeded", body.get("type"));
+        String paymentId = (String) body.get("payment_id");
+        assertEquals(site.path(), siteOfPayment.get(paymentId), "to its own site: " + paymentId);
+        assertTrue(paymentIds.add(paymentId), "one outcome per payment: " + paymentId);
+      }
+    }
+  }
+
+  @Test
+  @Order(6)
+  void aClientsPaymentRateLimitIsOneBudgetSpentOnEitherInstance() throws Exception {
+    String warm = paymentsToken("cms-warm", addCmsClient("cms-warm"));
+    String limited = paymentsToken("cms-limited", addCmsClient("cms-limited"));
+    // Both instances first serve a payment of another client, so that the burst below runs warm:
+    // well within the 6 s a spent token takes to come back.
+    for (String base : new String[] {baseA, baseB}) {
+      assertEquals(201, createPayment(base, warm, "warm").statusCode(), base);
+    }
+
+    int sessionsBefore = stripeSessionsCreated();
+    for (int i = 0; i < PAYMENTS_PER_CLIENT_PER_MINUTE; i++) {
+      String base = i % 2 == 0 ? baseA : baseB;
+      HttpResponse<String> created = createPayment(base, limited, "limited-" + i);
+      assertEquals(201, created.statusCode(), base + " #" + i + ": " + created.body());
+    }
+    // Each instance has seen only half of the budget, yet both refuse the next one.
+    for (String base : new String[] {baseA, baseB}) {
+      HttpResponse<String> refused = createPayment(base, limited, "limited-over");
+      assertEquals(429, refused.statusCode(), base + ": " + refused.body());
+      assertEquals("rate_limited", JSONObjectUtils.parse(refused.body()).get("error"));
+      long retry = Long.parseLong(refused.headers().firstValue("retry-after").orElseThrow());
+      assertTrue(retry >= 1 && retry <= 60, "Retry-After " + retry);
+    }
+    assertEquals(
+        PAYMENTS_PER_CLIENT_PER_MINUTE,
+        stripeSessionsCreated() - sessionsBefore,
+        "the refused requests never reached Stripe");
+  }
+
+  @Test
+  @Order(7)
   void whenADiesBGoesOnServingAndALoginPageFromACompletesOnB() throws Exception {
     LoginClient onA = browser(baseA);
     FormConfig page = onA.open("/login");
@@ -409,7 +676,7 @@ class TwoInstancesIT {
   }
 
   @Test
-  @Order(6)
+  @Order(8)
   void aRestartedRejoinsTheGridAndFinishesALoginStartedOnB() throws Exception {
     Files.createDirectories(work.resolve("a"));
     a = BrokerProcess.start(work, envA).awaitReady(BOOT);
