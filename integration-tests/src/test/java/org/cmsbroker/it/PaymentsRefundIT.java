@@ -753,8 +753,9 @@ class PaymentsRefundIT {
             .statusCode());
   }
 
-  // Not about storage: the rate limits are kept in memory, per broker, so this runs once, on a
-  // broker of its own with the default H2.
+  // Not about storage: the rate limits live in memory (or, with several instances, in the data
+  // grid; TwoInstancesIT), never in the database, so this runs once, on a broker of its own with
+  // the default H2.
   @Test
   void paymentCreationIsRateLimitedPerClientThenPerAddress() throws Exception {
     try (PaymentsBroker limited =
