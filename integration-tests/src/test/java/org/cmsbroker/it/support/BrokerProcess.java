@@ -123,8 +123,15 @@ public final class BrokerProcess implements AutoCloseable {
     return text.length() > 6000 ? text.substring(text.length() - 6000) : text;
   }
 
-  /** Kills the broker at once (SIGKILL), as a crash or a pulled plug would. */
+  /**
+   * Kills the broker at once (SIGKILL), as a crash or a pulled plug would: the server JVM the
+   * launcher started first, so it has no chance to shut down cleanly, then the launcher.
+   */
   public void kill() throws InterruptedException {
+    for (ProcessHandle child : process.descendants().toList()) {
+      child.destroyForcibly();
+      child.onExit().orTimeout(30, TimeUnit.SECONDS).exceptionally(e -> child).join();
+    }
     process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
   }
 
