@@ -796,6 +796,43 @@ class OidcFlowIT {
     assertEquals(401, selfCheck(roots, inside).statusCode(), "a revoked token is refused");
   }
 
+  @Test
+  void fourSimultaneousLoginsOfOneAccountAllSucceed() throws Exception {
+    int n = 4;
+    List<LoginClient> browsers = new java.util.ArrayList<>();
+    List<LoginClient.FormConfig> pages = new java.util.ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      LoginClient browser = client();
+      browsers.add(browser);
+      pages.add(browser.open("/login"));
+    }
+    java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(n);
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(n);
+    try {
+      List<java.util.concurrent.Future<HttpResponse<String>>> answers = new java.util.ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        LoginClient browser = browsers.get(i);
+        String jwe = LoginClient.loginJwe(pages.get(i), "ada", PASSWORD);
+        answers.add(
+            pool.submit(
+                () -> {
+                  together.await();
+                  return browser.post("/login", Map.of("credentials", jwe), false);
+                }));
+      }
+      for (var answer : answers) {
+        HttpResponse<String> signedIn = answer.get(120, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(303, signedIn.statusCode(), signedIn.body());
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    for (LoginClient browser : browsers) {
+      assertEquals(200, browser.get("/account").statusCode(), "each browser has its own session");
+    }
+  }
+
   /** Sends {@code request} twice at the same moment; returns both answers. */
   private static List<HTTPResponse> twice(TokenRequest request) throws Exception {
     java.util.concurrent.ExecutorService pool =
