@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.GreenMailUtil;
 import com.icegreen.greenmail.util.ServerSetup;
@@ -81,7 +82,7 @@ import org.junit.jupiter.api.Test;
  * audit list --json} shows; and the server's output holds no stack trace.
  */
 class NoSecretInLogsIT {
-  private static final String USERNAME = "nosecret-ada";
+  private static final String USERNAME = "ada-k7q2";
   private static final String EMAIL = "ada.lovelace.k7q2@example.org";
   private static final String PASSWORD = "analytical engine notes 1843 k7q2";
   private static final String WRONG_PASSWORD = "difference engine guess 1822 z9x4";
@@ -91,7 +92,7 @@ class NoSecretInLogsIT {
   private static final String WEBHOOK_SECRET = "whsec_" + "noSecretInLogsWebhookSecret0042";
   private static final String ORIGIN = "https://cms.example.org";
   private static final URI CALLBACK = URI.create("https://rp.example.org/oidc/callback");
-  private static final String CRM_PATH = "/crm/nosecrets";
+  private static final String CRM_PATH = "/crm/quiet";
   private static final Duration DEADLINE = Duration.ofSeconds(120);
 
   private static WireMockServer stripe;
@@ -120,7 +121,7 @@ class NoSecretInLogsIT {
     mail = new GreenMail(new ServerSetup(smtp, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
     mail.start();
     broker =
-        PaymentsBroker.builder("nosecrets")
+        PaymentsBroker.builder("quiet-logs")
             .stripe(stripe)
             .webhookSecret(WEBHOOK_SECRET)
             .callbacksEverySecond()
@@ -175,14 +176,14 @@ class NoSecretInLogsIT {
             "client",
             "add",
             "--name",
-            "No secret site",
+            "Quiet site",
             "--client-id",
-            "nosecret-site",
+            "quiet-site",
             "--redirect-uri",
             CALLBACK.toString());
     Matcher secretLine = Pattern.compile("client secret: (\\S+)").matcher(added);
     assertTrue(secretLine.find(), "admin client add prints the client secret");
-    ClientID clientId = new ClientID("nosecret-site");
+    ClientID clientId = new ClientID("quiet-site");
     Secret secret = new Secret(secretLine.group(1));
     KNOWN.put("OIDC client secret", secret.getValue());
 
@@ -336,7 +337,7 @@ class NoSecretInLogsIT {
 
   /** A payment through the API, Stripe's signed completion, and the CRM's signed callback. */
   private static void paymentWithCallback() throws Exception {
-    String clientId = "nosecret-cms";
+    String clientId = "quiet-cms";
     Secret secret = broker.addClient(clientId, ORIGIN);
     KNOWN.put("payments client secret", secret.getValue());
     broker.adminOk(
@@ -352,7 +353,7 @@ class NoSecretInLogsIT {
     Map<String, Object> payment =
         broker.createdPayment(
             token,
-            PaymentJson.donation(1250, "contrib-nosecret-1", ORIGIN)
+            PaymentJson.donation(1250, "contrib-quiet-1", ORIGIN)
                 .donorEmail(DONOR_EMAIL)
                 .mode("redirect"));
     String event =
@@ -362,6 +363,7 @@ class NoSecretInLogsIT {
             Instant.now().getEpochSecond(),
             payment,
             "paid");
+    KNOWN.put("Checkout Session client secret", checkoutSessionClientSecret());
     HttpResponse<String> applied = broker.webhook(event, WEBHOOK_SECRET);
     assertEquals(200, applied.statusCode(), applied.body());
 
@@ -372,6 +374,17 @@ class NoSecretInLogsIT {
     }
     assertTrue(crm.accepted(CRM_PATH).get(0).verified(), "the callback's signature verifies");
     assertEquals("succeeded", broker.payment(token, (String) payment.get("id")).get("status"));
+  }
+
+  /** The {@code client_secret} of the one Checkout Session the fake Stripe made. */
+  private static String checkoutSessionClientSecret() throws Exception {
+    List<ServeEvent> made =
+        stripe.getAllServeEvents().stream()
+            .filter(e -> e.getRequest().getUrl().equals(FakeStripe.SESSIONS))
+            .toList();
+    assertEquals(1, made.size(), "one Checkout Session made");
+    return JSONObjectUtils.getString(
+        JSONObjectUtils.parse(made.get(0).getResponse().getBodyAsString()), "client_secret");
   }
 
   /** A change at /account/password, a mailed reset link, a sign-in, then a wrong password. */
@@ -427,9 +440,14 @@ class NoSecretInLogsIT {
             false);
     assertEquals(303, done.statusCode(), done.body());
 
-    LoginClient again = new LoginClient(broker.data(), broker.base());
-    assertEquals(303, again.signIn(USERNAME, RESET_PASSWORD).statusCode(), "the reset password");
-    assertEquals(401, again.signIn(USERNAME, WRONG_PASSWORD).statusCode(), "a wrong password");
+    assertEquals(
+        303,
+        new LoginClient(broker.data(), broker.base()).signIn(USERNAME, RESET_PASSWORD).statusCode(),
+        "the reset password");
+    assertEquals(
+        401,
+        new LoginClient(broker.data(), broker.base()).signIn(USERNAME, WRONG_PASSWORD).statusCode(),
+        "a wrong password");
   }
 
   private static String hidden(String html, String name) {
