@@ -38,7 +38,7 @@ import java.util.regex.Pattern;
 public final class SecretMaskingFilter implements Filter {
   private static final String SECRET_NAME =
       "[\\w.-]*(?:password|passwd|pwd|passphrase|secret|api[_-]?key|private[_-]?key|token"
-          + "|credentials?)[\\w.-]*";
+          + "|credentials?)(?:[_.-]?(?:value|key|hash|b64|base64|hex))?(?![\\w])";
   private static final Pattern SECRET_JSON =
       Pattern.compile("(?i)(\"" + SECRET_NAME + "\"\\s*:\\s*\")((?:[^\"\\\\]|\\\\.)*)(\")");
   private static final Pattern SECRET_FIELD =

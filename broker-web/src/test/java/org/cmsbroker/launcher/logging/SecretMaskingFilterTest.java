@@ -10,6 +10,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
@@ -103,6 +104,25 @@ class SecretMaskingFilterTest {
     assertEquals(
         "{\"refresh_token\" : \"[masked]\"}",
         SecretMaskingFilter.mask("{\"refresh_token\" : \"r1.r2\"}"));
+  }
+
+  @Test
+  void namesEndingInASecretWordOrItsValueSuffixAreMasked() {
+    assertEquals("secretKey=[masked]", SecretMaskingFilter.mask("secretKey=sk_test_abc"));
+    assertEquals("token_value: [masked]", SecretMaskingFilter.mask("token_value: abc"));
+    assertEquals("password.hash=[masked]", SecretMaskingFilter.mask("password.hash=$argon2id$x"));
+  }
+
+  @Test
+  void namesThatOnlyContainASecretWordAreLeftAlone() {
+    for (String line :
+        List.of(
+            "Portable JNDI names for EJB ActiveAccessTokens: [java:global/broker/ActiveAccessTokens]",
+            "PrivateKeyUsage: [From: Fri Dec 04 2026]",
+            "payment for client nosecret-cms: Checkout Session created",
+            "TokenGrantService: ready")) {
+      assertEquals(line, SecretMaskingFilter.mask(line));
+    }
   }
 
   @Test
