@@ -73,6 +73,7 @@ import org.cmsbroker.it.support.LoginClient.FormConfig;
 import org.cmsbroker.it.support.NimbusHttp;
 import org.cmsbroker.it.support.PaymentJson;
 import org.cmsbroker.it.support.PostgresSchema;
+import org.cmsbroker.it.support.RoundRobinProxy;
 import org.cmsbroker.it.support.SeedAccounts;
 import org.cmsbroker.it.support.TestCertificates;
 import org.cmsbroker.settings.ClusterName;
@@ -662,6 +663,101 @@ class TwoInstancesIT {
 
   @Test
   @Order(7)
+  void aWholeSignInAndCodeFlowThroughARoundRobinProxySpreadsOverBothAndSucceeds() throws Exception {
+    try (RoundRobinProxy proxy =
+        RoundRobinProxy.start(URI.create(baseA).getPort(), URI.create(baseB).getPort())) {
+      String via = "https://localhost:" + proxy.port();
+      // A fresh client per request opens a fresh connection, which the proxy hands to the next
+      // instance: the flow alternates between A and B as a connection-balancing proxy would.
+      LoginClient browser = browser(via);
+      CodeVerifier verifier = new CodeVerifier();
+      Nonce nonce = new Nonce();
+      State state = new State();
+      URI start =
+          new AuthenticationRequest.Builder(
+                  new ResponseType("code"),
+                  new Scope("openid", "email"),
+                  new ClientID("site"),
+                  CALLBACK)
+              .endpointURI(
+                  URI.create(provider.getAuthorizationEndpointURI().toString().replace(baseA, via)))
+              .state(state)
+              .nonce(nonce)
+              .codeChallenge(verifier, CodeChallengeMethod.S256)
+              .build()
+              .toURI();
+      HttpResponse<String> answer = browser.on(via).fetch(start.toString());
+      URI back = null;
+      for (int hops = 0; hops < 10 && back == null; hops++) {
+        Matcher refresh =
+            Pattern.compile("http-equiv=\"refresh\" content=\"0;url=([^\"]+)\"")
+                .matcher(answer.body());
+        if (answer.statusCode() == 200 && refresh.find()) {
+          answer =
+              browser.on(via).fetch(refresh.group(1).replace("&amp;", "&").replace(baseA, via));
+          continue;
+        }
+        assertTrue(
+            answer.statusCode() == 303 || answer.statusCode() == 302,
+            answer.statusCode() + ": " + answer.body());
+        String location = answer.headers().firstValue("location").orElseThrow().replace(baseA, via);
+        if (location.startsWith(CALLBACK.toString())) {
+          back = URI.create(location);
+        } else if (location.startsWith("/login")) {
+          FormConfig config = LoginClient.config(browser.on(via).fetch(location).body());
+          String returnTo =
+              URLDecoder.decode(
+                  location.replaceAll(".*return_to=([^&]*).*", "$1"), StandardCharsets.UTF_8);
+          answer =
+              browser
+                  .on(via)
+                  .post(
+                      "/login",
+                      Map.of(
+                          "credentials",
+                          LoginClient.loginJwe(config, "ada", PASSWORD),
+                          "return_to",
+                          returnTo),
+                      false);
+        } else {
+          answer = browser.on(via).fetch(location);
+        }
+      }
+      assertTrue(back != null, "came back to the client");
+      AuthenticationSuccessResponse success =
+          assertInstanceOf(
+              AuthenticationSuccessResponse.class, AuthenticationResponseParser.parse(back));
+      assertEquals(state, success.getState());
+      OIDCTokenResponse tokens =
+          assertInstanceOf(
+              OIDCTokenResponse.class,
+              token(
+                  via,
+                  new AuthorizationCodeGrant(success.getAuthorizationCode(), CALLBACK, verifier)));
+      JWKSet keys = JWKSet.parse(browser.on(via).get("/oauth2/jwks").body());
+      new IDTokenValidator(provider.getIssuer(), new ClientID("site"), JWSAlgorithm.ES256, keys)
+          .validate(tokens.getOIDCTokens().getIDToken(), nonce);
+      for (int i = 0; i < 2; i++) {
+        java.net.http.HttpRequest info =
+            java.net.http.HttpRequest.newBuilder(URI.create(via + "/oauth2/userinfo"))
+                .header(
+                    "Authorization", "Bearer " + tokens.getOIDCTokens().getAccessToken().getValue())
+                .build();
+        HttpResponse<String> claims =
+            browser.on(via).http().send(info, HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, claims.statusCode(), "userinfo on either instance: " + claims.body());
+      }
+      assertTrue(
+          proxy.connectionsTo(0) >= 3 && proxy.connectionsTo(1) >= 3,
+          "both instances served the flow: "
+              + proxy.connectionsTo(0)
+              + " and "
+              + proxy.connectionsTo(1));
+    }
+  }
+
+  @Test
+  @Order(8)
   void whenADiesBGoesOnServingAndALoginPageFromACompletesOnB() throws Exception {
     LoginClient onA = browser(baseA);
     FormConfig page = onA.open("/login");
@@ -676,7 +772,7 @@ class TwoInstancesIT {
   }
 
   @Test
-  @Order(8)
+  @Order(9)
   void aRestartedRejoinsTheGridAndFinishesALoginStartedOnB() throws Exception {
     Files.createDirectories(work.resolve("a"));
     a = BrokerProcess.start(work, envA).awaitReady(BOOT);

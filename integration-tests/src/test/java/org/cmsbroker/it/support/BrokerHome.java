@@ -29,11 +29,26 @@ public final class BrokerHome {
         work.resolve(prefix + "-" + UUID.randomUUID().toString().substring(0, 8)));
   }
 
-  /** A port that was free a moment ago. */
+  /** Ports handed out by {@link #freePort} in this JVM. */
+  private static final java.util.Set<Integer> HANDED_OUT =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /**
+   * A port that was free a moment ago and that this JVM has not handed out before: the system may
+   * give the same ephemeral port to two sockets opened one after the other, and a broker with its
+   * HTTPS and HTTP port equal refuses to start.
+   */
   public static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      socket.setReuseAddress(true);
-      return socket.getLocalPort();
+    for (int tries = 0; tries < 100; tries++) {
+      int port;
+      try (ServerSocket socket = new ServerSocket(0)) {
+        socket.setReuseAddress(true);
+        port = socket.getLocalPort();
+      }
+      if (HANDED_OUT.add(port)) {
+        return port;
+      }
     }
+    throw new IOException("no fresh free port after 100 tries");
   }
 }
