@@ -756,8 +756,111 @@ class TwoInstancesIT {
     }
   }
 
+  /** userinfo on the instance at {@code base} with {@code accessToken}: its status. */
+  private static int userInfoStatus(String base, String accessToken) throws Exception {
+    java.net.http.HttpRequest info =
+        java.net.http.HttpRequest.newBuilder(URI.create(base + "/oauth2/userinfo"))
+            .header("Authorization", "Bearer " + accessToken)
+            .build();
+    return browser(base).http().send(info, HttpResponse.BodyHandlers.ofString()).statusCode();
+  }
+
   @Test
   @Order(8)
+  void signingOutOnAEndsTheSessionsTokensOnBAtOnce() throws Exception {
+    LoginClient browser = browser(baseA);
+    CodeVerifier verifier = new CodeVerifier();
+    URI start =
+        new AuthenticationRequest.Builder(
+                new ResponseType("code"), new Scope("openid"), new ClientID("site"), CALLBACK)
+            .endpointURI(provider.getAuthorizationEndpointURI())
+            .state(new State())
+            .nonce(new Nonce())
+            .codeChallenge(verifier, CodeChallengeMethod.S256)
+            .build()
+            .toURI();
+    AuthenticationSuccessResponse success =
+        assertInstanceOf(
+            AuthenticationSuccessResponse.class,
+            AuthenticationResponseParser.parse(signInThroughRedirects(browser, start)));
+    OIDCTokenResponse tokens =
+        assertInstanceOf(
+            OIDCTokenResponse.class,
+            token(
+                baseA,
+                new AuthorizationCodeGrant(success.getAuthorizationCode(), CALLBACK, verifier)));
+    String access = tokens.getOIDCTokens().getAccessToken().getValue();
+    // B has seen the session, the client and the account live.
+    assertEquals(200, userInfoStatus(baseB, access));
+    assertEquals(200, userInfoStatus(baseB, access));
+
+    HttpResponse<String> account = browser.get("/account");
+    String csrf = account.body().replaceAll("(?s).*name=\"csrf\" value=\"([^\"]+)\".*", "$1");
+    assertEquals(303, browser.post("/logout", Map.of("csrf", csrf), false).statusCode());
+
+    assertEquals(401, userInfoStatus(baseB, access), "the session ended on A ends it on B");
+    assertEquals(401, userInfoStatus(baseA, access));
+  }
+
+  @Test
+  @Order(9)
+  void aClientDisabledOnAIsRefusedOnBAtOnce() throws Exception {
+    BrokerProcess.Completed added =
+        BrokerProcess.run(
+            work,
+            envA,
+            null,
+            Duration.ofSeconds(60),
+            "admin",
+            "client",
+            "add",
+            "--name",
+            "Ops tool",
+            "--client-id",
+            "ops",
+            "--redirect-uri",
+            CALLBACK.toString(),
+            "--grant-type",
+            "client_credentials");
+    assertEquals(0, added.exitCode(), added.stderr());
+    Matcher m = Pattern.compile("client secret: (\\S+)").matcher(added.stdout());
+    assertTrue(m.find(), added.stdout());
+    Secret opsSecret = new Secret(m.group(1));
+    java.util.function.Supplier<TokenResponse> onB =
+        () -> {
+          try {
+            URI endpoint =
+                URI.create(provider.getTokenEndpointURI().toString().replace(baseA, baseB));
+            TokenRequest request =
+                new TokenRequest(
+                    endpoint,
+                    new ClientSecretBasic(new ClientID("ops"), opsSecret),
+                    new com.nimbusds.oauth2.sdk.ClientCredentialsGrant());
+            return TokenResponse.parse(
+                NimbusHttp.send(browser(baseB).http(), request.toHTTPRequest()));
+          } catch (Exception e) {
+            throw new AssertionError(e);
+          }
+        };
+    assertTrue(onB.get().indicatesSuccess(), "B knows the client");
+    BrokerProcess.Completed disabled =
+        BrokerProcess.run(
+            work,
+            envA,
+            null,
+            Duration.ofSeconds(60),
+            "admin",
+            "client",
+            "update",
+            "--client-id",
+            "ops",
+            "--disable");
+    assertEquals(0, disabled.exitCode(), disabled.stderr());
+    assertInstanceOf(TokenErrorResponse.class, onB.get(), "disabled on A, refused on B");
+  }
+
+  @Test
+  @Order(10)
   void whenADiesBGoesOnServingAndALoginPageFromACompletesOnB() throws Exception {
     LoginClient onA = browser(baseA);
     FormConfig page = onA.open("/login");
@@ -772,7 +875,7 @@ class TwoInstancesIT {
   }
 
   @Test
-  @Order(9)
+  @Order(11)
   void aRestartedRejoinsTheGridAndFinishesALoginStartedOnB() throws Exception {
     Files.createDirectories(work.resolve("a"));
     a = BrokerProcess.start(work, envA).awaitReady(BOOT);
