@@ -80,6 +80,11 @@ public class Payment {
   @Column(name = "last_event_at")
   private OffsetDateTime lastEventAt;
 
+  /** The last sequence number given to a callback of this payment (0: none yet). */
+  @DataClass(RESTRICTED)
+  @Column(name = "callback_sequence", nullable = false)
+  private long callbackSequence;
+
   @DataClass(RESTRICTED)
   @Column(name = "stripe_checkout_session_id", length = 255)
   private String stripeCheckoutSessionId;
@@ -168,6 +173,16 @@ public class Payment {
   }
 
   /** Stores the state a Stripe event led to. */
+  /**
+   * The next sequence number of this payment's callbacks (1 for the first). Only for a payment
+   * locked ({@code PESSIMISTIC_WRITE}) in the caller's transaction: the row lock serialises two
+   * transactions queueing callbacks for one payment, so their numbers differ and the one that
+   * commits later has the larger.
+   */
+  long nextCallbackSequence() {
+    return ++callbackSequence;
+  }
+
   void applyState(PaymentState state, OffsetDateTime now) {
     this.status = state.status().code();
     this.amountRefunded = state.amountRefunded();

@@ -2,7 +2,6 @@ package org.cmsbroker.payment;
 
 import jakarta.ejb.Stateless;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
@@ -18,6 +17,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.cmsbroker.audit.SecurityEvents;
 import org.cmsbroker.callback.CallbackOutbox;
+import org.cmsbroker.json.Jsonp;
 import org.cmsbroker.payment.PaymentTransition.Decision;
 
 /**
@@ -447,7 +447,7 @@ public class StripeWebhookService {
           eventType,
           payload(payment, eventType, next),
           occurredAt,
-          CallbackSequences.next(em, payment.id()));
+          payment.nextCallbackSequence());
       LOG.log(
           Level.INFO,
           "Payment {0}: {1} applied, now {2}",
@@ -512,7 +512,8 @@ public class StripeWebhookService {
   /** The callback body: no card data, no email. */
   static String payload(Payment payment, String eventType, PaymentState state) {
     JsonObjectBuilder json =
-        Json.createObjectBuilder()
+        Jsonp.PROVIDER
+            .createObjectBuilder()
             .add("type", eventType)
             .add("payment_id", payment.id())
             .add("reference", payment.reference())

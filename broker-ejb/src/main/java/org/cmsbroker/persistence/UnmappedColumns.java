@@ -23,12 +23,6 @@ public final class UnmappedColumns {
   public static final List<Column> ALL =
       List.of(
           new Column(
-              "payment",
-              "callback_sequence",
-              DataClass.Level.RESTRICTED,
-              DataClass.AtRest.PLAIN,
-              "payment.CallbackSequences (a counter per payment)"),
-          new Column(
               "stripe_event_lock",
               "stripe",
               DataClass.Level.PUBLIC,

@@ -2,7 +2,6 @@ package org.cmsbroker.web.api;
 
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
@@ -31,6 +30,7 @@ import java.util.Set;
 import org.cmsbroker.client.ClientService;
 import org.cmsbroker.client.RegisteredClient;
 import org.cmsbroker.config.BrokerConfig;
+import org.cmsbroker.json.Jsonp;
 import org.cmsbroker.payment.IdempotencyConflictException;
 import org.cmsbroker.payment.PaymentConflictException;
 import org.cmsbroker.payment.PaymentGatewayException;
@@ -342,7 +342,7 @@ public class PaymentsResource {
   /** The body as a payment request; unknown fields are refused, so no field escapes the rules. */
   static PaymentRequest parse(String body) throws MalformedBodyException {
     JsonObject json;
-    try (var reader = Json.createReader(new StringReader(body == null ? "" : body))) {
+    try (var reader = Jsonp.PROVIDER.createReader(new StringReader(body == null ? "" : body))) {
       json = reader.readObject();
     } catch (JsonException | IllegalStateException e) {
       throw new MalformedBodyException("The body must be a JSON object.");
@@ -379,7 +379,7 @@ public class PaymentsResource {
       return new RefundRequest(null, null);
     }
     JsonObject json;
-    try (var reader = Json.createReader(new StringReader(body))) {
+    try (var reader = Jsonp.PROVIDER.createReader(new StringReader(body))) {
       json = reader.readObject();
     } catch (JsonException | IllegalStateException e) {
       throw new MalformedBodyException("The body must be a JSON object.");

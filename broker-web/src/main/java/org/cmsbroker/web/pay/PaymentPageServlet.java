@@ -1,7 +1,6 @@
 package org.cmsbroker.web.pay;
 
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -16,6 +15,7 @@ import java.util.regex.Pattern;
 import org.cmsbroker.client.ClientService;
 import org.cmsbroker.client.RegisteredClient;
 import org.cmsbroker.config.BrokerConfig;
+import org.cmsbroker.json.Jsonp;
 import org.cmsbroker.payment.PaymentMode;
 import org.cmsbroker.payment.PaymentPage;
 import org.cmsbroker.payment.PaymentService;
@@ -155,7 +155,8 @@ public class PaymentPageServlet extends HttpServlet {
       return;
     }
     String configJson =
-        Json.createObjectBuilder()
+        Jsonp.PROVIDER
+            .createObjectBuilder()
             .add("publishableKey", publishableKey.get())
             .add("clientSecret", page.clientSecret())
             .build()

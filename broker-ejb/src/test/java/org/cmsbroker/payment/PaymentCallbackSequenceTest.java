@@ -3,6 +3,8 @@ package org.cmsbroker.payment;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -25,8 +27,11 @@ import org.cmsbroker.persistence.TestDatabase;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Sequence numbers of a payment's callbacks, on H2 (the default) and PostgreSQL. */
-class CallbackSequencesTest {
+/**
+ * Sequence numbers of a payment's callbacks, taken from the payment locked as the webhook intake
+ * locks it, on H2 (the default) and PostgreSQL.
+ */
+class PaymentCallbackSequenceTest {
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final String PAYMENT = "pay_sequenceRace000000001";
 
@@ -66,7 +71,7 @@ class CallbackSequencesTest {
                       db.inTransaction(
                           em -> {
                             await(start);
-                            long sequence = CallbackSequences.next(em, PAYMENT);
+                            long sequence = nextSequence(em);
                             return TestOutboxes.on(em, cipher)
                                 .enqueue(
                                     "civicrm-site",
@@ -95,12 +100,19 @@ class CallbackSequencesTest {
           }
           assertEquals(Set.of(1L, 2L), stored);
         }
-        long next = db.inTransaction(em -> CallbackSequences.next(em, PAYMENT));
+        long next = db.inTransaction(em -> nextSequence(em));
         assertTrue(next == 3, "the next callback follows both: " + next);
       } finally {
         pool.shutdownNow();
       }
     }
+  }
+
+  private static long nextSequence(EntityManager em) {
+    Payment payment = em.find(Payment.class, PAYMENT, LockModeType.PESSIMISTIC_WRITE);
+    long next = payment.nextCallbackSequence();
+    em.flush();
+    return next;
   }
 
   private static void await(CyclicBarrier barrier) {
