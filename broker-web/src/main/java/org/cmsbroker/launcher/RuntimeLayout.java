@@ -113,6 +113,7 @@ public final class RuntimeLayout {
     props.put(SettingsLoader.DB_PASSWORD, settings.dbPassword());
     props.put(SettingsLoader.MAX_BODY_BYTES, Long.toString(settings.maxBodyBytes()));
     props.put("broker.tls.served.certificate", served.toString());
+    props.putAll(gridProperties(settings));
 
     return new RuntimeLayout(
         runtime, keystore, served, war, logging, props, preBootCommands(settings));
@@ -208,6 +209,20 @@ public final class RuntimeLayout {
     cluster
         .bindInterface()
         .ifPresent(address -> set(commands, h + "interface=" + address.getHostAddress()));
+  }
+
+  /**
+   * Hazelcast's own system properties for the grid. With {@code BROKER_CLUSTER_INTERFACE} the
+   * grid's port listens on that address only: Hazelcast binds every interface by default ({@code
+   * hazelcast.socket.bind.any=true}) even when an interface is named, which would put the port on a
+   * public address too.
+   */
+  static Map<String, String> gridProperties(LauncherSettings settings) {
+    return settings
+        .cluster()
+        .flatMap(LauncherSettings.Cluster::bindInterface)
+        .map(address -> Map.of("hazelcast.socket.bind.any", "false"))
+        .orElse(Map.of());
   }
 
   private static void set(List<List<String>> commands, String assignment) {

@@ -336,6 +336,10 @@ class RuntimeLayoutTest {
     assertTrue(set.contains(h + "discovery-mode=tcpip"));
     assertTrue(set.contains(h + "tcpip-members=10.0.0.5:6900,10.0.0.6:6900"));
     assertTrue(set.contains(h + "interface=10.0.0.5"));
+    assertEquals(
+        Map.of("hazelcast.socket.bind.any", "false"),
+        RuntimeLayout.gridProperties(settings),
+        "the grid's port listens on the named interface only");
     assertTrue(set.contains(h + "auto-increment-port=false"));
     assertTrue(set.stream().noneMatch(a -> a.contains("multicast")));
     LauncherSettings.Cluster cluster = settings.cluster().orElseThrow();
