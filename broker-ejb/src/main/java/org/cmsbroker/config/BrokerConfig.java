@@ -51,7 +51,7 @@ public class BrokerConfig {
   private String accessTokenAudience;
   private boolean passwordLettersAndNumbers;
   private Optional<SmtpSettings> smtp;
-  private List<String> trustedProxies;
+  private List<OutboundPolicy.Cidr> trustedProxies;
   private List<OutboundPolicy.Cidr> adminAllowedRanges = List.of();
   private List<String> clusterMembers = List.of();
   private Optional<String> clusterSecret = Optional.empty();
@@ -239,8 +239,10 @@ public class BrokerConfig {
     return smtp;
   }
 
-  /** Addresses of reverse proxies whose {@code X-Forwarded-For} is believed. */
-  public List<String> trustedProxies() {
+  /**
+   * Addresses or ranges of reverse proxies whose {@code X-Forwarded-For} is believed (empty: none).
+   */
+  public List<OutboundPolicy.Cidr> trustedProxies() {
     return trustedProxies;
   }
 

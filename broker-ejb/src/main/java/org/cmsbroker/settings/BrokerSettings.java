@@ -85,8 +85,13 @@ public final class BrokerSettings {
 
   public static final Setting<String> SMTP_SECURITY =
       Setting.of(SettingNames.SMTP_SECURITY, "starttls", Rules.oneOf("starttls", "tls", "none"));
-  public static final Setting<List<String>> TRUSTED_PROXIES =
-      Setting.of(SettingNames.TRUSTED_PROXIES, null, Rules::csv);
+
+  /**
+   * Reverse proxies whose forwarding headers are believed: addresses or ranges ({@link
+   * Rules#addressRanges}), IPv4 and IPv6 in any spelling.
+   */
+  public static final Setting<List<OutboundPolicy.Cidr>> TRUSTED_PROXIES =
+      Setting.of(SettingNames.TRUSTED_PROXIES, null, Rules::addressRanges);
 
   /** Where admin pages may be used from; unset, anywhere ({@link Rules#addressRanges}). */
   public static final Setting<List<OutboundPolicy.Cidr>> ADMIN_ALLOWED_CIDRS =

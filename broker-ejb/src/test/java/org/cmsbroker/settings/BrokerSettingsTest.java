@@ -198,4 +198,11 @@ class BrokerSettingsTest {
     assertEquals(6900, BrokerSettings.CLUSTER_PORT.value(cluster));
     assertFalse(BrokerSettings.isClustered(source()));
   }
+
+  @Test
+  void trustedProxiesAreAddressesOrRangesNeverHostNames() {
+    BrokerSettings.check(source("broker.trusted.proxies", "10.0.0.0/24, ::1"));
+    InvalidSettingException e = refused("broker.trusted.proxies", "proxy.example.org");
+    assertTrue(e.getMessage().startsWith("BROKER_TRUSTED_PROXIES: "), e.getMessage());
+  }
 }

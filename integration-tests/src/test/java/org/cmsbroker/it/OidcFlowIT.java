@@ -117,7 +117,7 @@ class OidcFlowIT {
     settings.put("BROKER_OUTBOUND_ALLOWED_CIDRS", "127.0.0.0/8");
     // The test plays a reverse proxy on loopback for the admin page, which only an admin network
     // may use.
-    settings.put("BROKER_TRUSTED_PROXIES", "127.0.0.1,0:0:0:0:0:0:0:1");
+    settings.put("BROKER_TRUSTED_PROXIES", "127.0.0.1,::1");
     settings.put("BROKER_ADMIN_ALLOWED_CIDRS", ADMIN_NETWORK);
     if (database.equals("PostgreSQL")) {
       schema = new PostgresSchema();
