@@ -6,6 +6,7 @@ import jakarta.persistence.LockModeType;
 import jakarta.persistence.TypedQuery;
 import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The audit chain's database work, given an entity manager in a transaction: sealing pending rows
@@ -50,6 +51,88 @@ final class AuditChainStore {
       head.advance(seq, hash, now);
     }
     return new AuditCheckpoint(head.seq(), head.hash(), now.toInstant());
+  }
+
+  /**
+   * Whether the chain in the database still extends {@code checkpoint}, the last one this instance
+   * signed: the row at the checkpoint's position (or the anchor, when it is there) still has the
+   * checkpointed hash and every row after it links up to the head. Reads only the rows sealed since
+   * the checkpoint. The checkpoint signer asks this before it signs a new head, so a chain
+   * rewritten in the database as a whole (rows and head recomputed) is never signed over and the
+   * evidence, the old checkpoint, stays.
+   *
+   * @return empty when it does, else what is wrong
+   */
+  static Optional<String> continuityBreak(EntityManager em, AuditCheckpoint checkpoint) {
+    AuditChainHead head = em.find(AuditChainHead.class, AuditChainHead.ID);
+    em.refresh(head);
+    long from = checkpoint.seq();
+    if (from > head.seq()) {
+      return Optional.of(
+          "the chain's head (position "
+              + head.seq()
+              + ") is behind the last checkpoint (position "
+              + from
+              + "): rows were removed and the head rewound");
+    }
+    if (from < head.anchorSeq()) {
+      // Pruned past the checkpoint (retention): the archive holds that part; nothing to compare.
+      return Optional.empty();
+    }
+    String previous;
+    if (from == head.anchorSeq()) {
+      previous = head.anchorHash();
+    } else {
+      List<String> at =
+          em.createQuery(
+                  "SELECT e.chainHash FROM SecurityEvent e WHERE e.chainSeq = :seq", String.class)
+              .setParameter("seq", from)
+              .getResultList();
+      previous = at.size() == 1 ? at.get(0) : null;
+    }
+    if (previous == null || !previous.equals(checkpoint.hash())) {
+      return Optional.of(
+          "position "
+              + from
+              + " no longer has the hash of the checkpoint of "
+              + checkpoint.at()
+              + ": the chain was rewritten in the database");
+    }
+    long expected = from + 1;
+    while (expected <= head.seq()) {
+      List<SecurityEvent> rows =
+          em.createQuery(
+                  "SELECT e FROM SecurityEvent e WHERE e.chainSeq >= :from ORDER BY e.chainSeq",
+                  SecurityEvent.class)
+              .setParameter("from", expected)
+              .setHint("eclipselink.refresh", "true")
+              .setMaxResults(PAGE)
+              .getResultList();
+      if (rows.isEmpty()) {
+        break;
+      }
+      for (SecurityEvent e : rows) {
+        if (e.chainSeq() != expected
+            || !AuditChain.link(previous, expected, e).equals(e.chainHash())) {
+          return Optional.of(
+              "position "
+                  + expected
+                  + " does not follow from the checkpoint of "
+                  + checkpoint.at()
+                  + ": the chain was changed in the database");
+        }
+        previous = e.chainHash();
+        expected++;
+      }
+    }
+    if (expected - 1 != head.seq() || !previous.equals(head.hash())) {
+      return Optional.of(
+          "the chain's head (position "
+              + head.seq()
+              + ") does not follow from the checkpoint of "
+              + checkpoint.at());
+    }
+    return Optional.empty();
   }
 
   /** The head as stored, without locking. */

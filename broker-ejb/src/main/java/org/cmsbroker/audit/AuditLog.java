@@ -37,6 +37,15 @@ public class AuditLog {
     return AuditChainStore.seal(em, SEAL_BATCH, now());
   }
 
+  /**
+   * Whether the chain still extends {@code checkpoint} (see {@link
+   * AuditChainStore#continuityBreak}); empty when it does, else what is wrong.
+   */
+  @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
+  public Optional<String> continuityBreak(AuditCheckpoint checkpoint) {
+    return AuditChainStore.continuityBreak(em, checkpoint);
+  }
+
   /** Verifies the chain against the database and {@code checkpoint} (null: none kept yet). */
   @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
   public AuditVerification verify(AuditCheckpoint checkpoint) {

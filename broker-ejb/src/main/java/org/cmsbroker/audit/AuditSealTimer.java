@@ -16,9 +16,12 @@ import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -29,6 +32,14 @@ import org.cmsbroker.config.BrokerConfig;
  * a signed checkpoint of the chain's head to {@code <data dir>/audit/checkpoint.jws} whenever the
  * head moved, and at least every {@link #CHECKPOINT_EVERY}. A failed run (the database or the keys
  * not ready yet) is retried by the next one; a third failure in a row is logged as a warning.
+ *
+ * <p>A new checkpoint is signed only over a chain that still extends the last one ({@link
+ * AuditLog#continuityBreak}): when someone rewrote the chain in the database as a whole, rows and
+ * head recomputed, the broker does not sign the forged head. It logs the finding as SEVERE and
+ * keeps the old checkpoint, against which {@code admin audit verify} and the self-check then name
+ * the rewritten position. The last checkpoint is read back from the file at the first run after a
+ * start; a file that is there but not signed by this broker is set aside (renamed, kept as
+ * evidence) with a SEVERE line, never silently replaced.
  */
 @Startup
 @Singleton
@@ -47,6 +58,15 @@ public class AuditSealTimer {
   @Resource TimerService timers;
 
   private final AtomicBoolean running = new AtomicBoolean();
+
+  /** The last checkpoint signed or read back; null before the first run, or when there is none. */
+  private volatile AuditCheckpoint written;
+
+  private volatile boolean loaded;
+
+  /** The last continuity finding logged, so one rewrite is logged once, not every run. */
+  private volatile String reported;
+
   private volatile long writtenSeq = -1;
   private volatile Instant writtenAt = Instant.MIN;
   private volatile int failures;
@@ -80,6 +100,28 @@ public class AuditSealTimer {
     }
   }
 
+  /**
+   * The checkpoint in {@code file} when it carries this broker's signature; null when there is
+   * none. A file that does not verify is renamed aside (kept as evidence) with a SEVERE line.
+   */
+  private AuditCheckpoint readBack(AuditCheckpointFile file) throws IOException {
+    Optional<String> text = file.read();
+    if (text.isEmpty()) {
+      return null;
+    }
+    Optional<AuditCheckpoint> verified = signer.verify(text.get());
+    if (verified.isPresent()) {
+      return verified.get();
+    }
+    Path aside = file.path().resolveSibling("checkpoint.jws.unverified-" + clock.millis());
+    Files.move(file.path(), aside);
+    LOG.severe(
+        "audit chain: the checkpoint file does not carry a valid signature of this broker; kept as "
+            + aside
+            + " and checkpoints start again from the chain as it is now");
+    return null;
+  }
+
   /** Seals what is pending and checkpoints the head if due. Never throws. */
   @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
   public void sealAndCheckpoint() {
@@ -90,7 +132,34 @@ public class AuditSealTimer {
       AuditCheckpoint head = log.sealPending();
       Instant now = clock.instant();
       if (head.seq() != writtenSeq || !now.isBefore(writtenAt.plus(CHECKPOINT_EVERY))) {
-        new AuditCheckpointFile(config.dataDir()).write(signer.sign(head));
+        // Signing first: it fails until the keys are loaded, and a checkpoint is read back only
+        // once they are (before, a good file would not verify).
+        String signed = signer.sign(head);
+        AuditCheckpointFile file = new AuditCheckpointFile(config.dataDir());
+        if (!loaded) {
+          written = readBack(file);
+          loaded = true;
+        }
+        AuditCheckpoint last = written;
+        if (last != null) {
+          Optional<String> broken = log.continuityBreak(last);
+          if (broken.isPresent()) {
+            if (!broken.get().equals(reported)) {
+              reported = broken.get();
+              LOG.severe(
+                  "audit chain: "
+                      + broken.get()
+                      + "; the checkpoint "
+                      + file.path()
+                      + " is kept and no new one is signed until an operator has looked"
+                      + " (broker.jar admin audit verify)");
+            }
+            return;
+          }
+        }
+        file.write(signed);
+        written = head;
+        reported = null;
         writtenSeq = head.seq();
         writtenAt = now;
       }

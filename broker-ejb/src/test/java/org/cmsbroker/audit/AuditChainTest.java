@@ -13,6 +13,7 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -152,34 +153,103 @@ class AuditChainTest {
     try (TestDatabase db = TestDatabase.named(database)) {
       List<Long> ids = write(db, 4);
       AuditCheckpoint checkpoint = seal(db);
-      // Someone with write access to the database changes a row and recomputes every hash after
-      // it, and the head: the chain alone is consistent again.
-      sql(db, "UPDATE security_event SET detail = 'nothing happened' WHERE id = " + ids.get(1));
-      db.inTransaction(
-          em -> {
-            String previous = AuditChain.GENESIS;
-            for (SecurityEvent e :
-                em.createQuery(
-                        "SELECT e FROM SecurityEvent e ORDER BY e.chainSeq", SecurityEvent.class)
-                    .setHint("eclipselink.refresh", "true")
-                    .getResultList()) {
-              String hash = AuditChain.link(previous, e.chainSeq(), e);
-              em.createNativeQuery("UPDATE security_event SET chain_hash = ?1 WHERE id = ?2")
-                  .setParameter(1, hash)
-                  .setParameter(2, e.id())
-                  .executeUpdate();
-              previous = hash;
-            }
-            em.createNativeQuery("UPDATE audit_chain_head SET hash = ?1")
-                .setParameter(1, previous)
-                .executeUpdate();
-            return null;
-          });
+      rewriteWholeChain(db, ids.get(1));
       assertTrue(verify(db, null).intact(), "without a checkpoint the rewrite is consistent");
       AuditVerification v = verify(db, checkpoint);
       assertFalse(v.intact());
       assertEquals(4L, v.brokenSeq());
       assertTrue(v.finding().contains("rewritten"), v.finding());
+    }
+  }
+
+  /**
+   * What someone with write access to the database does to hide a change: changes row {@code id}
+   * and recomputes every hash after it, and the head, so the chain alone is consistent again.
+   */
+  private static void rewriteWholeChain(TestDatabase db, long id) throws Exception {
+    sql(db, "UPDATE security_event SET detail = 'nothing happened' WHERE id = " + id);
+    db.inTransaction(
+        em -> {
+          String previous = AuditChain.GENESIS;
+          for (SecurityEvent e :
+              em.createQuery(
+                      "SELECT e FROM SecurityEvent e ORDER BY e.chainSeq", SecurityEvent.class)
+                  .setHint("eclipselink.refresh", "true")
+                  .getResultList()) {
+            String hash = AuditChain.link(previous, e.chainSeq(), e);
+            em.createNativeQuery("UPDATE security_event SET chain_hash = ?1 WHERE id = ?2")
+                .setParameter(1, hash)
+                .setParameter(2, e.id())
+                .executeUpdate();
+            previous = hash;
+          }
+          em.createNativeQuery("UPDATE audit_chain_head SET hash = ?1")
+              .setParameter(1, previous)
+              .executeUpdate();
+          return null;
+        });
+  }
+
+  private static Optional<String> continuity(TestDatabase db, AuditCheckpoint checkpoint) {
+    return db.inTransaction(em -> AuditChainStore.continuityBreak(em, checkpoint));
+  }
+
+  @ParameterizedTest
+  @MethodSource("databases")
+  void aChainThatOnlyGrewStillExtendsTheLastCheckpoint(String database) throws Exception {
+    try (TestDatabase db = TestDatabase.named(database)) {
+      write(db, 3);
+      AuditCheckpoint checkpoint = seal(db);
+      write(db, 2);
+      seal(db);
+      assertEquals(Optional.empty(), continuity(db, checkpoint));
+      assertEquals(Optional.empty(), continuity(db, seal(db)), "a checkpoint of the head itself");
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("databases")
+  void aChainRewrittenAsAWholeNoLongerExtendsTheLastCheckpointSoItIsNotSignedOver(String database)
+      throws Exception {
+    try (TestDatabase db = TestDatabase.named(database)) {
+      List<Long> ids = write(db, 4);
+      AuditCheckpoint checkpoint = seal(db);
+      write(db, 1);
+      seal(db);
+      rewriteWholeChain(db, ids.get(1));
+      Optional<String> broken = continuity(db, checkpoint);
+      assertTrue(broken.isPresent());
+      assertTrue(broken.get().contains("position 4"), broken.get());
+      assertTrue(broken.get().contains("rewritten"), broken.get());
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("databases")
+  void aRowChangedAfterTheCheckpointBreaksContinuity(String database) throws Exception {
+    try (TestDatabase db = TestDatabase.named(database)) {
+      write(db, 2);
+      AuditCheckpoint checkpoint = seal(db);
+      List<Long> later = write(db, 2);
+      seal(db);
+      sql(db, "UPDATE security_event SET detail = 'nothing happened' WHERE id = " + later.get(1));
+      Optional<String> broken = continuity(db, checkpoint);
+      assertTrue(broken.isPresent());
+      assertTrue(broken.get().contains("position 4"), broken.get());
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("databases")
+  void aHeadRewoundBehindTheLastCheckpointBreaksContinuity(String database) throws Exception {
+    try (TestDatabase db = TestDatabase.named(database)) {
+      write(db, 3);
+      AuditCheckpoint checkpoint = seal(db);
+      sql(db, "DELETE FROM security_event WHERE chain_seq = 3");
+      sql(db, "UPDATE audit_chain_head SET seq = 2");
+      Optional<String> broken = continuity(db, checkpoint);
+      assertTrue(broken.isPresent());
+      assertTrue(broken.get().contains("behind the last checkpoint"), broken.get());
     }
   }
 
