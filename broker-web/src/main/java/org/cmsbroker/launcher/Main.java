@@ -196,6 +196,7 @@ public final class Main {
         settings.publicUrl(),
         seconds,
         prepared.tls().selfSigned() ? "self-signed" : "operator's");
+    HeapCompaction.afterBoot();
     return OK;
   }
 
