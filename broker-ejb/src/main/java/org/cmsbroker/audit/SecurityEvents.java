@@ -74,6 +74,22 @@ public class SecurityEvents {
     record(type, outcome, subjectId, clientId, null, detail);
   }
 
+  /**
+   * Records an event from {@code remoteIp} in the caller's transaction: for what succeeded with the
+   * caller's writes (tokens issued with a refresh token's rotation, say), so the event is kept
+   * exactly when they are, and costs no second transaction, connection and commit of its own.
+   */
+  @TransactionAttribute(TransactionAttributeType.MANDATORY)
+  public void recordWithCaller(
+      String type,
+      Outcome outcome,
+      String subjectId,
+      String clientId,
+      String remoteIp,
+      String detail) {
+    record(type, outcome, subjectId, clientId, remoteIp, detail);
+  }
+
   /** The most recent events, newest first. */
   public List<SecurityEvent> recent(int max) {
     return em.createQuery("SELECT e FROM SecurityEvent e ORDER BY e.id DESC", SecurityEvent.class)

@@ -166,10 +166,11 @@ public class TokenGrantService {
             issued.sessionIdHash(),
             issued.nonce(),
             access);
-    events.record(
+    events.recordWithCaller(
         "oidc.tokens_issued",
         Outcome.SUCCESS,
         account.get().id(),
+        client.clientId(),
         address,
         "client=" + client.clientId() + " grant=authorization_code");
     return new TokenOutcome.Issued(response(access, id, refresh, scope));
@@ -216,10 +217,11 @@ public class TokenGrantService {
         scope.contains("openid")
             ? idToken(account.get(), client, scope, authTime, g.sessionIdHash(), null, access)
             : null;
-    events.record(
+    events.recordWithCaller(
         "oidc.tokens_issued",
         Outcome.SUCCESS,
         g.accountId(),
+        client.clientId(),
         address,
         "client=" + client.clientId() + " grant=refresh_token");
     return new TokenOutcome.Issued(response(access, id, new RefreshToken(rotated.token()), scope));
