@@ -37,7 +37,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
 
 /**
  * Verifies the broker's own access tokens (RFC 9068), for userinfo and introspection, with Nimbus's
@@ -80,12 +79,7 @@ public final class AccessTokenVerifier {
   private static final Set<String> FORBIDDEN_HEADER_PARAMETERS =
       Set.of("jwk", "jku", "x5u", "x5c", "crit");
 
-  /**
-   * Made here rather than taken from Nimbus's {@code BouncyCastleProviderSingleton}: in the WAR on
-   * Payara, Nimbus may come from the server's class loader, which cannot see the WAR's Bouncy
-   * Castle.
-   */
-  private static final Provider BOUNCY_CASTLE = new BouncyCastleProvider();
+  private static final Provider BOUNCY_CASTLE = BouncyCastle.PROVIDER;
 
   private static final int SKEW_SECONDS = Math.toIntExact(CLOCK_SKEW.toSeconds());
 

@@ -31,6 +31,9 @@ public final class SigningKey {
   private final PublicKey verificationKey;
   private final Instant createdAt;
 
+  /** Made once: Nimbus signers are thread-safe, and converting the JWK to a key costs each time. */
+  private volatile JWSSigner signer;
+
   /**
    * @param privateJwk the key pair, with {@code kid}, {@code use=sig} and an {@code alg} the broker
    *     signs with
@@ -106,16 +109,30 @@ public final class SigningKey {
     return verificationKey;
   }
 
-  /** A Nimbus signer for this key's algorithm. */
+  /**
+   * The Nimbus signer for this key's algorithm, made once; ES256 through Bouncy Castle (see {@link
+   * BouncyCastle}).
+   */
   JWSSigner signer() {
+    JWSSigner made = signer;
+    if (made != null) {
+      return made;
+    }
     try {
-      return switch (algorithm) {
-        case ES256 -> new ECDSASigner(privateJwk.toECKey());
-        case RS256 -> new RSASSASigner(privateJwk.toRSAKey());
-      };
+      made =
+          switch (algorithm) {
+            case ES256 -> {
+              ECDSASigner ec = new ECDSASigner(privateJwk.toECKey());
+              ec.getJCAContext().setProvider(BouncyCastle.PROVIDER);
+              yield ec;
+            }
+            case RS256 -> new RSASSASigner(privateJwk.toRSAKey());
+          };
     } catch (JOSEException e) {
       throw new IllegalStateException("signing key " + keyId() + " cannot sign", e);
     }
+    signer = made;
+    return made;
   }
 
   /** A Nimbus verifier for this key's public half. */

@@ -81,6 +81,16 @@ public class SignatureBenchmark {
     return es256Sign();
   }
 
+  /** The same signature with Bouncy Castle's ECDSA instead of the JDK's SunEC. */
+  @Benchmark
+  public SignedJWT es256SignJwtBouncyCastle() throws Exception {
+    SignedJWT jwt = new SignedJWT(header(JWSAlgorithm.ES256, "ec"), claims);
+    ECDSASigner signer = new ECDSASigner(ec);
+    signer.getJCAContext().setProvider(BouncyCastleProviderSingleton.getInstance());
+    jwt.sign(signer);
+    return jwt;
+  }
+
   @Benchmark
   public boolean es256VerifyJwt() throws Exception {
     return SignedJWT.parse(es256.serialize()).verify(new ECDSAVerifier(ec.toPublicJWK()));
