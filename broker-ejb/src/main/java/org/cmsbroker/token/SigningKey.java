@@ -73,7 +73,7 @@ public final class SigningKey {
     try {
       this.verificationKey =
           switch (algorithm) {
-            case ES256 -> privateJwk.toECKey().toECPublicKey();
+            case ES256 -> BouncyCastle.publicKey(privateJwk.toECKey().toECPublicKey());
             case RS256 -> privateJwk.toRSAKey().toRSAPublicKey();
           };
     } catch (JOSEException e) {
@@ -122,7 +122,8 @@ public final class SigningKey {
       made =
           switch (algorithm) {
             case ES256 -> {
-              ECDSASigner ec = new ECDSASigner(privateJwk.toECKey());
+              ECDSASigner ec =
+                  new ECDSASigner(BouncyCastle.privateKey(privateJwk.toECKey().toECPrivateKey()));
               ec.getJCAContext().setProvider(BouncyCastle.PROVIDER);
               yield ec;
             }
