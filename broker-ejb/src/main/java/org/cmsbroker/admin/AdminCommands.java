@@ -360,7 +360,9 @@ public final class AdminCommands {
 
   private AdminResponse keysList() throws AdminProtocolException {
     requireKeys();
-    return AdminResponse.ok(AdminTable.render(List.of("KID", "ALG", "STATUS"), keys.list()));
+    return AdminResponse.ok(
+        AdminTable.render(
+            List.of("KID", "ALG", "STATUS", "SIGNS FROM", "PUBLISHED UNTIL"), keys.list()));
   }
 
   private AdminResponse keysRotate(AdminRequest request) throws AdminProtocolException {
@@ -375,9 +377,21 @@ public final class AdminCommands {
         throw new AdminProtocolException(
             AdminProtocolException.BAD_REQUEST, "alg must be ES256 or RS256");
       }
-      out.add("new " + alg + " signing key " + keys.rotate(alg));
+      KeyAdministration.Rotated made = keys.rotate(alg);
+      out.add(
+          "new "
+              + alg
+              + " signing key "
+              + made.keyId()
+              + ", published now; it signs from "
+              + AdminTable.timeFrom(made.signsFrom())
+              + " ("
+              + made.previousKeyId()
+              + " signs until then)");
     }
-    out.add("Earlier keys stay in the JWKS until the tokens they signed have expired.");
+    out.add(
+        "Every instance publishes a new key at once and signs with it from that time; earlier"
+            + " keys stay in the JWKS until the tokens they signed have expired.");
     return AdminResponse.ok(out);
   }
 

@@ -43,6 +43,15 @@ final class AdminTable {
   }
 
   /** An instant to the second, or "-". */
+  /** {@code instant} to the next whole second (for a time from which something holds), or "-". */
+  static String timeFrom(Instant instant) {
+    if (instant == null) {
+      return "-";
+    }
+    Instant whole = instant.truncatedTo(ChronoUnit.SECONDS);
+    return (whole.equals(instant) ? whole : whole.plusSeconds(1)).toString();
+  }
+
   static String time(Instant instant) {
     return instant == null ? "-" : instant.truncatedTo(ChronoUnit.SECONDS).toString();
   }

@@ -4,8 +4,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.cmsbroker.token.SigningAlgorithm;
 import org.cmsbroker.token.SigningKey;
+import org.cmsbroker.token.SigningKeyRing.ScheduledKey;
 import org.cmsbroker.token.SigningKeys;
 
 /** Signing-key administration through the broker's key ring. */
@@ -16,29 +18,26 @@ public class DefaultKeyAdministration implements KeyAdministration {
   @Override
   public List<List<String>> list() {
     List<List<String>> rows = new ArrayList<>();
-    for (SigningAlgorithm algorithm : SigningAlgorithm.values()) {
-      SigningKey current = keys.ring().current(algorithm);
-      keys.publicJwks()
-          .getKeys()
-          .forEach(
-              jwk -> {
-                if (algorithm.jwsAlgorithm().equals(jwk.getAlgorithm())) {
-                  rows.add(
-                      List.of(
-                          jwk.getKeyID(),
-                          algorithm.name(),
-                          jwk.getKeyID().equals(current.keyId()) ? "current" : "retired"));
-                }
-              });
+    for (ScheduledKey k : keys.ring().schedule()) {
+      rows.add(
+          List.of(
+              k.key().keyId(),
+              k.key().algorithm().name(),
+              k.status().name().toLowerCase(Locale.ROOT),
+              AdminTable.timeFrom(k.signsFrom()),
+              AdminTable.time(k.publishedUntil().orElse(null))));
     }
     return rows;
   }
 
   @Override
-  public String rotate(String algorithm) {
+  public Rotated rotate(String algorithm) {
     SigningAlgorithm alg =
         SigningAlgorithm.named(algorithm)
             .orElseThrow(() -> new IllegalArgumentException("unknown algorithm"));
-    return keys.rotateNow(alg).keyId();
+    SigningKey before = keys.ring().current(alg);
+    SigningKey made = keys.rotateNow(alg);
+    return new Rotated(
+        made.keyId(), keys.ring().signsFrom(made.keyId()).orElse(made.createdAt()), before.keyId());
   }
 }

@@ -49,7 +49,14 @@ public class SigningKeys {
   @Inject DataGrid dataGrid;
 
   /** How long signing keys are kept in memory before they are read again. */
-  private static final Duration KEY_CACHE_AGE = Duration.ofSeconds(30);
+  static final Duration KEY_CACHE_AGE = Duration.ofSeconds(30);
+
+  /**
+   * How long a new key is published before it signs: every other instance has re-read the keys by
+   * then even if it missed the grid's announcement (which is best-effort), with a margin for the
+   * read itself and the instances' clocks.
+   */
+  static final Duration PUBLICATION_LEAD = KEY_CACHE_AGE.plusSeconds(15);
 
   /** The grid signal sent when this instance changed the signing keys. */
   private static final String KEYS_CHANGED = "signing-keys-changed";
@@ -84,6 +91,7 @@ public class SigningKeys {
             new SigningKeyGenerator(),
             config.signingKeyRotation(),
             SigningKeyRing.retirementGraceFor(settings.longestLifetime()),
+            PUBLICATION_LEAD,
             clock);
     issuer = new TokenIssuer(ring, settings, clock);
     verifier =
@@ -126,8 +134,10 @@ public class SigningKeys {
   }
 
   /**
-   * Replaces the current key for {@code algorithm} at once (for example when it may have leaked);
-   * the old one stays published until the tokens it signed have expired.
+   * Makes a successor for the current key of {@code algorithm} now (for example when it may have
+   * leaked): published at once, it signs after the publication lead ({@link
+   * SigningKeyRing#signsFrom} says when); the old one signs until then and stays published until
+   * the tokens it signed have expired.
    */
   public SigningKey rotateNow(SigningAlgorithm algorithm) {
     SigningKey key = ring.rotateNow(algorithm);
@@ -137,14 +147,30 @@ public class SigningKeys {
 
   private void record(List<SigningKey> made, String trigger) {
     for (SigningKey key : made) {
+      String signsFrom = ring.signsFrom(key.keyId()).map(Object::toString).orElse("-");
       LOG.info(
-          () -> "New " + key.algorithm() + " signing key " + key.keyId() + " (" + trigger + ")");
+          () ->
+              "New "
+                  + key.algorithm()
+                  + " signing key "
+                  + key.keyId()
+                  + " ("
+                  + trigger
+                  + "), published now, signs from "
+                  + signsFrom);
       events.record(
           ROTATED_EVENT,
           Outcome.SUCCESS,
           null,
           null,
-          "alg=" + key.algorithm() + " kid=" + key.keyId() + " trigger=" + trigger);
+          "alg="
+              + key.algorithm()
+              + " kid="
+              + key.keyId()
+              + " trigger="
+              + trigger
+              + " signs_from="
+              + signsFrom);
     }
   }
 

@@ -111,6 +111,57 @@ class AdminCommandsTest {
     return new AdminRequest(command, params);
   }
 
+  /** Signing keys that answer with fixed values. */
+  private static final class FakeKeys implements KeyAdministration {
+    final List<String> rotated = new ArrayList<>();
+
+    @Override
+    public List<List<String>> list() {
+      return List.of(
+          List.of("k-next", "ES256", "next", "2025-06-01T08:00:46Z", "-"),
+          List.of("k-now", "ES256", "current", "2025-05-01T08:00:00Z", "-"));
+    }
+
+    @Override
+    public Rotated rotate(String algorithm) {
+      rotated.add(algorithm);
+      return new Rotated(
+          "k-" + algorithm, Instant.parse("2025-06-01T08:00:45.250Z"), "k-old-" + algorithm);
+    }
+  }
+
+  @Test
+  void keysRotateSaysFromWhenTheNewKeySignsAndWhichSignsUntilThen() {
+    FakeKeys keys = new FakeKeys();
+    AdminResponse response =
+        new AdminCommands(accounts, new ClientCommandsTest.FakeClients(), keys)
+            .execute(request("keys.rotate", "alg", "ES256"));
+
+    assertTrue(response.isOk(), response.toString());
+    assertEquals(
+        List.of(
+            "new ES256 signing key k-ES256, published now; it signs from 2025-06-01T08:00:46Z"
+                + " (k-old-ES256 signs until then)",
+            "Every instance publishes a new key at once and signs with it from that time; earlier"
+                + " keys stay in the JWKS until the tokens they signed have expired."),
+        response.lines());
+    assertEquals(List.of("ES256"), keys.rotated);
+  }
+
+  @Test
+  void keysListShowsStatusSigningStartAndPublicationEnd() {
+    AdminResponse response =
+        new AdminCommands(accounts, new ClientCommandsTest.FakeClients(), new FakeKeys())
+            .execute(request("keys.list"));
+
+    assertEquals(
+        List.of(
+            "KID     ALG    STATUS   SIGNS FROM            PUBLISHED UNTIL",
+            "k-next  ES256  next     2025-06-01T08:00:46Z  -",
+            "k-now   ES256  current  2025-05-01T08:00:00Z  -"),
+        response.lines());
+  }
+
   @Test
   void rotateDataKeyReportsTheNewKeyAndTheReEncryption() {
     AdminResponse response =

@@ -449,20 +449,25 @@ class AccessTokenVerifierTest {
   }
 
   @Test
-  void tokenSignedBeforeRotationVerifiesUntilItExpiresAndItsKeyThenLeavesTheJwks()
+  void tokenSignedUntilTheSuccessorSignsVerifiesUntilItExpiresAndItsKeyThenLeavesTheJwks()
       throws Exception {
     IssuedToken old = issue();
     clock.advance(Duration.ofMinutes(1));
     SigningKey successor = ring.rotateNow(SigningAlgorithm.ES256);
+    clock.advance(SigningKeyRing.DEFAULT_PUBLICATION_LEAD.minusMillis(1));
+    // The old key signs until the successor's lead is over; its grace counts from then.
+    IssuedToken last = issue();
+    assertEquals(old.keyId(), last.keyId());
+    clock.advance(Duration.ofMillis(1));
 
     IssuedToken fresh = issue();
     assertEquals(successor.keyId(), fresh.keyId());
     clock.advance(Duration.ofMinutes(3));
-    verifier.verify(old.value());
+    verifier.verify(last.value());
     assertTrue(publishedKids().contains(old.keyId()));
 
     clock.advance(Duration.ofMinutes(2).plus(AccessTokenVerifier.CLOCK_SKEW));
-    assertRejected(Reason.EXPIRED, old.value());
+    assertRejected(Reason.EXPIRED, last.value());
     assertTrue(publishedKids().contains(old.keyId()), "stays published for the whole grace");
 
     clock.advance(Duration.ofMinutes(5));
@@ -475,8 +480,10 @@ class AccessTokenVerifierTest {
   @Test
   void tokenSignedBeforeRotationNowStillVerifies() throws Exception {
     IssuedToken old = issue();
+    clock.advance(Duration.ofMinutes(1));
 
     ring.rotateNow(SigningAlgorithm.ES256);
+    clock.advance(SigningKeyRing.DEFAULT_PUBLICATION_LEAD);
 
     assertEquals("account-1", verifier.verify(old.value()).subject());
     assertFalse(old.keyId().equals(issue().keyId()));

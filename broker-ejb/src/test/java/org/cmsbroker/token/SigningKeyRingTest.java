@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.Test;
 class SigningKeyRingTest {
 
   private static final Duration GRACE = SigningKeyRing.retirementGraceFor(Duration.ofMinutes(5));
+  private static final Duration LEAD = SigningKeyRing.DEFAULT_PUBLICATION_LEAD;
 
   private final MutableClock clock = MutableClock.atStart();
   private final InMemorySigningKeyStore store = new InMemorySigningKeyStore();
@@ -146,17 +148,133 @@ class SigningKeyRingTest {
     List<SigningKey> made = ring.rotateIfDue();
 
     assertEquals(2, made.size());
+    clock.advance(LEAD);
     assertNotEquals(first.keyId(), ring.current(SigningAlgorithm.ES256).keyId());
   }
 
   @Test
-  void retiredKeyStaysInTheJwksForTheGraceThenLeavesAndIsDeleted() {
+  void theFirstKeysSignAtOnce() {
+    List<SigningKey> made = ring.rotateIfDue();
+
+    for (SigningKey key : made) {
+      assertEquals(key, ring.current(key.algorithm()));
+      assertEquals(Optional.of(clock.instant()), ring.signsFrom(key.keyId()));
+    }
+  }
+
+  @Test
+  void aSuccessorIsPublishedAtOnceButSignsOnlyAfterTheLead() {
+    ring.rotateIfDue();
+    SigningKey old = ring.current(SigningAlgorithm.ES256);
+    clock.advance(Duration.ofMinutes(3));
+
+    SigningKey next = ring.rotateNow(SigningAlgorithm.ES256);
+
+    assertTrue(kids(ring.publicJwks()).contains(next.keyId()), "in the JWKS at once");
+    assertEquals(next, ring.findPublished(next.keyId()).orElseThrow(), "verifies at once");
+    assertEquals(Optional.of(next.createdAt().plus(LEAD)), ring.signsFrom(next.keyId()));
+    clock.advance(LEAD.minusMillis(1));
+    assertEquals(old, ring.current(SigningAlgorithm.ES256), "the predecessor signs until then");
+
+    clock.advance(Duration.ofMillis(1));
+    assertEquals(next, ring.current(SigningAlgorithm.ES256));
+  }
+
+  @Test
+  void theLeadIsWhateverTheRingWasGiven() {
+    SigningKeyRing quick =
+        new SigningKeyRing(
+            store,
+            new SigningKeyGenerator(),
+            SigningKeyRing.DEFAULT_ROTATION_PERIOD,
+            GRACE,
+            Duration.ZERO,
+            clock);
+    quick.rotateIfDue();
+    clock.advance(Duration.ofMinutes(1));
+
+    SigningKey next = quick.rotateNow(SigningAlgorithm.ES256);
+
+    assertEquals(Duration.ZERO, quick.publicationLead());
+    assertEquals(next, quick.current(SigningAlgorithm.ES256), "no lead: signs at once");
+  }
+
+  @Test
+  void scheduleShowsTheNextTheCurrentAndTheRetiredKeyWithTheirTimes() {
+    ring.rotateIfDue();
+    SigningKey first = ring.current(SigningAlgorithm.ES256);
+    clock.advance(Duration.ofMinutes(1));
+    SigningKey second = ring.rotateNow(SigningAlgorithm.ES256);
+    clock.advance(LEAD);
+    SigningKey third = ring.rotateNow(SigningAlgorithm.ES256);
+
+    List<SigningKeyRing.ScheduledKey> es256 =
+        ring.schedule().stream()
+            .filter(k -> k.key().algorithm() == SigningAlgorithm.ES256)
+            .toList();
+
+    assertEquals(
+        List.of(
+            new SigningKeyRing.ScheduledKey(
+                third, SigningKeyRing.Status.NEXT, third.createdAt().plus(LEAD), Optional.empty()),
+            new SigningKeyRing.ScheduledKey(
+                second,
+                SigningKeyRing.Status.CURRENT,
+                second.createdAt().plus(LEAD),
+                Optional.empty()),
+            new SigningKeyRing.ScheduledKey(
+                first,
+                SigningKeyRing.Status.RETIRED,
+                first.createdAt(),
+                Optional.of(second.createdAt().plus(LEAD).plus(GRACE)))),
+        es256);
+    assertEquals(
+        List.of(SigningKeyRing.Status.CURRENT),
+        ring.schedule().stream()
+            .filter(k -> k.key().algorithm() == SigningAlgorithm.RS256)
+            .map(SigningKeyRing.ScheduledKey::status)
+            .toList());
+  }
+
+  @Test
+  void twoRotationsWithinTheLeadSignInTurn() {
+    ring.rotateIfDue();
+    SigningKey first = ring.current(SigningAlgorithm.ES256);
+    clock.advance(Duration.ofMinutes(1));
+    SigningKey second = ring.rotateNow(SigningAlgorithm.ES256);
+    clock.advance(Duration.ofSeconds(10));
+    SigningKey third = ring.rotateNow(SigningAlgorithm.ES256);
+
+    assertEquals(first, ring.current(SigningAlgorithm.ES256));
+    clock.advance(LEAD.minusSeconds(10));
+    assertEquals(second, ring.current(SigningAlgorithm.ES256));
+    clock.advance(Duration.ofSeconds(10));
+    assertEquals(third, ring.current(SigningAlgorithm.ES256));
+    assertEquals(
+        Set.of(first.keyId(), second.keyId(), third.keyId()),
+        kids(ring.publicJwks()).stream()
+            .filter(kid -> !kid.equals(ring.current(SigningAlgorithm.RS256).keyId()))
+            .collect(Collectors.toSet()),
+        "every key that may have signed stays published");
+  }
+
+  @Test
+  void theOldestKeySignsEvenWhenAnotherInstancesClockWasAheadWhenItWasMade() {
+    SigningKey ahead = new SigningKeyGenerator().generate(SigningAlgorithm.ES256, clock.instant());
+    clock.advance(Duration.ofSeconds(-2));
+    store.add(ahead);
+
+    assertEquals(ahead, ring.current(SigningAlgorithm.ES256));
+  }
+
+  @Test
+  void retiredKeyStaysInTheJwksForTheGraceAfterItsSuccessorSignsThenLeavesAndIsDeleted() {
     ring.rotateIfDue();
     SigningKey old = ring.current(SigningAlgorithm.ES256);
     clock.advance(Duration.ofDays(30));
     ring.rotateIfDue();
 
-    clock.advance(GRACE.minusSeconds(1));
+    clock.advance(LEAD.plus(GRACE).minusSeconds(1));
     assertTrue(kids(ring.publicJwks()).contains(old.keyId()));
     assertTrue(ring.findPublished(old.keyId()).isPresent());
 
@@ -174,8 +292,10 @@ class SigningKeyRingTest {
     ring.rotateIfDue();
     SigningKey oldEc = ring.current(SigningAlgorithm.ES256);
     SigningKey rsa = ring.current(SigningAlgorithm.RS256);
+    clock.advance(Duration.ofMinutes(1));
 
     SigningKey newEc = ring.rotateNow(SigningAlgorithm.ES256);
+    clock.advance(LEAD);
 
     assertEquals(newEc, ring.current(SigningAlgorithm.ES256));
     assertNotEquals(oldEc.keyId(), newEc.keyId());
@@ -184,13 +304,23 @@ class SigningKeyRingTest {
   }
 
   @Test
-  void rotateNowMakesTheCurrentKeyEvenWhenTheClockHasNotMoved() {
+  void rotateNowMakesTheNextKeyEvenWhenTheClockHasNotMoved() {
     ring.rotateIfDue();
 
     for (int i = 0; i < 5; i++) {
       SigningKey made = ring.rotateNow(SigningAlgorithm.ES256);
-      assertEquals(made, ring.current(SigningAlgorithm.ES256));
+      assertEquals(
+          SigningKeyRing.Status.NEXT,
+          ring.schedule().stream()
+              .filter(k -> k.key().equals(made))
+              .findFirst()
+              .orElseThrow()
+              .status());
+      assertEquals(made, ring.schedule().get(0).key(), "the newest");
     }
+    // Each was made a millisecond after the one before, so the newest signs that much later.
+    clock.advance(LEAD.plusMillis(5));
+    assertEquals(ring.schedule().get(0).key(), ring.current(SigningAlgorithm.ES256));
   }
 
   @Test
@@ -214,7 +344,7 @@ class SigningKeyRingTest {
   }
 
   @Test
-  void refusesAGraceNotShorterThanTheRotationPeriod() {
+  void refusesAGracePlusLeadNotShorterThanTheRotationPeriod() {
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class,
@@ -223,10 +353,28 @@ class SigningKeyRingTest {
                     store,
                     new SigningKeyGenerator(),
                     Duration.ofHours(1),
-                    Duration.ofHours(1),
+                    Duration.ofHours(1).minus(LEAD),
                     clock));
     assertEquals(
-        "Signing key retirement grace must be shorter than the rotation period", e.getMessage());
+        "Signing key retirement grace plus publication lead must be shorter than the rotation"
+            + " period",
+        e.getMessage());
+  }
+
+  @Test
+  void refusesANegativeLead() {
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                new SigningKeyRing(
+                    store,
+                    new SigningKeyGenerator(),
+                    Duration.ofDays(30),
+                    GRACE,
+                    Duration.ofSeconds(-1),
+                    clock));
+    assertEquals("Signing key publication lead must not be negative", e.getMessage());
   }
 
   @Test
