@@ -55,6 +55,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -683,7 +684,7 @@ class OidcFlowIT {
   }
 
   @Test
-  void tokensSignedBeforeAKeyRotationStillVerifyAndTheOldKeyStaysPublished() throws Exception {
+  void aRotatedKeyIsPublishedAtOnceWhileTheOldKeySignsOnAndStaysPublished() throws Exception {
     Flow flow = codeFlow();
     OIDCTokenResponse tokens =
         (OIDCTokenResponse)
@@ -694,9 +695,20 @@ class OidcFlowIT {
         BrokerProcess.run(
             work, env, null, Duration.ofSeconds(60), "admin", "keys", "rotate", "--alg", "ES256");
     assertEquals(0, rotated.exitCode(), rotated.stderr());
-    assertTrue(rotated.stdout().startsWith("new ES256 signing key "), rotated.stdout());
+    Matcher made =
+        Pattern.compile(
+                "^new ES256 signing key ([^,\\s]+), published now; it signs from (\\S+) \\((\\S+)"
+                    + " signs until then\\)")
+            .matcher(rotated.stdout());
+    assertTrue(made.find(), rotated.stdout());
+    String newKid = made.group(1);
+    assertEquals(oldKid, made.group(3), "the old key signs until the new one's lead is over");
+    assertTrue(
+        Instant.parse(made.group(2)).isAfter(Instant.now().plusSeconds(30)),
+        "a new key signs only after the publication lead: " + made.group(2));
     JWKSet after = jwks();
     assertNotNull(after.getKeyByKeyId(oldKid), "the old key is still published");
+    assertNotNull(after.getKeyByKeyId(newKid), "the new key is published at once");
     assertTrue(after.getKeys().size() >= 3, "old and new ES256 keys plus the RS256 key");
     new IDTokenValidator(provider.getIssuer(), clientId, JWSAlgorithm.ES256, after)
         .validate(tokens.getOIDCTokens().getIDToken(), flow.nonce());
@@ -711,10 +723,12 @@ class OidcFlowIT {
     OIDCTokenResponse refreshed =
         (OIDCTokenResponse)
             token(new RefreshTokenGrant(tokens.getOIDCTokens().getRefreshToken()), false);
-    assertNotEquals(
+    assertEquals(
         oldKid,
         refreshed.getOIDCTokens().getIDToken().getHeader().toJSONObject().get("kid").toString(),
-        "new tokens are signed with the new key");
+        "during the publication lead new tokens are still signed with the old key");
+    new IDTokenValidator(provider.getIssuer(), clientId, JWSAlgorithm.ES256, jwks())
+        .validate(refreshed.getOIDCTokens().getIDToken(), null);
   }
 
   /**
