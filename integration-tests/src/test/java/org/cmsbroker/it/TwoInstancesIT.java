@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -89,8 +90,10 @@ import org.junit.jupiter.api.TestMethodOrder;
  * loopback, behind one public URL and one certificate as behind a load balancer. The test plays the
  * load balancer: it sends each request to the instance it names. What one instance starts the other
  * finishes, what is single-use stays single-use across both, failed logins and a client's payment
- * creations count on both, and each CRM callback goes out once while both dispatchers run. Then A
- * dies: B goes on; A comes back and rejoins.
+ * creations count on both, and each CRM callback goes out once while both dispatchers run. A
+ * signing key rotated on A is published by B at once and signs on both only from the moment the
+ * rotation named. Then A dies: B goes on, and finishes what A started (codes, refresh tokens, a
+ * pending sign-in, a queued callback); A comes back and rejoins.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TwoInstancesIT {
@@ -859,23 +862,258 @@ class TwoInstancesIT {
     assertInstanceOf(TokenErrorResponse.class, onB.get(), "disabled on A, refused on B");
   }
 
+  // ---- signing keys rotated on one instance ----
+
+  /** What {@code admin keys rotate} says of the key it made: kid, signs from, signs until then. */
+  private static final Pattern ROTATED =
+      Pattern.compile(
+          "new ES256 signing key ([^,\\s]+), published now; it signs from (\\S+) \\((\\S+)"
+              + " signs until then\\)");
+
+  /** An authorization request of the site with PKCE. */
+  private static URI authorize(CodeVerifier verifier) {
+    return new AuthenticationRequest.Builder(
+            new ResponseType("code"), new Scope("openid"), new ClientID("site"), CALLBACK)
+        .endpointURI(provider.getAuthorizationEndpointURI())
+        .state(new State())
+        .nonce(new Nonce())
+        .codeChallenge(verifier, CodeChallengeMethod.S256)
+        .build()
+        .toURI();
+  }
+
+  /** The code in the answer that came back to the client, with its verifier. */
+  private static AuthorizationCodeGrant codeGrant(URI back, CodeVerifier verifier)
+      throws Exception {
+    AuthenticationSuccessResponse success =
+        assertInstanceOf(
+            AuthenticationSuccessResponse.class, AuthenticationResponseParser.parse(back));
+    return new AuthorizationCodeGrant(success.getAuthorizationCode(), CALLBACK, verifier);
+  }
+
+  /** A successful token answer of the instance at {@code base}. */
+  private static OIDCTokenResponse tokens(String base, AuthorizationGrant grant) throws Exception {
+    TokenResponse answer = token(base, grant);
+    assertTrue(answer.indicatesSuccess(), base + ": " + answer.toHTTPResponse().getBody());
+    return assertInstanceOf(OIDCTokenResponse.class, answer);
+  }
+
+  private static RefreshTokenGrant refresh(OIDCTokenResponse tokens) {
+    return new RefreshTokenGrant(tokens.getOIDCTokens().getRefreshToken());
+  }
+
+  /** The key id in the header of the ID token. */
+  private static String kid(OIDCTokenResponse tokens) {
+    return tokens.getOIDCTokens().getIDToken().getHeader().toJSONObject().get("kid").toString();
+  }
+
+  private static JWKSet jwks(String base) throws Exception {
+    return JWKSet.parse(browser(base).get("/oauth2/jwks").body());
+  }
+
   @Test
   @Order(10)
-  void whenADiesBGoesOnServingAndALoginPageFromACompletesOnB() throws Exception {
+  void aKeyRotatedOnAIsPublishedByBAtOnceAndBothSignWithItOnlyFromItsStart() throws Exception {
+    CodeVerifier verifier = new CodeVerifier();
+    OIDCTokenResponse before =
+        tokens(
+            baseA,
+            codeGrant(signInThroughRedirects(browser(baseA), authorize(verifier)), verifier));
+    String oldKid = kid(before);
+
+    String rotated = admin("keys", "rotate", "--alg", "ES256");
+    Matcher made = ROTATED.matcher(rotated);
+    assertTrue(made.find(), rotated);
+    String newKid = made.group(1);
+    Instant signsFrom = Instant.parse(made.group(2));
+    assertEquals(oldKid, made.group(3), rotated);
+
+    // B publishes it at once (the grid's announcement makes B re-read the keys), well before any
+    // instance signs with it.
+    await(
+        "the new key in B's JWKS", Duration.ofSeconds(5), () -> jwks(baseB).getKeyByKeyId(newKid));
+    assertTrue(Instant.now().isBefore(signsFrom.minusSeconds(20)), "published before it signs");
+    BrokerProcess.Completed listedOnB =
+        BrokerProcess.run(work, envB, null, ADMIN, "admin", "keys", "list");
+    assertEquals(0, listedOnB.exitCode(), listedOnB.stderr());
+    assertTrue(
+        listedOnB
+            .stdout()
+            .lines()
+            .anyMatch(
+                l ->
+                    l.startsWith(newKid + " ")
+                        && l.contains(" next ")
+                        && l.contains(signsFrom.toString())),
+        "B agrees on when the key signs: " + listedOnB.stdout());
+
+    // Until then both instances sign with the old key.
+    OIDCTokenResponse duringLead = tokens(baseB, refresh(before));
+    assertEquals(oldKid, kid(duringLead), "B signs with the old key during the lead");
+    assertTrue(Instant.now().isBefore(signsFrom), "still within the lead");
+
+    long wait = Duration.between(Instant.now(), signsFrom.plusSeconds(1)).toMillis();
+    Thread.sleep(Math.max(0, wait));
+    OIDCTokenResponse signedOnA = tokens(baseA, refresh(duringLead));
+    assertEquals(newKid, kid(signedOnA), "A signs with the new key from its start");
+    assertEquals(200, userInfoStatus(baseB, signedOnA.getOIDCTokens().getAccessToken().getValue()));
+    new IDTokenValidator(
+            provider.getIssuer(), new ClientID("site"), JWSAlgorithm.ES256, jwks(baseB))
+        .validate(signedOnA.getOIDCTokens().getIDToken(), null);
+    OIDCTokenResponse signedOnB = tokens(baseB, refresh(signedOnA));
+    assertEquals(newKid, kid(signedOnB), "and so does B");
+    assertEquals(200, userInfoStatus(baseA, signedOnB.getOIDCTokens().getAccessToken().getValue()));
+    assertNotNull(jwks(baseA).getKeyByKeyId(oldKid), "the old key stays published");
+  }
+
+  // ---- one instance dies ----
+
+  private static final Pattern META_REFRESH =
+      Pattern.compile("http-equiv=\"refresh\" content=\"0;url=([^\"]+)\"");
+
+  /**
+   * Follows {@code answer}'s redirects with {@code browser}, on the instance it talks to, back to
+   * the client (absolute URLs name the public URL, which is A's address: taken as paths).
+   */
+  private static URI backToClient(LoginClient browser, HttpResponse<String> answer)
+      throws Exception {
+    for (int hops = 0; hops < 10; hops++) {
+      Matcher refresh = META_REFRESH.matcher(answer.body());
+      String next;
+      if (answer.statusCode() == 200 && refresh.find()) {
+        next = refresh.group(1).replace("&amp;", "&");
+      } else if (answer.statusCode() == 303 || answer.statusCode() == 302) {
+        next = answer.headers().firstValue("location").orElseThrow();
+      } else {
+        throw new AssertionError("stopped at " + answer.statusCode() + ": " + answer.body());
+      }
+      if (next.startsWith(CALLBACK.toString())) {
+        return URI.create(next);
+      }
+      answer = browser.fetch(next.startsWith(baseA) ? next.substring(baseA.length()) : next);
+    }
+    throw new AssertionError("too many redirects");
+  }
+
+  /** {@code POST /api/v1/payments} on {@code base} for {@code site}, asserting success. */
+  private static Map<String, Object> payment(String base, CrmSite site, String ref)
+      throws Exception {
+    HttpResponse<String> answer = createPayment(base, site.token(), site.clientId() + "-" + ref);
+    assertEquals(201, answer.statusCode(), base + ": " + answer.body());
+    return JSONObjectUtils.parse(answer.body());
+  }
+
+  /** Stripe's {@code checkout.session.completed} event for {@code payment}, paid. */
+  private static String completed(Map<String, Object> payment) {
+    return FakeStripe.sessionEvent(
+        "evt_" + UUID.randomUUID().toString().replace("-", ""),
+        "checkout.session.completed",
+        Instant.now().getEpochSecond(),
+        payment,
+        "paid");
+  }
+
+  @Test
+  @Order(11)
+  void whenADiesBGoesOnServingAndWhatAStartedCompletesOnB() throws Exception {
+    // On A before the kill: a callback queued for a CRM that refuses it for now, a payment to
+    // complete later, a refresh token, unredeemed codes, a pending sign-in, a login page.
+    CrmSite site = crmSite("cms-crm-kill");
+    crm.answer(site.path(), n -> 503);
+    Map<String, Object> queued = payment(baseA, site, "queued");
+    Map<String, Object> later = payment(baseA, site, "later");
+    assertEquals(200, stripeSends(baseA, completed(queued)).statusCode());
+    await(
+        "a first delivery refused by the CRM",
+        Duration.ofSeconds(60),
+        () -> crm.received(site.path()).isEmpty() ? null : true);
+
+    LoginClient pending = browser(baseA);
+    CodeVerifier pendingVerifier = new CodeVerifier();
+    HttpResponse<String> toLogin = pending.fetch(authorize(pendingVerifier).toString());
+    assertEquals(303, toLogin.statusCode(), toLogin.body());
+    String loginAt = toLogin.headers().firstValue("location").orElseThrow();
+    assertTrue(loginAt.startsWith("/login?"), loginAt);
+    String returnTo =
+        URLDecoder.decode(
+            loginAt.replaceAll(".*return_to=([^&]*).*", "$1"), StandardCharsets.UTF_8);
+    FormConfig pendingPage = LoginClient.config(pending.fetch(loginAt).body());
     LoginClient onA = browser(baseA);
     FormConfig page = onA.open("/login");
+
+    LoginClient withSession = browser(baseA);
+    CodeVerifier first = new CodeVerifier();
+    OIDCTokenResponse issuedByA =
+        tokens(baseA, codeGrant(signInThroughRedirects(withSession, authorize(first)), first));
+    // Signed in already: A answers with codes at once. They live 60 s. Each is a grid entry of
+    // its own, on a partition either member may own: with four, at least one was almost surely
+    // (15 in 16) A's own and is now read from B's backup copy.
+    List<AuthorizationCodeGrant> unredeemed = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      CodeVerifier verifier = new CodeVerifier();
+      unredeemed.add(codeGrant(signInThroughRedirects(withSession, authorize(verifier)), verifier));
+    }
+
     a.kill();
+    // First what expires soonest; B may hold the requests until it has taken over A's share of
+    // the grid from the backup copies.
+    for (int i = 0; i < unredeemed.size(); i++) {
+      TokenResponse redeemed = token(baseB, unredeemed.get(i));
+      assertTrue(
+          redeemed.indicatesSuccess(), "code #" + i + ": " + redeemed.toHTTPResponse().getBody());
+    }
     awaitGridSize(b, 1);
+    for (AuthorizationCodeGrant code : unredeemed) {
+      assertInstanceOf(TokenErrorResponse.class, token(baseB, code), "still single-use");
+    }
+    OIDCTokenResponse refreshedOnB = tokens(baseB, refresh(issuedByA));
+    assertNotEquals(
+        issuedByA.getOIDCTokens().getRefreshToken(),
+        refreshedOnB.getOIDCTokens().getRefreshToken());
+
+    // The sign-in pending on A completes on B, and B issues the tokens.
+    LoginClient pendingOnB = pending.on(baseB);
+    HttpResponse<String> signedInPending =
+        pendingOnB.post(
+            "/login",
+            Map.of(
+                "credentials",
+                LoginClient.loginJwe(pendingPage, "ada", PASSWORD),
+                "return_to",
+                returnTo),
+            false);
+    OIDCTokenResponse issuedByB =
+        tokens(baseB, codeGrant(backToClient(pendingOnB, signedInPending), pendingVerifier));
+    assertEquals(200, userInfoStatus(baseB, issuedByB.getOIDCTokens().getAccessToken().getValue()));
+
     HttpResponse<String> signedIn =
         onA.on(baseB)
             .post(
                 "/login", Map.of("credentials", LoginClient.loginJwe(page, "ada", PASSWORD)), true);
     assertEquals(303, signedIn.statusCode(), signedIn.body());
     assertEquals(200, browser(baseB).get("/health/ready").statusCode());
+
+    // B takes Stripe's event, and delivers both callbacks: the one queued while A ran and the new.
+    crm.answer(site.path(), n -> 204);
+    HttpResponse<String> applied = stripeSends(baseB, completed(later));
+    assertEquals(200, applied.statusCode(), applied.body());
+    Set<Object> both = Set.of(queued.get("id"), later.get("id"));
+    await(
+        "both callbacks accepted by the CRM",
+        Duration.ofSeconds(240),
+        () -> {
+          Set<Object> delivered = new HashSet<>();
+          for (FakeCrm.Received r : crm.accepted(site.path())) {
+            delivered.add(JSONObjectUtils.parse(r.body()).get("payment_id"));
+          }
+          return delivered.equals(both) ? true : null;
+        });
+    Thread.sleep(3_000);
+    assertEquals(2, crm.accepted(site.path()).size(), "each once: " + crm.accepted(site.path()));
   }
 
   @Test
-  @Order(11)
+  @Order(12)
   void aRestartedRejoinsTheGridAndFinishesALoginStartedOnB() throws Exception {
     Files.createDirectories(work.resolve("a"));
     a = BrokerProcess.start(work, envA).awaitReady(BOOT);
