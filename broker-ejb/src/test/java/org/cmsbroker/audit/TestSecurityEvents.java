@@ -10,9 +10,14 @@ public final class TestSecurityEvents {
 
   /** Security events that join {@code em}'s transaction, as the container's bean would. */
   public static SecurityEvents on(EntityManager em) {
+    return on(em, Clock.systemUTC());
+  }
+
+  /** Security events that join {@code em}'s transaction, dated by {@code clock}. */
+  public static SecurityEvents on(EntityManager em, Clock clock) {
     SecurityEvents events = new SecurityEvents();
     events.em = em;
-    events.clock = Clock.systemUTC();
+    events.clock = clock;
     return events;
   }
 
