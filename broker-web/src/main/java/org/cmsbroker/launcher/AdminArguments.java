@@ -620,8 +620,9 @@ record AdminArguments(
           self-check [--json]              the broker's security self-check (also
                                            "broker.jar check"): certificate days left, plain
                                            HTTP, default keystore, file permissions, database
-                                           credentials, plaintext login, clock, last backup,
-                                           audit chain; exit 1 when something fails
+                                           credentials, weak secrets (named, never shown),
+                                           plaintext login, clock, last backup, audit chain;
+                                           exit 1 when something fails
           rotate-data-key                  a new data key for the encrypted fields (emails,
                                            names, secrets, payloads, private keys): new values
                                            use it at once, and every stored value is
