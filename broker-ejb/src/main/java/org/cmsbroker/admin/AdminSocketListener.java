@@ -41,16 +41,19 @@ public final class AdminSocketListener implements AutoCloseable {
 
   private static final Logger LOG = Logger.getLogger(AdminSocketListener.class.getName());
 
+  /** Answers one request; {@code peerUser} is the connecting process's OS user, or null. */
+  @FunctionalInterface
+  public interface Handler {
+    AdminResponse handle(AdminRequest request, String peerUser);
+  }
+
   private final Path socket;
   private final ServerSocketChannel channel;
-  private final Function<AdminRequest, AdminResponse> handler;
+  private final Handler handler;
   private final Duration readTimeout;
 
   private AdminSocketListener(
-      Path socket,
-      ServerSocketChannel channel,
-      Function<AdminRequest, AdminResponse> handler,
-      Duration readTimeout) {
+      Path socket, ServerSocketChannel channel, Handler handler, Duration readTimeout) {
     this.socket = socket;
     this.channel = channel;
     this.handler = handler;
@@ -63,13 +66,18 @@ public final class AdminSocketListener implements AutoCloseable {
    *
    * @throws IOException if the socket cannot be made, or another broker answers on it
    */
-  public static AdminSocketListener open(Path socket, Function<AdminRequest, AdminResponse> handler)
-      throws IOException {
+  public static AdminSocketListener open(Path socket, Handler handler) throws IOException {
     return open(socket, handler, READ_TIMEOUT);
   }
 
   static AdminSocketListener open(
       Path socket, Function<AdminRequest, AdminResponse> handler, Duration readTimeout)
+      throws IOException {
+    Objects.requireNonNull(handler, "handler");
+    return open(socket, (request, peer) -> handler.apply(request), readTimeout);
+  }
+
+  static AdminSocketListener open(Path socket, Handler handler, Duration readTimeout)
       throws IOException {
     Objects.requireNonNull(handler, "handler");
     Path dir = socket.toAbsolutePath().getParent();
@@ -144,7 +152,7 @@ public final class AdminSocketListener implements AutoCloseable {
     boolean unread = false;
     try {
       request = read(client);
-      response = handle(AdminProtocol.parse(request, request.length));
+      response = handle(AdminProtocol.parse(request, request.length), peerUser(client));
     } catch (AdminProtocolException e) {
       response = AdminResponse.error(e.code(), e.getMessage());
       unread = AdminProtocolException.TOO_LARGE.equals(e.code());
@@ -190,9 +198,21 @@ public final class AdminSocketListener implements AutoCloseable {
     }
   }
 
-  private AdminResponse handle(AdminRequest request) {
+  /**
+   * The OS user of the process at the other end, as the kernel tells it ({@code SO_PEERCRED}), or
+   * null where that is not available.
+   */
+  static String peerUser(SocketChannel client) {
     try {
-      return handler.apply(request);
+      return client.getOption(jdk.net.ExtendedSocketOptions.SO_PEERCRED).user().getName();
+    } catch (IOException | UnsupportedOperationException | LinkageError e) {
+      return null;
+    }
+  }
+
+  private AdminResponse handle(AdminRequest request, String peerUser) {
+    try {
+      return handler.handle(request, peerUser);
     } catch (RuntimeException e) {
       LOG.log(Level.SEVERE, "Admin command " + request.command() + " failed", e);
       return AdminResponse.error(

@@ -92,7 +92,9 @@ public class AdminSocketServer {
                     }
                   })
               .withBackups(backups::create);
-      listener = AdminSocketListener.open(socket, request -> audited(commands, request));
+      listener =
+          AdminSocketListener.open(
+              socket, (request, peerUser) -> audited(commands, request, peerUser));
       threads.newThread(listener::serve).start();
       LOG.info(() -> "Admin socket listening at " + socket);
     } catch (IOException | RuntimeException e) {
@@ -106,35 +108,52 @@ public class AdminSocketServer {
     }
   }
 
-  /**
-   * Runs {@code request} and records it in the audit log: the command, its outcome and the names it
-   * acted on (user name, client id, algorithm), never a password, key or secret.
-   */
-  private AdminResponse audited(AdminCommands commands, AdminRequest request) {
+  /** The actor of every admin socket command in the audit log. */
+  static final String ACTOR = "admin-socket";
+
+  /** The source of every admin socket command in the audit log: this machine. */
+  static final String SOURCE = "local";
+
+  /** Runs {@code request} and records it in the audit log ({@link #record}). */
+  private AdminResponse audited(AdminCommands commands, AdminRequest request, String peerUser) {
     AdminResponse response = commands.execute(request);
     try {
-      StringBuilder detail = new StringBuilder("via=admin-socket");
-      for (String name : AUDITED_PARAMETERS) {
-        List<String> values = request.all(name);
-        if (!values.isEmpty()) {
-          detail.append(' ').append(name).append('=').append(String.join(",", values));
-        }
-      }
-      if (!response.isOk()) {
-        detail.append(" error=").append(response.errorCode());
-      }
-      String command = request.command() == null ? "unknown" : request.command();
-      events.record(
-          "admin." + (command.matches("[a-z_.]{1,40}") ? command : "unknown"),
-          response.isOk() ? Outcome.SUCCESS : Outcome.FAILURE,
-          null,
-          request.all("client_id").isEmpty() ? null : request.all("client_id").get(0),
-          null,
-          detail.toString());
+      record(events, request, response, peerUser);
     } catch (RuntimeException e) {
       LOG.warning(() -> "An admin command could not be recorded in the audit log: " + e);
     }
     return response;
+  }
+
+  /**
+   * Records an admin socket command: type {@code admin.<command>}, actor {@value #ACTOR}, source
+   * {@value #SOURCE}, its outcome, and the names it acted on (client id, algorithm, account id),
+   * never a user name, password, key or secret; the connecting OS user ({@code os_user=}) when the
+   * kernel told it.
+   */
+  static void record(
+      SecurityEvents events, AdminRequest request, AdminResponse response, String peerUser) {
+    StringBuilder detail = new StringBuilder("via=admin-socket");
+    if (peerUser != null && peerUser.matches("[A-Za-z0-9._-]{1,32}")) {
+      detail.append(" os_user=").append(peerUser);
+    }
+    for (String name : AUDITED_PARAMETERS) {
+      List<String> values = request.all(name);
+      if (!values.isEmpty()) {
+        detail.append(' ').append(name).append('=').append(String.join(",", values));
+      }
+    }
+    if (!response.isOk()) {
+      detail.append(" error=").append(response.errorCode());
+    }
+    String command = request.command() == null ? "unknown" : request.command();
+    events.record(
+        "admin." + (command.matches("[a-z_.]{1,40}") ? command : "unknown"),
+        response.isOk() ? Outcome.SUCCESS : Outcome.FAILURE,
+        ACTOR,
+        request.all("client_id").isEmpty() ? null : request.all("client_id").get(0),
+        SOURCE,
+        detail.toString());
   }
 
   /** Parameters whose values name what a command acted on; none of them is ever a secret. */

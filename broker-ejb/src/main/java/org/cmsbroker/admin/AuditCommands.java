@@ -2,8 +2,8 @@ package org.cmsbroker.admin;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,7 +26,6 @@ final class AuditCommands {
 
   static final int DEFAULT_LIMIT = 100;
   static final int DEFAULT_SINCE_HOURS = 24;
-  static final int MAX_SINCE_HOURS = 24 * 3660;
 
   private static final List<String> LIST_COLUMNS =
       List.of(
@@ -154,18 +153,32 @@ final class AuditCommands {
   }
 
   private AdminResponse list(AdminRequest request) throws AdminProtocolException {
-    request.allowOnly(Set.of("format", "since_hours", "account", "client", "type", "limit"));
+    request.allowOnly(
+        Set.of("format", "since", "since_hours", "until", "account", "client", "type", "limit"));
     boolean json = json(request);
-    int hours = number(request, "since_hours", DEFAULT_SINCE_HOURS, MAX_SINCE_HOURS);
     int limit = number(request, "limit", DEFAULT_LIMIT, AuditQuery.MAX_LIMIT);
-    AuditQuery query =
-        new AuditQuery(
-            OffsetDateTime.now(ZoneOffset.UTC).minus(Duration.ofHours(hours)),
-            null,
-            request.single("account").orElse(null),
-            request.single("client").orElse(null),
-            request.single("type").orElse(null),
-            limit);
+    Instant now = Instant.now();
+    // since_hours: as an older broker.jar sends it.
+    java.util.Optional<String> sinceOption = request.single("since");
+    String sinceGiven =
+        (sinceOption.isPresent() ? sinceOption : request.single("since_hours"))
+            .orElse(Integer.toString(DEFAULT_SINCE_HOURS));
+    AuditQuery query;
+    try {
+      OffsetDateTime since = AuditQuery.time("since", sinceGiven, now);
+      OffsetDateTime until =
+          request.single("until").map(u -> AuditQuery.time("until", u, now)).orElse(null);
+      query =
+          new AuditQuery(
+              since,
+              until,
+              request.single("account").orElse(null),
+              request.single("client").orElse(null),
+              request.single("type").orElse(null),
+              limit);
+    } catch (IllegalArgumentException e) {
+      throw new AdminProtocolException(AdminProtocolException.BAD_REQUEST, e.getMessage());
+    }
     List<SecurityEvent> rows = audit.list(query);
     if (json) {
       List<Object> out = new ArrayList<>();
@@ -175,7 +188,13 @@ final class AuditCommands {
       return AdminResponse.ok(JSONObjectUtils.toJSONString(Map.of("events", out)));
     }
     if (rows.isEmpty()) {
-      return AdminResponse.ok("no audit events in the last " + hours + " hours match");
+      return AdminResponse.ok(
+          "no audit events from "
+              + AdminTable.time(query.since().toInstant())
+              + (query.until() == null
+                  ? ""
+                  : " until " + AdminTable.time(query.until().toInstant()))
+              + " match");
     }
     List<List<String>> table = new ArrayList<>();
     for (SecurityEvent e : rows) {

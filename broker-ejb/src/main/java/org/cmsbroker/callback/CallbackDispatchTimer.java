@@ -179,7 +179,7 @@ public class CallbackDispatchTimer {
 
   private void settle(LeasedMessage message, DeliveryOutcome outcome) {
     if (outcome instanceof DeliveryOutcome.Delivered delivered) {
-      outbox.markDelivered(message.id(), owner, delivered.statusCode());
+      outbox.markDelivered(message.id(), message.clientId(), owner, delivered.statusCode());
     } else if (outcome instanceof DeliveryOutcome.Failure failure) {
       boolean dead =
           outbox

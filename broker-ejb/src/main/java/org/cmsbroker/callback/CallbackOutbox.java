@@ -29,6 +29,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.random.RandomGenerator;
 import java.util.regex.Pattern;
+import org.cmsbroker.audit.SecurityEvents;
 import org.cmsbroker.config.BrokerConfig;
 import org.cmsbroker.crypto.FieldCipher;
 import org.cmsbroker.crypto.SecretTokens;
@@ -60,6 +61,9 @@ public class CallbackOutbox {
 
   public static final String PAYLOAD = "callback_message.payload";
 
+  /** The security event type of a message the CRM took (a 2xx answer). */
+  public static final String DELIVERED_EVENT = "callback.delivered";
+
   private static final Pattern EVENT_TYPE = Pattern.compile("[a-z0-9][a-z0-9._-]{0,99}");
   private static final int MAX_ERROR_CHARS = 200;
   private static final String OPEN = "m.status IN ('pending', 'delivering')";
@@ -75,6 +79,7 @@ public class CallbackOutbox {
   @Inject SecureRandom random;
   @Inject BrokerConfig config;
   @Inject Event<CallbackEnqueued> enqueued;
+  @Inject SecurityEvents events;
 
   /** The broker's clock ({@link org.cmsbroker.time.Clocks}); tests set their own. */
   @Inject Clock clock;
@@ -365,24 +370,38 @@ public class CallbackOutbox {
   }
 
   /**
-   * Records that the CRM took message {@code id}.
+   * Records that {@code clientId}'s CRM took message {@code id}, with the security event {@value
+   * #DELIVERED_EVENT} in the same transaction.
    *
    * @return false when {@code owner} no longer holds its lease (another dispatcher took it over
-   *     after the lease ran out; the CRM then sees the message twice, with the same id)
+   *     after the lease ran out; the CRM then sees the message twice, with the same id), or the
+   *     message is not {@code clientId}'s; nothing is recorded then
    */
-  public boolean markDelivered(String id, String owner, int statusCode) {
+  public boolean markDelivered(String id, String clientId, String owner, int statusCode) {
     OffsetDateTime now = now();
-    return em.createQuery(
-                "UPDATE CallbackMessage m SET m.status = 'delivered', m.deliveredAt = :now,"
-                    + " m.leaseOwner = NULL, m.leaseUntil = NULL, m.lastStatusCode = :code,"
-                    + " m.lastError = NULL"
-                    + " WHERE m.id = :id AND m.leaseOwner = :owner AND m.status = 'delivering'")
-            .setParameter("now", now)
-            .setParameter("code", statusCode)
-            .setParameter("id", id)
-            .setParameter("owner", owner)
-            .executeUpdate()
-        == 1;
+    boolean marked =
+        em.createQuery(
+                    "UPDATE CallbackMessage m SET m.status = 'delivered', m.deliveredAt = :now,"
+                        + " m.leaseOwner = NULL, m.leaseUntil = NULL, m.lastStatusCode = :code,"
+                        + " m.lastError = NULL"
+                        + " WHERE m.id = :id AND m.clientId = :client AND m.leaseOwner = :owner"
+                        + " AND m.status = 'delivering'")
+                .setParameter("now", now)
+                .setParameter("code", statusCode)
+                .setParameter("id", id)
+                .setParameter("client", clientId)
+                .setParameter("owner", owner)
+                .executeUpdate()
+            == 1;
+    if (marked) {
+      events.recordWithCaller(
+          DELIVERED_EVENT,
+          SecurityEvents.Outcome.SUCCESS,
+          null,
+          clientId,
+          "message=" + id + " status=" + statusCode);
+    }
+    return marked;
   }
 
   /**

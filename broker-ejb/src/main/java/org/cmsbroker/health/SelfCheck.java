@@ -21,6 +21,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
@@ -30,6 +32,8 @@ import org.cmsbroker.audit.AuditLog;
 import org.cmsbroker.audit.AuditVerification;
 import org.cmsbroker.config.BrokerConfig;
 import org.cmsbroker.settings.BrokerSettings;
+import org.cmsbroker.settings.Rules;
+import org.cmsbroker.settings.Setting;
 import org.cmsbroker.settings.SettingSource;
 import org.eclipse.microprofile.config.Config;
 
@@ -37,9 +41,9 @@ import org.eclipse.microprofile.config.Config;
  * The broker's own security self-check, as CiviCRM's status page does for a site: the served
  * certificate's days to expiry (warning at {@value #CERT_WARN_DAYS}, failure at {@value
  * #CERT_FAIL_DAYS}), no vendor default certificate, plain HTTP off or redirect-only, the data
- * directory and its secret files owner-only, database credentials, plaintext login off, the clock
- * against the database's, the age of the last backup, and the audit chain. Read-only; never shows a
- * secret.
+ * directory and its secret files owner-only, database credentials, configured secrets strong enough
+ * ({@link SecretStrength}), plaintext login off, the clock against the database's, the age of the
+ * last backup, and the audit chain. Read-only; never shows a secret.
  */
 @Stateless
 public class SelfCheck {
@@ -73,6 +77,7 @@ public class SelfCheck {
     out.add(plainHttp(source));
     out.addAll(dataDirectory(config.dataDir()));
     out.add(database(source));
+    out.add(secrets(source));
     out.add(plaintextLogin(config.loginAllowPlaintext()));
     out.add(clock());
     out.add(backup(config.dataDir(), clock.instant()));
@@ -259,6 +264,101 @@ public class SelfCheck {
           "give the broker's database user a password and set BROKER_DB_PASSWORD");
     }
     return SelfCheckFinding.pass("database", "PostgreSQL with a user and password");
+  }
+
+  /** The fewest characters of a database password; it is typed by no one, so it can be long. */
+  static final int DB_PASSWORD_MIN_CHARS = 16;
+
+  /** The fewest characters of an SMTP password (a mail provider's app password has 16). */
+  static final int SMTP_PASSWORD_MIN_CHARS = 12;
+
+  /** The fewest characters of a Stripe webhook secret after {@code whsec_}. */
+  static final int WEBHOOK_SECRET_MIN_CHARS = 16;
+
+  /**
+   * The configured secrets that are weak ({@link SecretStrength}): the Stripe webhook secrets, the
+   * cluster secret, {@code BROKER_MASTER_KEY}, the database password when the database is
+   * PostgreSQL, the SMTP password. Names each weak one and why, never its value.
+   */
+  static SelfCheckFinding secrets(SettingSource source) {
+    List<String> checked = new ArrayList<>();
+    List<String> weak = new ArrayList<>();
+    Optional<String> webhook = raw(source, BrokerSettings.STRIPE_WEBHOOK_SECRET.name());
+    if (webhook.isPresent()) {
+      String env = BrokerSettings.STRIPE_WEBHOOK_SECRET.environmentName();
+      List<String> items =
+          Arrays.stream(webhook.get().split(","))
+              .map(String::trim)
+              .filter(v -> !v.isEmpty())
+              .toList();
+      for (int i = 0; i < items.size(); i++) {
+        String item = items.get(i);
+        String body =
+            item.startsWith(Rules.STRIPE_WEBHOOK_SECRET_PREFIX)
+                ? item.substring(Rules.STRIPE_WEBHOOK_SECRET_PREFIX.length())
+                : item;
+        String which = items.size() == 1 ? env : env + " (secret number " + (i + 1) + ")";
+        checked.add(which);
+        SecretStrength.weakness(body, WEBHOOK_SECRET_MIN_CHARS)
+            .ifPresent(why -> weak.add(which + ": " + why));
+      }
+    }
+    check(
+        source, BrokerSettings.CLUSTER_SECRET, Rules.CLUSTER_SECRET_MIN_CHARACTERS, checked, weak);
+    raw(source, BrokerSettings.MASTER_KEY.name())
+        .ifPresent(
+            key -> {
+              String env = BrokerSettings.MASTER_KEY.environmentName();
+              checked.add(env);
+              byte[] bytes;
+              try {
+                bytes = Base64.getDecoder().decode(key);
+              } catch (IllegalArgumentException e) {
+                bytes = new byte[0];
+              }
+              Optional<String> why =
+                  bytes.length == 32
+                      ? SecretStrength.keyWeakness(bytes)
+                      : Optional.of("not 32 bytes in base64");
+              why.ifPresent(w -> weak.add(env + ": " + w));
+            });
+    Optional<String> url = raw(source, BrokerSettings.DB_URL.name());
+    if (url.isPresent() && !url.get().startsWith("jdbc:h2:")) {
+      check(source, BrokerSettings.DB_PASSWORD, DB_PASSWORD_MIN_CHARS, checked, weak);
+    }
+    check(source, BrokerSettings.SMTP_PASSWORD, SMTP_PASSWORD_MIN_CHARS, checked, weak);
+    if (!weak.isEmpty()) {
+      return SelfCheckFinding.fail(
+          "secrets",
+          "weak: " + String.join("; ", weak),
+          "replace each with a random value (openssl rand -base64 32; Stripe's webhook secret"
+              + " from the endpoint's page in Stripe's dashboard, the SMTP password from the mail"
+              + " provider) and restart the broker");
+    }
+    if (checked.isEmpty()) {
+      return SelfCheckFinding.pass("secrets", "no configured secret to check");
+    }
+    return SelfCheckFinding.pass("secrets", "strong enough: " + String.join(", ", checked));
+  }
+
+  private static void check(
+      SettingSource source,
+      Setting<?> setting,
+      int minChars,
+      List<String> checked,
+      List<String> weak) {
+    raw(source, setting.name())
+        .ifPresent(
+            value -> {
+              checked.add(setting.environmentName());
+              SecretStrength.weakness(value, minChars)
+                  .ifPresent(why -> weak.add(setting.environmentName() + ": " + why));
+            });
+  }
+
+  /** The trimmed value as given, without the setting's rule (a weak value still is one). */
+  private static Optional<String> raw(SettingSource source, String name) {
+    return source.raw(name).map(String::trim).filter(v -> !v.isEmpty());
   }
 
   static SelfCheckFinding plaintextLogin(boolean allowed) {

@@ -2,11 +2,13 @@ package org.cmsbroker.payment;
 
 import jakarta.ejb.LocalBean;
 import jakarta.ejb.Stateless;
+import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
+import org.cmsbroker.audit.SecurityEvents;
 
 /** Payments in the database. Each call is its own transaction. */
 @Stateless
@@ -15,13 +17,33 @@ public class JpaPaymentStore {
   @PersistenceContext(unitName = "broker")
   EntityManager em;
 
+  @Inject SecurityEvents events;
+
+  /** The security event type of a payment made, recorded in the transaction that stores it. */
+  public static final String CREATED_EVENT = "payment.created";
+
   /**
-   * Stores a new payment and flushes, so that a second payment with the same client and idempotency
-   * key fails here.
+   * Stores a new payment, with the security event {@value #CREATED_EVENT}, and flushes, so that a
+   * second payment with the same client and idempotency key fails here (and records nothing).
+   *
+   * @param remoteIp the address the client's request came from, or null
    */
-  public void insert(Payment payment) {
+  public void insert(Payment payment, String remoteIp) {
     em.persist(payment);
     em.flush();
+    events.recordWithCaller(
+        CREATED_EVENT,
+        SecurityEvents.Outcome.SUCCESS,
+        payment.id(),
+        payment.clientId(),
+        remoteIp,
+        // The reference, description and email are the client's text: not copied here.
+        "amount="
+            + payment.amount()
+            + " currency="
+            + payment.currency()
+            + " mode="
+            + payment.mode());
   }
 
   /** The payment {@code id} if it belongs to {@code clientId}. */

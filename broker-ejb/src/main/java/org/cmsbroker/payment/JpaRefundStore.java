@@ -2,6 +2,7 @@ package org.cmsbroker.payment;
 
 import jakarta.ejb.LocalBean;
 import jakarta.ejb.Stateless;
+import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
@@ -9,6 +10,7 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.cmsbroker.audit.SecurityEvents;
 import org.cmsbroker.payment.PaymentConflictException.Reason;
 
 /** Refunds in the database. Each public call is its own transaction (or joins the caller's). */
@@ -17,6 +19,13 @@ import org.cmsbroker.payment.PaymentConflictException.Reason;
 public class JpaRefundStore {
   @PersistenceContext(unitName = "broker")
   EntityManager em;
+
+  @Inject SecurityEvents events;
+
+  /**
+   * The security event type of a refund stored (before Stripe is asked), in the same transaction.
+   */
+  public static final String REQUESTED_EVENT = "payment.refund_requested";
 
   /** The client's refund made with {@code idempotencyKey}, if any. */
   public Optional<PaymentRefund> findByIdempotencyKey(String clientId, String idempotencyKey) {
@@ -39,6 +48,10 @@ public class JpaRefundStore {
    * refunds when their events are still on the way), less the broker's refunds still open. Stripe
    * itself refuses anything beyond the charge.
    *
+   * <p>The refund is recorded as the security event {@value #REQUESTED_EVENT} in the same
+   * transaction.
+   *
+   * @param remoteIp the address the client's request came from, or null
    * @throws UnknownPaymentException if the payment is not the client's
    * @throws PaymentConflictException if the payment cannot be refunded or nothing is left
    * @throws PaymentRejectedException if the amount is more than is refundable
@@ -50,7 +63,8 @@ public class JpaRefundStore {
       RefundRequest request,
       String idempotencyKey,
       String requestSha256,
-      OffsetDateTime now)
+      OffsetDateTime now,
+      String remoteIp)
       throws UnknownPaymentException, PaymentConflictException, PaymentRejectedException {
     Payment payment = em.find(Payment.class, paymentId, LockModeType.PESSIMISTIC_WRITE);
     if (payment == null || !payment.clientId().equals(clientId)) {
@@ -76,6 +90,17 @@ public class JpaRefundStore {
             id, paymentId, clientId, amount, request.reason(), idempotencyKey, requestSha256, now);
     em.persist(refund);
     em.flush();
+    events.recordWithCaller(
+        REQUESTED_EVENT,
+        SecurityEvents.Outcome.SUCCESS,
+        paymentId,
+        clientId,
+        remoteIp,
+        "refund="
+            + id
+            + " amount="
+            + amount
+            + (request.reason() == null ? "" : " reason=" + request.reason()));
     return refund;
   }
 

@@ -71,6 +71,8 @@ public class PaymentService {
    * the same request.
    *
    * @param webOrigins the client's registered web origins (return and cancel URLs must be on one)
+   * @param remoteIp the address the request came from (null: unknown), which the security event
+   *     {@value JpaPaymentStore#CREATED_EVENT} records
    * @throws PaymentRejectedException if the key or the request breaks a rule; nothing is stored
    * @throws IdempotencyConflictException if the key was used with another request
    * @throws PaymentGatewayException if Stripe did not create the session
@@ -79,7 +81,11 @@ public class PaymentService {
    *     publishable key is configured; nothing is stored
    */
   public PaymentView create(
-      String clientId, PaymentRequest request, String idempotencyKey, Set<String> webOrigins)
+      String clientId,
+      PaymentRequest request,
+      String idempotencyKey,
+      Set<String> webOrigins,
+      String remoteIp)
       throws PaymentRejectedException, IdempotencyConflictException, PaymentGatewayException {
     if (!configured()) {
       throw new PaymentsNotConfiguredException();
@@ -104,7 +110,7 @@ public class PaymentService {
               hash,
               now);
       try {
-        store.insert(fresh);
+        store.insert(fresh, remoteIp);
         payment = fresh;
       } catch (EJBException e) {
         // A concurrent request with the same key stored its payment first.

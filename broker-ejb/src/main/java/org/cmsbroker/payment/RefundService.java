@@ -58,6 +58,8 @@ public class RefundService {
    * Refunds the client's payment {@code paymentId}, or returns the refund made earlier with the
    * same key and the same request.
    *
+   * @param remoteIp the address the request came from (null: unknown), which the security event
+   *     {@value JpaRefundStore#REQUESTED_EVENT} records
    * @throws PaymentRejectedException if the key or the request breaks a rule; nothing is stored
    * @throws IdempotencyConflictException if the key was used with another request
    * @throws UnknownPaymentException if the payment is not the client's
@@ -66,7 +68,11 @@ public class RefundService {
    * @throws PaymentsNotConfiguredException if no Stripe secret key is configured
    */
   public RefundView create(
-      String clientId, String paymentId, RefundRequest request, String idempotencyKey)
+      String clientId,
+      String paymentId,
+      RefundRequest request,
+      String idempotencyKey,
+      String remoteIp)
       throws PaymentRejectedException,
           IdempotencyConflictException,
           UnknownPaymentException,
@@ -84,7 +90,9 @@ public class RefundService {
     PaymentRefund refund = existing(clientId, idempotencyKey, hash);
     if (refund == null) {
       try {
-        refund = store.reserve(newId(), clientId, paymentId, request, idempotencyKey, hash, now());
+        refund =
+            store.reserve(
+                newId(), clientId, paymentId, request, idempotencyKey, hash, now(), remoteIp);
       } catch (EJBException e) {
         // A concurrent request with the same key stored its refund first.
         refund = existing(clientId, idempotencyKey, hash);

@@ -38,7 +38,8 @@ import org.cmsbroker.payment.PaymentTransition.Decision;
  * (fetched by the stored session id) names that PaymentIntent. Any disagreement changes nothing, is
  * recorded with its own outcome ({@link #REVIEW_OUTCOMES}) and as a security event {@value
  * #REFUSED_EVENT} carrying the Stripe event id, enqueues no callback, and is answered 200 (Stripe
- * must not retry); {@code broker.jar admin payments review} lists them.
+ * must not retry); {@code broker.jar admin payments review} lists them. Every change of a payment's
+ * state is recorded as a security event {@value #STATE_CHANGED_EVENT} in the same transaction.
  */
 @Stateless
 public class StripeWebhookService {
@@ -76,6 +77,12 @@ public class StripeWebhookService {
 
   /** The security event type of a refused Stripe event. */
   public static final String REFUSED_EVENT = "stripe.event_refused";
+
+  /**
+   * The security event type of a payment whose state changed (by a Stripe event, or by Stripe's
+   * objects fetched), recorded in the same transaction as the change.
+   */
+  public static final String STATE_CHANGED_EVENT = "payment.state_changed";
 
   /** The outcomes an operator should look at: {@code broker.jar admin payments review}. */
   public static final Set<String> REVIEW_OUTCOMES =
@@ -208,14 +215,7 @@ public class StripeWebhookService {
         payment.attachPaymentIntent(fetchedIntent);
       }
       payment.attachPaymentIntent(event.paymentIntentId());
-      outcome =
-          apply(
-              payment,
-              current,
-              transition,
-              event.id() + " (" + event.type() + ")",
-              now,
-              event.created());
+      outcome = apply(payment, current, transition, event, now, event.created());
       if (fetched != null && transition.decision() == Decision.NEEDS_FETCH) {
         outcome = UNRECONCILED;
       }
@@ -416,7 +416,7 @@ public class StripeWebhookService {
     } else {
       payment.attachPaymentIntent(snapshot.paymentIntentId());
     }
-    apply(payment, current, transition, "fetched from Stripe", now, at);
+    apply(payment, current, transition, null, now, at);
     return transition.decision();
   }
 
@@ -429,13 +429,20 @@ public class StripeWebhookService {
     }
   }
 
+  /**
+   * Stores {@code transition} if it applies, with one outbox message and one security event {@value
+   * #STATE_CHANGED_EVENT}, all in the caller's transaction.
+   *
+   * @param event the Stripe event that decided it, or null when Stripe's objects were fetched
+   */
   private String apply(
       Payment payment,
       PaymentState current,
       PaymentTransition transition,
-      String source,
+      StripeWebhookEvent event,
       OffsetDateTime now,
       Instant occurredAt) {
+    String source = event == null ? "fetched from Stripe" : event.id() + " (" + event.type() + ")";
     Decision decision = transition.decision();
     if (decision == Decision.APPLY) {
       PaymentState next = transition.state();
@@ -448,6 +455,12 @@ public class StripeWebhookService {
           payload(payment, eventType, next),
           occurredAt,
           payment.nextCallbackSequence());
+      securityEvents.recordWithCaller(
+          STATE_CHANGED_EVENT,
+          SecurityEvents.Outcome.SUCCESS,
+          payment.id(),
+          payment.clientId(),
+          stateChange(current, next, event));
       LOG.log(
           Level.INFO,
           "Payment {0}: {1} applied, now {2}",
@@ -464,6 +477,31 @@ public class StripeWebhookService {
           new Object[] {payment.id(), source, decision.code()});
     }
     return decision.code();
+  }
+
+  /**
+   * The audit detail of a state change: {@code from=<status> to=<status>}, the refunded amount and
+   * dispute flag when they moved, and the Stripe event (id and type) or {@code source=fetch}. Only
+   * ids, codes and amounts the broker holds: no email, no card data, no payload.
+   */
+  static String stateChange(PaymentState before, PaymentState after, StripeWebhookEvent event) {
+    StringBuilder detail =
+        new StringBuilder("from=")
+            .append(before.status().code())
+            .append(" to=")
+            .append(after.status().code());
+    if (before.amountRefunded() != after.amountRefunded()) {
+      detail.append(" amount_refunded=").append(after.amountRefunded());
+    }
+    if (before.disputed() != after.disputed()) {
+      detail.append(" disputed=").append(after.disputed());
+    }
+    if (event == null) {
+      detail.append(" source=fetch");
+    } else {
+      detail.append(" event=").append(event.id()).append(" type=").append(event.type());
+    }
+    return detail.toString();
   }
 
   static StripePaymentEvent paymentEvent(StripeWebhookEvent event) {

@@ -70,6 +70,19 @@ class AdminSocketListenerTest {
   }
 
   @Test
+  void theHandlerIsToldTheOsUserOfTheConnectingProcess() throws Exception {
+    listener =
+        AdminSocketListener.open(
+            socket(), (r, peer) -> AdminResponse.ok("peer " + peer), Duration.ofMillis(500));
+    serving = new Thread(listener::serve);
+    serving.start();
+
+    String response = exchange(AdminProtocol.encode("audit.verify", List.of()));
+
+    assertEquals("ok\npeer " + System.getProperty("user.name") + "\n", response);
+  }
+
+  @Test
   void answersARequestThroughTheHandler() throws Exception {
     start(r -> AdminResponse.ok("hello " + r.all("username").get(0)));
 
@@ -120,7 +133,7 @@ class AdminSocketListenerTest {
     IOException e =
         assertThrows(
             IOException.class,
-            () -> AdminSocketListener.open(socket(), r -> AdminResponse.ok("second")));
+            () -> AdminSocketListener.open(socket(), (r, peer) -> AdminResponse.ok("second")));
     assertTrue(e.getMessage().contains("another broker answers"), e.getMessage());
   }
 

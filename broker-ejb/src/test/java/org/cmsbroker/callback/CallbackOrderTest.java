@@ -68,7 +68,7 @@ class CallbackOrderTest {
     // The first is in flight: its successor is still not leased.
     assertEquals(List.of(), claim(10));
 
-    outbox.check(o -> o.markDelivered(first, "broker-a", 200));
+    outbox.check(o -> o.markDelivered(first, "cms", "broker-a", 200));
     assertEquals(List.of(second), claim(10));
   }
 
@@ -85,7 +85,7 @@ class CallbackOrderTest {
     // Both are due by now, the second even earlier than the retry of the first: still the first.
     assertEquals(List.of(first), claim(10));
     assertEquals(List.of(), claim(10));
-    outbox.check(o -> o.markDelivered(first, "broker-a", 200));
+    outbox.check(o -> o.markDelivered(first, "cms", "broker-a", 200));
     assertEquals(List.of(second), claim(10));
   }
 

@@ -145,8 +145,8 @@ class CallbackOutboxTest {
     assertEquals(id, reclaimed.get(0).id());
     assertEquals(2, reclaimed.get(0).attempts());
     // The old owner, back from the dead, can no longer settle the message.
-    assertFalse(outbox.check(o -> o.markDelivered(id, "broker-a", 200)));
-    assertTrue(outbox.check(o -> o.markDelivered(id, "broker-b", 200)));
+    assertFalse(outbox.check(o -> o.markDelivered(id, "civicrm-site", "broker-a", 200)));
+    assertTrue(outbox.check(o -> o.markDelivered(id, "civicrm-site", "broker-b", 200)));
     assertEquals(CallbackStatus.DELIVERED, entry(id).status());
   }
 
@@ -279,7 +279,7 @@ class CallbackOutboxTest {
   void replayPutsADeliveredMessageBack() {
     String id = enqueue();
     claim("broker-a", 10);
-    outbox.call(o -> o.markDelivered(id, "broker-a", 204));
+    outbox.call(o -> o.markDelivered(id, "civicrm-site", "broker-a", 204));
     assertNull(entry(id).lastError());
 
     assertTrue(outbox.check(o -> o.replay(id)));

@@ -85,7 +85,7 @@ class DeliveryPumpTest {
           @Override
           public void settle(LeasedMessage m, DeliveryOutcome outcome) {
             if (outcome instanceof DeliveryOutcome.Delivered d) {
-              outbox.check(o -> o.markDelivered(m.id(), "broker-a", d.statusCode()));
+              outbox.check(o -> o.markDelivered(m.id(), m.clientId(), "broker-a", d.statusCode()));
             } else {
               outbox.call(o -> o.markFailed(m.id(), "broker-a", (DeliveryOutcome.Failure) outcome));
             }

@@ -170,7 +170,9 @@ class DispatcherTest {
       for (LeasedMessage m : outbox.call(o -> o.claimDue("broker-a", 10, Duration.ofMinutes(3)))) {
         DeliveryOutcome outcome = dispatcher.deliver(m);
         if (outcome instanceof DeliveryOutcome.Delivered d) {
-          assertTrue(outbox.check(o -> o.markDelivered(m.id(), m.leaseOwner(), d.statusCode())));
+          assertTrue(
+              outbox.check(
+                  o -> o.markDelivered(m.id(), m.clientId(), m.leaseOwner(), d.statusCode())));
         } else {
           outbox.call(o -> o.markFailed(m.id(), m.leaseOwner(), (DeliveryOutcome.Failure) outcome));
         }

@@ -36,6 +36,11 @@ final class OutboxDatabase implements AutoCloseable {
     return new Outbox(clock, jitter);
   }
 
+  /** The stored security events of {@code type}, oldest first ({@code TestSecurityEvents#row}). */
+  java.util.List<String> auditRows(String type) {
+    return database.inTransaction(em -> org.cmsbroker.audit.TestSecurityEvents.rows(em, type));
+  }
+
   Connection connection() throws SQLException {
     return database.dataSource().getConnection();
   }
@@ -68,6 +73,7 @@ final class OutboxDatabase implements AutoCloseable {
             outbox.random = RANDOM;
             outbox.clock = clock;
             outbox.jitter = jitter;
+            outbox.events = org.cmsbroker.audit.TestSecurityEvents.on(em);
             return work.apply(outbox);
           });
     }

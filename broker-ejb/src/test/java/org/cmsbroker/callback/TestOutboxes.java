@@ -18,6 +18,7 @@ public final class TestOutboxes {
     outbox.cipher = cipher;
     outbox.random = RANDOM;
     outbox.clock = Clock.systemUTC();
+    outbox.events = org.cmsbroker.audit.TestSecurityEvents.on(em);
     return outbox;
   }
 

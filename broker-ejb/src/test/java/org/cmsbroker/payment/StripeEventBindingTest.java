@@ -288,9 +288,17 @@ class StripeEventBindingTest {
     assertEquals("succeeded", after.status());
     assertEquals(e.paymentIntentId(), after.stripePaymentIntentId());
     assertEquals(List.of("payment.succeeded"), callbacks);
-    assertTrue(securityDetails.isEmpty());
+    assertEquals(
+        List.of(
+            "payment.state_changed "
+                + id
+                + " from=pending to=succeeded event="
+                + e.id()
+                + " type=checkout.session.completed"),
+        securityDetails);
     assertTrue(handle(db, e).duplicate());
     assertEquals(1, callbacks.size());
+    assertEquals(1, securityDetails.size(), "a repeat records nothing");
   }
 
   @ParameterizedTest

@@ -1,11 +1,16 @@
 package org.cmsbroker.launcher;
 
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.AbstractMap.SimpleImmutableEntry;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.cmsbroker.audit.AuditQuery;
 
 /**
  * The arguments of {@code broker.jar admin ...}, checked and turned into a request. Immutable.
@@ -72,6 +77,7 @@ record AdminArguments(
   private static final String STATUS = "--status";
   private static final String LIMIT = "--limit";
   private static final String SINCE = "--since";
+  private static final String UNTIL = "--until";
   private static final int MAX_SINCE_HOURS = 8760;
   private static final Set<String> STATUSES = Set.of("pending", "delivering", "delivered", "dead");
 
@@ -349,8 +355,9 @@ record AdminArguments(
   private static final String JSON = "--json";
 
   /**
-   * {@code audit verify [--json]} and {@code audit list [--since HOURS] [--account ID] [--client
-   * ID] [--type TYPE] [--limit N] [--json]}.
+   * {@code audit verify [--json]} and {@code audit list [--since WHEN] [--until WHEN] [--account
+   * ID] [--client ID] [--type TYPE] [--limit N] [--json]}, WHEN being hours ago or an ISO-8601
+   * instant, read by {@link AuditQuery#time} (in broker.jar: see src/assembly/launcher.xml).
    */
   private static AdminArguments audit(List<String> args) throws UsageException {
     if (args.isEmpty()) {
@@ -377,23 +384,33 @@ record AdminArguments(
         fields.add(new SimpleImmutableEntry<>("older_than_days", days));
       }
       case "list" -> {
+        Instant now = Instant.now();
+        OffsetDateTime since = now.minus(Duration.ofHours(24)).atOffset(ZoneOffset.UTC);
+        OffsetDateTime until = null;
         for (Map.Entry<String, String> o :
             options(
                 "audit",
                 sub,
                 withoutJson,
-                Set.of(SINCE, "--account", "--client", "--type", LIMIT))) {
-          String wire =
-              switch (o.getKey()) {
-                case SINCE -> "since_hours";
-                case LIMIT -> "limit";
-                default -> o.getKey().substring(2);
-              };
-          if ((o.getKey().equals(SINCE) || o.getKey().equals(LIMIT))
-              && !o.getValue().matches("[1-9][0-9]{0,8}")) {
+                Set.of(SINCE, UNTIL, "--account", "--client", "--type", LIMIT))) {
+          try {
+            if (o.getKey().equals(SINCE)) {
+              since = AuditQuery.time(SINCE, o.getValue(), now);
+            } else if (o.getKey().equals(UNTIL)) {
+              until = AuditQuery.time(UNTIL, o.getValue(), now);
+            }
+          } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+          }
+          if (o.getKey().equals(LIMIT) && !o.getValue().matches("[1-9][0-9]{0,8}")) {
             throw new UsageException(o.getKey() + " must be a whole number");
           }
-          fields.add(new SimpleImmutableEntry<>(wire, o.getValue()));
+          // The broker reads the bound again itself (AuditQuery.time), against its own clock.
+          fields.add(new SimpleImmutableEntry<>(o.getKey().substring(2), o.getValue()));
+        }
+        if (until != null && !until.isAfter(since)) {
+          throw new UsageException(
+              UNTIL + " must be later than " + SINCE + " (by default 24 hours ago)");
         }
       }
       default ->
@@ -589,9 +606,13 @@ record AdminArguments(
           audit verify [--json]            recompute the audit log's hash chain and compare it
                                            with the signed checkpoint in <data dir>/audit; names
                                            the first changed, removed or moved row (exit 1)
-          audit list [--since HOURS] [--account ID] [--client ID] [--type TYPE] [--limit N]
-                                           audit events, newest first (default: last 24 hours,
-                                           100 rows); --json for machines
+          audit list [--since WHEN] [--until WHEN] [--account ID] [--client ID]
+                     [--type TYPE] [--limit N]
+                                           audit events, newest first (default: since 24 hours
+                                           ago, 100 rows); WHEN is a number of hours ago or an
+                                           ISO-8601 instant (2026-12-05T08:00:00Z); --account
+                                           takes an account id, a payment id or admin-socket;
+                                           --json for machines
           audit prune --older-than DAYS    archive the sealed rows older than DAYS to a signed
                                            file in <data dir>/audit/archive and delete them;
                                            what remains still verifies (a broken chain is
@@ -599,8 +620,9 @@ record AdminArguments(
           self-check [--json]              the broker's security self-check (also
                                            "broker.jar check"): certificate days left, plain
                                            HTTP, default keystore, file permissions, database
-                                           credentials, plaintext login, clock, last backup,
-                                           audit chain; exit 1 when something fails
+                                           credentials, weak secrets (named, never shown),
+                                           plaintext login, clock, last backup, audit chain;
+                                           exit 1 when something fails
           rotate-data-key                  a new data key for the encrypted fields (emails,
                                            names, secrets, payloads, private keys): new values
                                            use it at once, and every stored value is

@@ -536,7 +536,7 @@ class AdminArgumentsTest {
     assertEquals("audit.list", a.command());
     assertEquals(
         List.of(
-            Map.entry("since_hours", "48"),
+            Map.entry("since", "48"),
             Map.entry("account", "acct-1"),
             Map.entry("client", "site"),
             Map.entry("type", "login"),
@@ -545,5 +545,43 @@ class AdminArgumentsTest {
         a.fields());
     assertEquals("--limit must be a whole number", refusal("audit", "list", "--limit", "ten"));
     assertTrue(AdminArguments.usage().contains("audit verify [--json]"));
+  }
+
+  @Test
+  void auditListTakesHoursOrIso8601InstantsForSinceAndUntil() throws Exception {
+    assertEquals(
+        List.of(
+            Map.entry("since", "2026-12-01T00:00:00Z"),
+            Map.entry("until", "2026-12-05T09:30:00+01:00")),
+        parse(
+                "audit",
+                "list",
+                "--since",
+                "2026-12-01T00:00:00Z",
+                "--until",
+                "2026-12-05T09:30:00+01:00")
+            .fields());
+    assertEquals(
+        List.of(Map.entry("since", "72"), Map.entry("until", "48")),
+        parse("audit", "list", "--since", "72", "--until", "48").fields());
+    assertEquals(List.of(Map.entry("until", "2")), parse("audit", "list", "--until", "2").fields());
+  }
+
+  @Test
+  void auditListRefusesTimeBoundsItCannotRead() {
+    for (String bad : new String[] {"yesterday", "0", "2026-12-05", "2026-12-05T08:00:00", "-3"}) {
+      String message = refusal("audit", "list", "--since", bad);
+      assertTrue(message.startsWith("--since must be a whole number of hours"), message);
+      assertTrue(message.contains("ISO-8601 instant"), message);
+    }
+    assertTrue(
+        refusal("audit", "list", "--until", "nope").startsWith("--until must be"),
+        refusal("audit", "list", "--until", "nope"));
+    assertEquals(
+        "--until must be later than --since (by default 24 hours ago)",
+        refusal("audit", "list", "--since", "2", "--until", "3"));
+    assertEquals(
+        "--until must be later than --since (by default 24 hours ago)",
+        refusal("audit", "list", "--until", "48"));
   }
 }

@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -105,6 +106,40 @@ class AuditLogIT {
     assertTrue(listed.stdout().contains("login"), listed.stdout());
     assertFalse(listed.stdout().contains(PASSWORD), "never a password in the audit log");
 
+    // Time bounds as instants (read by broker.jar and again by the broker), and the admin
+    // socket's own actor and source.
+    Instant now = Instant.now();
+    BrokerProcess.Completed window =
+        admin(
+            "audit",
+            "list",
+            "--json",
+            "--since",
+            now.minus(Duration.ofHours(1)).toString(),
+            "--until",
+            now.plus(Duration.ofHours(1)).toString(),
+            "--account",
+            "admin-socket");
+    assertEquals(0, window.exitCode(), window.stdout() + window.stderr());
+    List<Object> byAdmin =
+        JSONObjectUtils.getJSONArray(JSONObjectUtils.parse(window.stdout().strip()), "events");
+    assertTrue(
+        byAdmin.stream().anyMatch(e -> "admin.user.add".equals(((Map<?, ?>) e).get("type"))),
+        window.stdout());
+    assertTrue(
+        byAdmin.stream()
+            .allMatch(
+                e ->
+                    "admin-socket".equals(((Map<?, ?>) e).get("account"))
+                        && "local".equals(((Map<?, ?>) e).get("address"))),
+        window.stdout());
+    BrokerProcess.Completed earlier = admin("audit", "list", "--since", "3", "--until", "2");
+    assertEquals(0, earlier.exitCode(), earlier.stdout() + earlier.stderr());
+    assertTrue(earlier.stdout().contains("no audit events from"), earlier.stdout());
+    BrokerProcess.Completed wrong = admin("audit", "list", "--until", "yesterday");
+    assertEquals(2, wrong.exitCode(), wrong.stdout() + wrong.stderr());
+    assertTrue(wrong.stderr().contains("--until must be"), wrong.stderr());
+
     BrokerProcess.Completed check =
         BrokerProcess.run(work, env, null, Duration.ofSeconds(60), "check", "--json");
     Map<String, Object> self = JSONObjectUtils.parse(check.stdout().strip());
@@ -118,6 +153,9 @@ class AuditLogIT {
         check.stdout());
     assertTrue(
         findings.stream().anyMatch(f -> "tls-certificate".equals(((Map<?, ?>) f).get("check"))),
+        check.stdout());
+    assertTrue(
+        findings.stream().anyMatch(f -> "secrets".equals(((Map<?, ?>) f).get("check"))),
         check.stdout());
 
     long edited;

@@ -253,6 +253,26 @@ class CallbackDeliveryIT {
     assertEquals("contrib-a-1", body.get("reference"));
     assertEquals("succeeded", body.get("status"));
     assertEquals("succeeded", payment(site, id).get("status"));
+
+    // The delivery is in the audit log, written with the outbox's own update.
+    List<Object> delivered =
+        JSONObjectUtils.getJSONArray(
+            JSONObjectUtils.parse(
+                adminOk(
+                        site.db(),
+                        "audit",
+                        "list",
+                        "--json",
+                        "--client",
+                        site.clientId(),
+                        "--type",
+                        "callback.delivered")
+                    .strip()),
+            "events");
+    assertEquals(1, delivered.size(), delivered.toString());
+    assertEquals(
+        "message=" + rows.get(0).id() + " status=204",
+        ((Map<?, ?>) delivered.get(0)).get("detail"));
   }
 
   @ParameterizedTest(name = "{0}")

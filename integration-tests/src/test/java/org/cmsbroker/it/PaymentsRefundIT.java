@@ -25,6 +25,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -512,6 +513,36 @@ class PaymentsRefundIT {
     assertEquals(2, refunds.size(), list.body());
     assertEquals(refundId, refunds.get(0).get("id"));
     assertEquals(404, read(s, s.otherToken(), "/api/v1/payments/" + id + "/refunds").statusCode());
+
+    // The payment's history in the audit log, oldest first: made, paid, refunded in two steps.
+    List<Object> audited =
+        JSONObjectUtils.getJSONArray(
+            JSONObjectUtils.parse(
+                s.broker().adminOk("audit", "list", "--json", "--account", id).strip()),
+            "events");
+    List<String> history = new ArrayList<>();
+    for (Object e : audited) {
+      Map<?, ?> row = (Map<?, ?>) e;
+      assertEquals(s.cmsId(), row.get("client"), row.toString());
+      String detail = (String) row.get("detail");
+      assertFalse(detail.contains("@"), "no email in the audit log: " + detail);
+      assertFalse(detail.contains("contrib-refund"), "no client reference: " + detail);
+      history.add(0, row.get("type") + " " + detail.replaceAll(" event=evt_\\S+", " event=*"));
+    }
+    assertEquals(
+        List.of(
+            "payment.created amount=1250 currency=eur mode=redirect",
+            "payment.state_changed from=pending to=succeeded"
+                + " event=* type=checkout.session.completed",
+            "payment.refund_requested refund="
+                + refundId
+                + " amount=400 reason=requested_by_customer",
+            "payment.state_changed from=succeeded to=partially_refunded amount_refunded=400"
+                + " event=* type=charge.refunded",
+            "payment.refund_requested refund=" + json(rest).get("id") + " amount=850",
+            "payment.state_changed from=partially_refunded to=refunded amount_refunded=1250"
+                + " event=* type=charge.refunded"),
+        history);
   }
 
   @ParameterizedTest(name = "{0}")

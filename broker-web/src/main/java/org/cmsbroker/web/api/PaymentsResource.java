@@ -120,7 +120,12 @@ public class PaymentsResource {
       PaymentService.checkIdempotencyKey(idempotencyKey);
       PaymentRequest request = parse(body);
       PaymentView payment =
-          payments.create(clientId, request, idempotencyKey, client.get().webOrigins());
+          payments.create(
+              clientId,
+              request,
+              idempotencyKey,
+              client.get().webOrigins(),
+              ClientAddress.of(this.request, config.trustedProxies()));
       return json(201, view(payment))
           .location(URI.create(config.publicUrl() + "/api/v1/payments/" + payment.id()))
           .build();
@@ -178,7 +183,13 @@ public class PaymentsResource {
     }
     try {
       PaymentService.checkIdempotencyKey(idempotencyKey);
-      RefundView refund = refunds.create(caller.clientId(), id, parseRefund(body), idempotencyKey);
+      RefundView refund =
+          refunds.create(
+              caller.clientId(),
+              id,
+              parseRefund(body),
+              idempotencyKey,
+              ClientAddress.of(request, config.trustedProxies()));
       return json(201, view(refund)).build();
     } catch (PaymentRejectedException e) {
       return rejected(e);
