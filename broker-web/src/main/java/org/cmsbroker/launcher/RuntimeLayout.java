@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -98,6 +99,14 @@ public final class RuntimeLayout {
     props.put("javax.net.ssl.keyStore", keystore.toString());
     props.put("javax.net.ssl.keyStorePassword", new String(password));
     props.put("javax.net.ssl.keyStoreType", "PKCS12");
+    if (System.getProperty("javax.net.ssl.trustStore") == null) {
+      // Payara copies this over its bundled cacerts.p12 (see TrustAnchors).
+      Path truststore = runtime.resolve("truststore.p12");
+      TrustAnchors.write(truststore, TrustAnchors.jvmDefaults(), Instant.now());
+      props.put("javax.net.ssl.trustStore", truststore.toString());
+      props.put("javax.net.ssl.trustStorePassword", new String(TrustAnchors.PASSWORD));
+      props.put("javax.net.ssl.trustStoreType", "PKCS12");
+    }
     props.put("jdk.tls.namedGroups", NAMED_GROUPS);
     props.put("jdk.tls.rejectClientInitiatedRenegotiation", "true");
     // OPTIONS on JAX-RS paths would otherwise answer with a WADL naming Jersey.

@@ -197,6 +197,26 @@ class RuntimeLayoutTest {
   }
 
   @Test
+  void outboundTrustStoreIsTheJvmsAnchorsWithoutExpiredOnes() throws Exception {
+    RuntimeLayout layout = write(settings());
+    Map<String, String> props = layout.systemProperties();
+
+    Path truststore = layout.runtimeDir().resolve("truststore.p12");
+    assertEquals(truststore.toString(), props.get("javax.net.ssl.trustStore"));
+    assertEquals("PKCS12", props.get("javax.net.ssl.trustStoreType"));
+    KeyStore store = KeyStore.getInstance("PKCS12");
+    try (InputStream in = Files.newInputStream(truststore)) {
+      store.load(in, props.get("javax.net.ssl.trustStorePassword").toCharArray());
+    }
+    assertTrue(store.size() > 0);
+    for (String alias : java.util.Collections.list(store.aliases())) {
+      java.security.cert.X509Certificate anchor =
+          (java.security.cert.X509Certificate) store.getCertificate(alias);
+      assertTrue(anchor.getNotAfter().toInstant().isAfter(Instant.now()), alias);
+    }
+  }
+
+  @Test
   void keystorePasswordIsFreshAtEveryWrite() throws Exception {
     LauncherSettings settings = settings();
 
