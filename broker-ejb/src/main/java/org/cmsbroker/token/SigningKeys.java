@@ -52,11 +52,20 @@ public class SigningKeys {
   static final Duration KEY_CACHE_AGE = Duration.ofSeconds(30);
 
   /**
-   * How long a new key is published before it signs: every other instance has re-read the keys by
-   * then even if it missed the grid's announcement (which is best-effort), with a margin for the
-   * read itself and the instances' clocks.
+   * How long relying parties and caches between them may keep {@code /oauth2/jwks} ({@code
+   * Cache-Control: max-age}): no longer than this instance keeps its own keys, so that one who
+   * fetched the set just before a rotation has fetched it again before the new key signs.
    */
-  static final Duration PUBLICATION_LEAD = KEY_CACHE_AGE.plusSeconds(15);
+  public static final Duration JWKS_MAX_AGE = KEY_CACHE_AGE;
+
+  /**
+   * How long a new key is published before it signs: every other instance has re-read the keys by
+   * then even if it missed the grid's announcement (which is best-effort), and every relying party
+   * that honours the JWKS {@link #JWKS_MAX_AGE} has fetched the set again, with a margin for the
+   * read itself and the clocks.
+   */
+  static final Duration PUBLICATION_LEAD =
+      (KEY_CACHE_AGE.compareTo(JWKS_MAX_AGE) >= 0 ? KEY_CACHE_AGE : JWKS_MAX_AGE).plusSeconds(15);
 
   /** The grid signal sent when this instance changed the signing keys. */
   private static final String KEYS_CHANGED = "signing-keys-changed";

@@ -116,6 +116,9 @@ class CachingSigningKeyStoreTest {
   void thePublicationLeadOutlastsTheKeyCache() {
     assertTrue(SigningKeys.PUBLICATION_LEAD.compareTo(SigningKeys.KEY_CACHE_AGE) > 0);
     assertEquals(Duration.ofSeconds(45), SigningKeys.PUBLICATION_LEAD);
+    assertTrue(
+        SigningKeys.PUBLICATION_LEAD.compareTo(SigningKeys.JWKS_MAX_AGE.plusSeconds(10)) >= 0,
+        "a relying party that fetched the JWKS just before a rotation fetches it again in time");
   }
 
   @Test
