@@ -59,7 +59,27 @@ public final class RestoreTool {
   public static int run(
       Map<String, String> options, char[] passphrase, PrintStream out, PrintStream err) {
     try {
-      out.println(restore(options, passphrase, RestoreTool.class.getClassLoader()));
+      return run(options, readKey(Path.of(require(options, KEY))), passphrase, out, err);
+    } catch (BackupException e) {
+      err.println("broker: restore refused: " + e.getMessage());
+      return 1;
+    }
+  }
+
+  /**
+   * Restores with the operator's private key given as its bytes (read by the launcher from a file
+   * or standard input; the {@link #KEY} option is then not used); prints one line of outcome.
+   *
+   * @return 0 restored, 1 refused or failed (the reason printed on {@code err})
+   */
+  public static int run(
+      Map<String, String> options,
+      byte[] secretKey,
+      char[] passphrase,
+      PrintStream out,
+      PrintStream err) {
+    try {
+      out.println(restore(options, secretKey, passphrase, RestoreTool.class.getClassLoader()));
       return 0;
     } catch (BackupException e) {
       err.println("broker: restore refused: " + e.getMessage());
@@ -74,9 +94,18 @@ public final class RestoreTool {
   /** Restores and returns the line that says what was restored. */
   static String restore(Map<String, String> options, char[] passphrase, ClassLoader migrations)
       throws BackupException {
+    return restore(options, readKey(Path.of(require(options, KEY))), passphrase, migrations);
+  }
+
+  /** Restores with the private key's bytes and returns the line that says what was restored. */
+  static String restore(
+      Map<String, String> options, byte[] secretKey, char[] passphrase, ClassLoader migrations)
+      throws BackupException {
+    if (secretKey == null || secretKey.length == 0 || secretKey.length > MAX_KEY_BYTES) {
+      throw new BackupException("no OpenPGP private key was given");
+    }
     Path in = Path.of(require(options, IN));
     Path dataDir = Path.of(require(options, DATA_DIR));
-    byte[] secretKey = readKey(Path.of(require(options, KEY)));
     BackupReader.Contents contents = check(in, secretKey, passphrase);
     byte[] masterKey = contents.files().get(BackupFormat.MASTER_KEY_FILE);
     if (masterKey == null) {

@@ -111,7 +111,7 @@ public final class Main {
           backup    write an encrypted backup of the running broker:
                     backup --recipient operator-key.asc --out FILE ("backup --help")
           restore   restore a backup into an empty database, the broker stopped:
-                    restore --in FILE --key private-key.asc ("restore --help")
+                    restore --in FILE --key private-key.asc|- ("restore --help")
           check     the running broker's security self-check (certificate days left, plain
                     HTTP, default keystore, file permissions, database credentials, clock, last
                     backup, audit chain; --json); exit 1 when something fails

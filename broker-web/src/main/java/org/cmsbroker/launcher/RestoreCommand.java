@@ -26,10 +26,11 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
 /**
- * {@code broker.jar restore --in FILE --key PRIVATE-KEY.asc}: restores an encrypted backup into the
- * empty database and the data directory the settings name, with no broker running. The passphrase
- * of the private key comes from the terminal (no echo) or the first line of standard input, never
- * from an argument.
+ * {@code broker.jar restore --in FILE --key PRIVATE-KEY.asc} (or {@code --key -} for an armored key
+ * on standard input): restores an encrypted backup into the empty database and the data directory
+ * the settings name, with no broker running. The passphrase of the private key comes from the
+ * terminal (no echo) or standard input (the first line, or the line after an armored key read from
+ * it), never from an argument.
  *
  * <p>The work is done by {@code org.cmsbroker.backup.RestoreTool}, loaded from the libraries inside
  * {@code broker.war} (Flyway, the migrations, the JDBC drivers, Bouncy Castle) in a class loader of
@@ -40,12 +41,30 @@ final class RestoreCommand {
 
   private RestoreCommand() {}
 
-  /** The parsed arguments. */
-  record Arguments(Path in, Path key, boolean help) {}
+  /** {@code --key -}: the private key comes from standard input. */
+  static final String STDIN = "-";
+
+  /** The line that ends an ASCII-armored OpenPGP private key. */
+  static final String ARMOR_END = "-----END PGP PRIVATE KEY BLOCK-----";
+
+  /** The largest private key read (the restore tool's own limit). */
+  static final int MAX_KEY_BYTES = 1024 * 1024;
+
+  /** The parsed arguments; {@code key} is null when it comes from standard input. */
+  record Arguments(Path in, Path key, boolean help) {
+    boolean keyFromStdin() {
+      return key == null;
+    }
+  }
 
   /** Where the passphrase comes from. */
   interface PassphraseSource {
     char[] read() throws IOException, AdminArguments.UsageException;
+  }
+
+  /** Where the private key's bytes come from. */
+  interface KeySource {
+    byte[] read() throws IOException, AdminArguments.UsageException;
   }
 
   static int run(List<String> args, PrintStream out, PrintStream err) throws ConfigException {
@@ -68,6 +87,7 @@ final class RestoreCommand {
         settings,
         loader.masterKey().orElse(null),
         Main.installDirectory().resolve("broker.war"),
+        arguments.keyFromStdin() ? () -> armoredKey(System.in) : () -> keyFile(arguments.key()),
         RestoreCommand::standardPassphrase,
         out,
         err);
@@ -78,6 +98,7 @@ final class RestoreCommand {
       LauncherSettings settings,
       String masterKey,
       Path war,
+      KeySource keys,
       PassphraseSource passphrases,
       PrintStream out,
       PrintStream err)
@@ -86,7 +107,7 @@ final class RestoreCommand {
       err.println("broker: the backup " + arguments.in() + " is not a file");
       return Main.BAD_SETTING;
     }
-    if (!Files.isRegularFile(arguments.key())) {
+    if (!arguments.keyFromStdin() && !Files.isRegularFile(arguments.key())) {
       err.println("broker: the private key " + arguments.key() + " is not a file");
       return Main.BAD_SETTING;
     }
@@ -102,15 +123,17 @@ final class RestoreCommand {
       throw new IllegalStateException("broker.war is missing beside broker.jar in " + war);
     }
     DataDirectory.prepare(settings.dataDir());
+    byte[] secretKey = null;
     char[] passphrase = null;
     Path libs = null;
     try {
+      // The key first: with --key -, the passphrase is the line after it on standard input.
+      secretKey = keys.read();
       passphrase = passphrases.read();
       libs = Files.createTempDirectory("broker-restore");
       List<URL> jars = extractLibraries(war, libs);
       Map<String, String> options = new HashMap<>();
       options.put("in", arguments.in().toString());
-      options.put("key", arguments.key().toString());
       options.put("data_dir", settings.dataDir().toString());
       options.put("db_url", settings.dbUrl());
       options.put("db_user", settings.dbUser());
@@ -129,8 +152,14 @@ final class RestoreCommand {
         Method run =
             loader
                 .loadClass(TOOL)
-                .getMethod("run", Map.class, char[].class, PrintStream.class, PrintStream.class);
-        return (Integer) run.invoke(null, options, passphrase, out, err);
+                .getMethod(
+                    "run",
+                    Map.class,
+                    byte[].class,
+                    char[].class,
+                    PrintStream.class,
+                    PrintStream.class);
+        return (Integer) run.invoke(null, options, secretKey, passphrase, out, err);
       } finally {
         thread.setContextClassLoader(previous);
       }
@@ -153,6 +182,9 @@ final class RestoreCommand {
     } finally {
       if (passphrase != null) {
         Arrays.fill(passphrase, '\0');
+      }
+      if (secretKey != null) {
+        Arrays.fill(secretKey, (byte) 0);
       }
       if (libs != null) {
         deleteQuietly(libs);
@@ -210,6 +242,49 @@ final class RestoreCommand {
     }
   }
 
+  /** The private key file's bytes. */
+  static byte[] keyFile(Path key) throws IOException, AdminArguments.UsageException {
+    if (Files.size(key) > MAX_KEY_BYTES) {
+      throw new AdminArguments.UsageException(
+          "the private key " + key + " is larger than an OpenPGP key file");
+    }
+    return Files.readAllBytes(key);
+  }
+
+  /**
+   * An ASCII-armored private key read from {@code in} up to and including its {@link #ARMOR_END}
+   * line, byte by byte, so that what follows (the passphrase's line) stays unread.
+   */
+  static byte[] armoredKey(InputStream in) throws IOException, AdminArguments.UsageException {
+    java.io.ByteArrayOutputStream key = new java.io.ByteArrayOutputStream();
+    java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+    byte[] end = ARMOR_END.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    int b;
+    while ((b = in.read()) >= 0) {
+      if (key.size() >= MAX_KEY_BYTES) {
+        throw new AdminArguments.UsageException(
+            "standard input holds more than an OpenPGP private key");
+      }
+      key.write(b);
+      if (b != '\n') {
+        line.write(b);
+        continue;
+      }
+      byte[] text = line.toByteArray();
+      int length = text.length > 0 && text[text.length - 1] == '\r' ? text.length - 1 : text.length;
+      line.reset();
+      if (Arrays.equals(text, 0, length, end, 0, end.length)) {
+        return key.toByteArray();
+      }
+    }
+    if (Arrays.equals(line.toByteArray(), end)) {
+      return key.toByteArray();
+    }
+    throw new AdminArguments.UsageException(
+        "--key - reads an ASCII-armored OpenPGP private key from standard input"
+            + " (gpg --armor --export-secret-keys KEY-ID), and none ended there");
+  }
+
   /** The terminal (once, no echo) when there is one; otherwise the first line of stdin. */
   static char[] standardPassphrase() throws IOException, AdminArguments.UsageException {
     Console console = System.console();
@@ -223,6 +298,7 @@ final class RestoreCommand {
   static Arguments parse(List<String> args) throws AdminArguments.UsageException {
     Path in = null;
     Path key = null;
+    boolean keyGiven = false;
     for (int i = 0; i < args.size(); i++) {
       String arg = args.get(i);
       if (arg.equals("--help") || arg.equals("-h") || arg.equals("help")) {
@@ -249,22 +325,26 @@ final class RestoreCommand {
       if (value.isEmpty()) {
         throw new AdminArguments.UsageException(name + " needs a value");
       }
-      Path path;
-      try {
-        path = Path.of(value).toAbsolutePath().normalize();
-      } catch (InvalidPathException e) {
-        throw new AdminArguments.UsageException(name + " is not a file path");
+      boolean stdin = name.equals("--key") && value.equals(STDIN);
+      Path path = null;
+      if (!stdin) {
+        try {
+          path = Path.of(value).toAbsolutePath().normalize();
+        } catch (InvalidPathException e) {
+          throw new AdminArguments.UsageException(name + " is not a file path");
+        }
       }
-      if (name.equals("--in") ? in != null : key != null) {
+      if (name.equals("--in") ? in != null : keyGiven) {
         throw new AdminArguments.UsageException(name + " is given more than once");
       }
       if (name.equals("--in")) {
         in = path;
       } else {
         key = path;
+        keyGiven = true;
       }
     }
-    if (in == null || key == null) {
+    if (in == null || !keyGiven) {
       throw new AdminArguments.UsageException("restore needs --in and --key");
     }
     return new Arguments(in, key, false);
@@ -273,13 +353,17 @@ final class RestoreCommand {
   static String usage() {
     return """
         Usage: java -jar broker.jar restore --in FILE --key PRIVATE-KEY.asc
+               java -jar broker.jar restore --in FILE --key -
 
           --in FILE               a backup written by broker.jar backup
           --key PRIVATE-KEY.asc   the operator's OpenPGP private key
                                   (gpg --armor --export-secret-keys KEY-ID)
+          --key -                 the same key, ASCII-armored, from standard input, so it never
+                                  lies in a file on this server
 
         The passphrase of the private key is asked on the terminal, or read from the first line
-        of standard input (an empty line for a key without one). The broker must not be running.
+        of standard input (an empty line for a key without one); with --key -, from the line
+        after the key's END line. The broker must not be running.
         The backup goes into the database and data directory the settings name (BROKER_DATA_DIR,
         BROKER_DB_URL, ...), which must be empty: H2 or PostgreSQL, whichever the backup came
         from. Nothing is written unless the whole file decrypts and passes its integrity check.

@@ -1,6 +1,7 @@
 package org.cmsbroker.launcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -44,6 +45,59 @@ class BackupRestoreCommandTest {
     assertTrue(e.getMessage().contains("never an argument"), e.getMessage());
     assertThrows(
         AdminArguments.UsageException.class, () -> RestoreCommand.parse(List.of("--in", "b")));
+  }
+
+  @Test
+  void restoreKeyDashMeansStandardInputAndMayBeGivenOnce() throws Exception {
+    RestoreCommand.Arguments arguments =
+        RestoreCommand.parse(List.of("--in", "b.pgp", "--key", "-"));
+    assertTrue(arguments.keyFromStdin());
+    assertFalse(RestoreCommand.parse(List.of("--in", "b.pgp", "--key", "k.asc")).keyFromStdin());
+    assertThrows(
+        AdminArguments.UsageException.class,
+        () -> RestoreCommand.parse(List.of("--in", "b.pgp", "--key", "-", "--key", "-")));
+  }
+
+  @Test
+  void armoredKeyFromStandardInputStopsAtItsEndLineAndLeavesThePassphraseUnread() throws Exception {
+    String key =
+        "-----BEGIN PGP PRIVATE KEY BLOCK-----\r\n\r\nlQWGBGd...\r\n=abcd\r\n"
+            + RestoreCommand.ARMOR_END
+            + "\r\n";
+    java.io.InputStream in =
+        new java.io.ByteArrayInputStream(
+            (key + "the passphrase\nmore").getBytes(StandardCharsets.UTF_8));
+
+    byte[] read = RestoreCommand.armoredKey(in);
+
+    assertEquals(key, new String(read, StandardCharsets.US_ASCII));
+    assertEquals("the passphrase", new String(AdminClient.optionalLine(in, "passphrase")));
+  }
+
+  @Test
+  void armoredKeyWithoutANewlineAfterItsEndLineIsWhole() throws Exception {
+    String key = "-----BEGIN PGP PRIVATE KEY BLOCK-----\n\nxyz\n" + RestoreCommand.ARMOR_END;
+    byte[] read =
+        RestoreCommand.armoredKey(
+            new java.io.ByteArrayInputStream(key.getBytes(StandardCharsets.US_ASCII)));
+    assertEquals(key, new String(read, StandardCharsets.US_ASCII));
+  }
+
+  @Test
+  void standardInputWithoutAnArmoredKeyIsRefusedClearly() {
+    AdminArguments.UsageException e =
+        assertThrows(
+            AdminArguments.UsageException.class,
+            () ->
+                RestoreCommand.armoredKey(
+                    new java.io.ByteArrayInputStream(
+                        "just a passphrase\n".getBytes(StandardCharsets.UTF_8))));
+    assertTrue(e.getMessage().contains("ASCII-armored"), e.getMessage());
+    assertThrows(
+        AdminArguments.UsageException.class,
+        () ->
+            RestoreCommand.armoredKey(
+                new java.io.ByteArrayInputStream(new byte[RestoreCommand.MAX_KEY_BYTES + 10])));
   }
 
   @Test

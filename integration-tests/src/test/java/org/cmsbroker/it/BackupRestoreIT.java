@@ -31,10 +31,11 @@ import org.junit.jupiter.api.Test;
 /**
  * Issue #13's backups on the launched broker: a broker on its default H2 database, with an account
  * and a client that holds a token; {@code broker.jar backup} while it runs; {@code gpg --decrypt}
- * reads the file; the broker stops; {@code broker.jar restore} puts the backup into a fresh data
- * directory and an empty PostgreSQL schema; the restored broker starts, the same person logs in,
- * the token issued before the backup is still active at introspection, and {@code admin audit
- * verify} passes.
+ * reads the file; the broker stops; {@code broker.jar restore} (the private key on standard input)
+ * puts the backup into a fresh data directory and an empty PostgreSQL schema; the restored broker
+ * starts, the same person logs in, the token issued before the backup is still active at
+ * introspection, and {@code admin audit verify} passes; and back: that broker's backup restored
+ * into a fresh data directory on H2 does the same.
  */
 class BackupRestoreIT {
   private static final String PASSWORD = "a passphrase ada keeps across restores";
@@ -80,6 +81,7 @@ class BackupRestoreIT {
     before.put("BROKER_HTTP_PORT", "off");
     before.put("BROKER_TOKEN_ACCESS_LIFETIME_SECONDS", "3600");
     Path backup = work.resolve("broker-backup.pgp");
+    Path backupOfPostgres = work.resolve("broker-backup-postgres.pgp");
     String token;
     String clientId = "cms-backup";
     String secret;
@@ -170,17 +172,18 @@ class BackupRestoreIT {
       after.put("BROKER_DATA_DIR", work.resolve("restored").toString());
       after.put("BROKER_DB_URL", schema.url());
       after.put("BROKER_DB_USER", PostgresSchema.USER);
+      // The key from standard input (never a file on this server), its passphrase the next line.
       BrokerProcess.Completed restored =
           BrokerProcess.run(
               work,
               after,
-              KEY_PASSPHRASE + "\n",
+              Files.readString(privateKey) + KEY_PASSPHRASE + "\n",
               Duration.ofSeconds(300),
               "restore",
               "--in",
               backup.toString(),
               "--key",
-              privateKey.toString());
+              "-");
       assertEquals(0, restored.exitCode(), restored.stdout() + restored.stderr());
       assertTrue(restored.stdout().contains("restored the backup of"), restored.stdout());
 
@@ -209,7 +212,47 @@ class BackupRestoreIT {
         assertEquals(0, verify.exitCode(), verify.stdout() + verify.stderr());
         BrokerProcess.Completed users = admin(work, after, "user", "list");
         assertTrue(users.stdout().contains("ada@example.org"), "the email decrypts");
+
+        awaitSealedAndCheckpointed(work, after);
+        BrokerProcess.Completed fromPostgres =
+            BrokerProcess.run(
+                work,
+                after,
+                null,
+                Duration.ofSeconds(300),
+                "backup",
+                "--recipient",
+                publicKey.toString(),
+                "--out",
+                backupOfPostgres.toString());
+        assertEquals(0, fromPostgres.exitCode(), fromPostgres.stdout() + fromPostgres.stderr());
       }
+    }
+
+    // And back: the PostgreSQL broker's backup into a fresh data directory on the default H2.
+    Map<String, String> back = new HashMap<>(before);
+    back.put("BROKER_DATA_DIR", work.resolve("back-on-h2").toString());
+    BrokerProcess.Completed restoredOnH2 =
+        BrokerProcess.run(
+            work,
+            back,
+            KEY_PASSPHRASE + "\n",
+            Duration.ofSeconds(300),
+            "restore",
+            "--in",
+            backupOfPostgres.toString(),
+            "--key",
+            privateKey.toString());
+    assertEquals(0, restoredOnH2.exitCode(), restoredOnH2.stdout() + restoredOnH2.stderr());
+    try (BrokerProcess broker = BrokerProcess.start(work, back)) {
+      broker.awaitReady(Duration.ofSeconds(300));
+      LoginClient login = new LoginClient(work.resolve("back-on-h2"), "https://localhost:" + https);
+      assertEquals(303, login.signIn("ada", PASSWORD).statusCode(), "the same person logs in");
+      assertTrue(
+          active(login, https, clientId, secret, token),
+          "a token issued before the first backup verifies after both restores");
+      BrokerProcess.Completed verify = admin(work, back, "audit", "verify");
+      assertEquals(0, verify.exitCode(), verify.stdout() + verify.stderr());
     }
   }
 
