@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import org.cmsbroker.launcher.logging.SecretMaskingFilter;
 import org.cmsbroker.launcher.sitecheck.SiteCheckCommand;
+import org.cmsbroker.logging.SecretMaskingFilter;
 
 /**
  * {@code java -jar broker.jar [command]}: the one thing an admin runs.

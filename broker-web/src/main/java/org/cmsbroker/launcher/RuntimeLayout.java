@@ -131,12 +131,12 @@ public final class RuntimeLayout {
   /** Payara Micro's default logging configuration, where it ships it. */
   static final String PAYARA_LOGGING = "MICRO-INF/domain/logging.properties";
 
-  static final String MASKING_FILTER = "org.cmsbroker.launcher.logging.SecretMaskingFilter";
+  static final String MASKING_FILTER = "org.cmsbroker.logging.SecretMaskingFilter";
 
   /**
    * Payara Micro's own {@code logging.properties} with {@link
-   * org.cmsbroker.launcher.logging.SecretMaskingFilter} as the filter of each handler it lists, so
-   * that records are masked from the moment Payara configures logging, boot included.
+   * org.cmsbroker.logging.SecretMaskingFilter} as the filter of each handler it lists, so that
+   * records are masked from the moment Payara configures logging, boot included.
    */
   static String maskedLoggingProperties() throws IOException {
     String base;

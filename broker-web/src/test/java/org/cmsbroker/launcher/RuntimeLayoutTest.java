@@ -328,8 +328,7 @@ class RuntimeLayoutTest {
     // Payara's own defaults are kept.
     assertEquals("INFO", p.getProperty(".level"));
     assertEquals(
-        RuntimeLayout.MASKING_FILTER,
-        org.cmsbroker.launcher.logging.SecretMaskingFilter.class.getName());
+        RuntimeLayout.MASKING_FILTER, org.cmsbroker.logging.SecretMaskingFilter.class.getName());
   }
 
   private static final String CLUSTER_SECRET = "kR3v9XqL2mT8pWb5ZyN7cJd1fH4gS6aE";

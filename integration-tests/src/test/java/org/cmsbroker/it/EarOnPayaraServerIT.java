@@ -287,6 +287,17 @@ class EarOnPayaraServerIT {
   }
 
   @Test
+  @Order(6)
+  void theServersLogHandlersMaskWhileTheBrokerIsDeployed() throws Exception {
+    String log = Files.readString(serverLog(), StandardCharsets.UTF_8);
+    assertTrue(
+        log.contains("Log masking filter put in front of"),
+        "the application put the masking filter in front of server.log's handlers");
+    assertFalse(log.contains(PASSWORD), "the password is in no log line");
+    assertFalse(log.contains("ada@example.org"), "the e-mail address is in no log line");
+  }
+
+  @Test
   @Order(5)
   void plainHttpOnlyRedirectsToThePublicUrl() throws Exception {
     HttpClient plain = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();

@@ -1,4 +1,4 @@
-package org.cmsbroker.launcher.logging;
+package org.cmsbroker.logging;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -77,6 +77,14 @@ public final class SecretMaskingFilter implements Filter {
    * @return how many handlers were given one
    */
   public static int installOnEveryHandler() {
+    return installOnEveryHandler(new ArrayList<>());
+  }
+
+  /**
+   * As {@link #installOnEveryHandler()}, adding each handler given a filter to {@code installed},
+   * so that {@link #uninstall} can take them away again.
+   */
+  public static int installOnEveryHandler(List<Handler> installed) {
     LogManager manager = LogManager.getLogManager();
     List<Logger> loggers = new ArrayList<>();
     loggers.add(Logger.getLogger(""));
@@ -86,26 +94,47 @@ public final class SecretMaskingFilter implements Filter {
         loggers.add(logger);
       }
     }
-    int installed = 0;
+    int before = installed.size();
     for (Logger logger : loggers) {
       for (Handler handler : logger.getHandlers()) {
         if (install(handler)) {
-          installed++;
+          installed.add(handler);
         }
       }
     }
-    return installed;
+    return installed.size() - before;
   }
 
-  /** Puts a masking filter in front of one handler; false if it already had one. */
+  /**
+   * Puts a masking filter in front of one handler; false if it already had one (compared by class
+   * name: the copy {@code broker.jar} carries and the application's own may come from different
+   * class loaders).
+   */
   public static boolean install(Handler handler) {
     synchronized (handler) {
       Filter current = handler.getFilter();
-      if (current instanceof SecretMaskingFilter) {
+      if (current != null
+          && current.getClass().getName().equals(SecretMaskingFilter.class.getName())) {
         return false;
       }
       handler.setFilter(new SecretMaskingFilter(current));
       return true;
+    }
+  }
+
+  /**
+   * Takes this class's filter away from a handler, putting back the filter it had before; a handler
+   * whose filter has since been replaced by someone else is left alone.
+   *
+   * @return whether the handler's filter was this class's
+   */
+  public static boolean uninstall(Handler handler) {
+    synchronized (handler) {
+      if (handler.getFilter() instanceof SecretMaskingFilter mine) {
+        handler.setFilter(mine.previous);
+        return true;
+      }
+      return false;
     }
   }
 

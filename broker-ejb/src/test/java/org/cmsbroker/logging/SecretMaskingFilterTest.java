@@ -1,4 +1,4 @@
-package org.cmsbroker.launcher.logging;
+package org.cmsbroker.logging;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -190,6 +190,43 @@ class SecretMaskingFilterTest {
       assertTrue(written.contains("client_secret=[masked] for [email]"), written);
       assertFalse(written.contains("abc123"), written);
     } finally {
+      logger.removeHandler(handler);
+    }
+  }
+
+  @Test
+  void uninstallPutsBackTheHandlersOwnFilterAndLeavesOthersAlone() {
+    java.util.logging.Filter own = r -> true;
+    StreamHandler handler = new StreamHandler(new ByteArrayOutputStream(), new SimpleFormatter());
+    handler.setFilter(own);
+
+    assertTrue(SecretMaskingFilter.install(handler));
+    assertTrue(SecretMaskingFilter.uninstall(handler));
+    assertSame(own, handler.getFilter());
+    assertFalse(SecretMaskingFilter.uninstall(handler), "not ours: left alone");
+    assertSame(own, handler.getFilter());
+  }
+
+  @Test
+  void logMaskingBeanMasksWhileStartedAndLeavesNothingBehindWhenStopped() {
+    Logger logger = Logger.getLogger("org.cmsbroker.test.masking.bean");
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    StreamHandler handler = new StreamHandler(bytes, new SimpleFormatter());
+    logger.setUseParentHandlers(false);
+    logger.addHandler(handler);
+    LogMasking bean = new LogMasking();
+    try {
+      bean.start();
+      logger.info("password=hunter2 and 4111 1111 1111 1111");
+      handler.flush();
+      String written = bytes.toString(StandardCharsets.UTF_8);
+      assertFalse(written.contains("hunter2"), written);
+      assertFalse(written.contains("4111 1111 1111 1111"), written);
+
+      bean.stop();
+      assertNull(handler.getFilter(), "the handler's own (no) filter is back");
+    } finally {
+      bean.stop();
       logger.removeHandler(handler);
     }
   }
