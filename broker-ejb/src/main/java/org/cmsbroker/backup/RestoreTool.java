@@ -52,23 +52,8 @@ public final class RestoreTool {
   private RestoreTool() {}
 
   /**
-   * Restores; prints one line of outcome.
-   *
-   * @return 0 restored, 1 refused or failed (the reason printed on {@code err})
-   */
-  public static int run(
-      Map<String, String> options, char[] passphrase, PrintStream out, PrintStream err) {
-    try {
-      return run(options, readKey(Path.of(require(options, KEY))), passphrase, out, err);
-    } catch (BackupException e) {
-      err.println("broker: restore refused: " + e.getMessage());
-      return 1;
-    }
-  }
-
-  /**
    * Restores with the operator's private key given as its bytes (read by the launcher from a file
-   * or standard input; the {@link #KEY} option is then not used); prints one line of outcome.
+   * or standard input); prints one line of outcome.
    *
    * @return 0 restored, 1 refused or failed (the reason printed on {@code err})
    */

@@ -64,8 +64,7 @@ public class SigningKeys {
    * that honours the JWKS {@link #JWKS_MAX_AGE} has fetched the set again, with a margin for the
    * read itself and the clocks.
    */
-  static final Duration PUBLICATION_LEAD =
-      (KEY_CACHE_AGE.compareTo(JWKS_MAX_AGE) >= 0 ? KEY_CACHE_AGE : JWKS_MAX_AGE).plusSeconds(15);
+  static final Duration PUBLICATION_LEAD = KEY_CACHE_AGE.plusSeconds(15);
 
   /** The grid signal sent when this instance changed the signing keys. */
   private static final String KEYS_CHANGED = "signing-keys-changed";

@@ -1,5 +1,6 @@
 package org.cmsbroker.launcher;
 
+import java.io.ByteArrayOutputStream;
 import java.io.Console;
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,6 +9,7 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -256,9 +258,9 @@ final class RestoreCommand {
    * line, byte by byte, so that what follows (the passphrase's line) stays unread.
    */
   static byte[] armoredKey(InputStream in) throws IOException, AdminArguments.UsageException {
-    java.io.ByteArrayOutputStream key = new java.io.ByteArrayOutputStream();
-    java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
-    byte[] end = ARMOR_END.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    ByteArrayOutputStream key = new ByteArrayOutputStream();
+    ByteArrayOutputStream line = new ByteArrayOutputStream();
+    byte[] end = ARMOR_END.getBytes(StandardCharsets.US_ASCII);
     int b;
     while ((b = in.read()) >= 0) {
       if (key.size() >= MAX_KEY_BYTES) {

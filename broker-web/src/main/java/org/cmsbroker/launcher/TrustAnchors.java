@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.MessageDigest;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -77,8 +78,7 @@ final class TrustAnchors {
 
   /** A stable alias: the start of the certificate's SHA-256 fingerprint. */
   private static String alias(X509Certificate certificate) throws GeneralSecurityException {
-    byte[] digest =
-        java.security.MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded());
+    byte[] digest = MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded());
     return "anchor-" + HexFormat.of().formatHex(digest, 0, 8).toLowerCase(Locale.ROOT);
   }
 }

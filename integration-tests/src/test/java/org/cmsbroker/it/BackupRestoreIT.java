@@ -110,16 +110,7 @@ class BackupRestoreIT {
       awaitSealedAndCheckpointed(work, before);
 
       BrokerProcess.Completed refused =
-          BrokerProcess.run(
-              work,
-              before,
-              KEY_PASSPHRASE + "\n",
-              Duration.ofSeconds(120),
-              "restore",
-              "--in",
-              backup.toString(),
-              "--key",
-              privateKey.toString());
+          restore(work, before, backup, privateKey.toString(), KEY_PASSPHRASE + "\n");
       assertEquals(2, refused.exitCode(), "no backup file yet: " + refused.stderr());
 
       BrokerProcess.Completed made =
@@ -139,16 +130,7 @@ class BackupRestoreIT {
           "rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(backup)));
 
       BrokerProcess.Completed whileRunning =
-          BrokerProcess.run(
-              work,
-              before,
-              KEY_PASSPHRASE + "\n",
-              Duration.ofSeconds(120),
-              "restore",
-              "--in",
-              backup.toString(),
-              "--key",
-              privateKey.toString());
+          restore(work, before, backup, privateKey.toString(), KEY_PASSPHRASE + "\n");
       assertEquals(1, whileRunning.exitCode(), whileRunning.stderr());
       assertTrue(whileRunning.stderr().contains("a broker is running"), whileRunning.stderr());
     }
@@ -174,30 +156,12 @@ class BackupRestoreIT {
       after.put("BROKER_DB_USER", PostgresSchema.USER);
       // The key from standard input (never a file on this server), its passphrase the next line.
       BrokerProcess.Completed restored =
-          BrokerProcess.run(
-              work,
-              after,
-              Files.readString(privateKey) + KEY_PASSPHRASE + "\n",
-              Duration.ofSeconds(300),
-              "restore",
-              "--in",
-              backup.toString(),
-              "--key",
-              "-");
+          restore(work, after, backup, "-", Files.readString(privateKey) + KEY_PASSPHRASE + "\n");
       assertEquals(0, restored.exitCode(), restored.stdout() + restored.stderr());
       assertTrue(restored.stdout().contains("restored the backup of"), restored.stdout());
 
       BrokerProcess.Completed again =
-          BrokerProcess.run(
-              work,
-              after,
-              KEY_PASSPHRASE + "\n",
-              Duration.ofSeconds(300),
-              "restore",
-              "--in",
-              backup.toString(),
-              "--key",
-              privateKey.toString());
+          restore(work, after, backup, privateKey.toString(), KEY_PASSPHRASE + "\n");
       assertEquals(1, again.exitCode());
       assertTrue(again.stderr().contains("the database is not empty"), again.stderr());
 
@@ -233,16 +197,7 @@ class BackupRestoreIT {
     Map<String, String> back = new HashMap<>(before);
     back.put("BROKER_DATA_DIR", work.resolve("back-on-h2").toString());
     BrokerProcess.Completed restoredOnH2 =
-        BrokerProcess.run(
-            work,
-            back,
-            KEY_PASSPHRASE + "\n",
-            Duration.ofSeconds(300),
-            "restore",
-            "--in",
-            backupOfPostgres.toString(),
-            "--key",
-            privateKey.toString());
+        restore(work, back, backupOfPostgres, privateKey.toString(), KEY_PASSPHRASE + "\n");
     assertEquals(0, restoredOnH2.exitCode(), restoredOnH2.stdout() + restoredOnH2.stderr());
     try (BrokerProcess broker = BrokerProcess.start(work, back)) {
       broker.awaitReady(Duration.ofSeconds(300));
@@ -254,6 +209,21 @@ class BackupRestoreIT {
       BrokerProcess.Completed verify = admin(work, back, "audit", "verify");
       assertEquals(0, verify.exitCode(), verify.stdout() + verify.stderr());
     }
+  }
+
+  /** {@code broker.jar restore --in BACKUP --key KEY} with {@code input} on standard input. */
+  private static BrokerProcess.Completed restore(
+      Path work, Map<String, String> env, Path backup, String key, String input) throws Exception {
+    return BrokerProcess.run(
+        work,
+        env,
+        input,
+        Duration.ofSeconds(300),
+        "restore",
+        "--in",
+        backup.toString(),
+        "--key",
+        key);
   }
 
   private static BrokerProcess.Completed admin(Path work, Map<String, String> env, String... args)
