@@ -25,7 +25,7 @@
 #   STORAGES="h2 postgres"        which storages; the OIDC and login figures run on the first only
 #   DRAIN_TIMEOUT=300             at most this long waiting for the callback backlog to drain
 #   SECTIONS="oidc payments callbacks"  which groups of figures: oidc (first storage only: discovery,
-#                                 tokens, logins), payments (payments, Stripe events, the callbacks
+#                                 tokens, logins), logins (first storage only: the logins alone), payments (payments, Stripe events, the callbacks
 #                                 after the burst), callbacks (the drain rate of a callback backlog)
 #   CALLBACKS=1000                outcomes queued for the callbacks section: as many payments are made
 #                                 (not measured) and one Stripe event applied to each while the local
@@ -241,6 +241,11 @@ oidc_figures() {
     rts=$(field "$tokens" refresh_tokens)
     record "refresh grants (rotating)" "$s" "$REFRESH_CHAINS" refresh "{$(common),$flow,\"refreshTokens\":$rts}" || true
   fi
+  login_figures
+}
+
+login_figures() {
+  local s=$STORAGE c
   for c in $LOGIN_CONCURRENCY; do
     record "password logins" "$s" "$c" login "{$(common),\"users\":[$USERS_JSON],\"password\":\"$PASSWORD\",\"concurrency\":$c}" || true
   done
@@ -309,8 +314,9 @@ for STORAGE in $STORAGES; do
     continue
   fi
   printf '{"label":"start","storage":"%s","result":{"startup_s":%s,"rss_idle_mib":%s}}\n' "$STORAGE" "$STARTUP_S" "$RSS_IDLE" >> "$RESULTS_JSONL"
-  if [ $first = 1 ] && [[ " $SECTIONS " == *" oidc "* ]]; then seed all; else seed payments-only; fi
-  if [ $first = 1 ] && [[ " $SECTIONS " == *" oidc "* ]]; then oidc_figures; fi
+  if [ $first = 1 ] && [[ " $SECTIONS " == *" oidc "* || " $SECTIONS " == *" logins "* ]]; then seed all; else seed payments-only; fi
+  if [ $first = 1 ] && [[ " $SECTIONS " == *" oidc "* ]]; then oidc_figures;
+  elif [ $first = 1 ] && [[ " $SECTIONS " == *" logins "* ]]; then login_figures; fi
   if [[ " $SECTIONS " == *" payments "* ]]; then payment_figures; fi
   if [[ " $SECTIONS " == *" callbacks "* ]]; then callback_figure; fi
   printf '{"label":"after load","storage":"%s","result":{"rss_after_mib":%s,"log_lines":%s,"exception_lines":%s}}\n' "$STORAGE" \

@@ -169,4 +169,75 @@ class Argon2idPasswordHasherTest {
     assertFalse(new Argon2idParameters(19_456, 1, 1).meetsOwaspMinimum());
     assertFalse(FAST.meetsOwaspMinimum());
   }
+
+  @Test
+  void keptMemoryDerivesTheReferenceImplementationsHashes() {
+    Argon2idPasswordHasher unpooled = new Argon2idPasswordHasher(FAST, new SecureRandom(), 0);
+    Argon2idPasswordHasher pooled = new Argon2idPasswordHasher(FAST, new SecureRandom(), 1);
+    char[] password = "correct horse battery staple".toCharArray();
+    String reference =
+        "$argon2id$v=19$m=64,t=2,p=1$c2FsdHNhbHRzYWx0c2FsdA"
+            + "$08SGGcDJOWTOHrI9opI1oxYYPVyI3Xbz6vQjWzSpV7w";
+
+    for (int i = 0; i < 3; i++) {
+      assertTrue(pooled.verify(password, reference), "verification " + i + " with kept memory");
+    }
+    assertTrue(unpooled.verify(password, pooled.hash(password)));
+    assertTrue(pooled.verify(password, unpooled.hash(password)));
+    assertEquals(0, unpooled.keptBlocks());
+  }
+
+  @Test
+  void memoryOfOneHashIsKeptAndNoMore() {
+    Argon2idPasswordHasher pooled = new Argon2idPasswordHasher(FAST, new SecureRandom(), 1);
+
+    pooled.hash("pw".toCharArray());
+    int afterOne = pooled.keptBlocks();
+    pooled.hash("pw".toCharArray());
+
+    assertTrue(afterOne >= 64, "the 64 blocks of m=64 are kept: " + afterOne);
+    assertEquals(afterOne, pooled.keptBlocks());
+  }
+
+  @Test
+  void storedHashOfOtherParametersResizesTheKeptMemory() {
+    Argon2idPasswordHasher pooled = new Argon2idPasswordHasher(FAST, new SecureRandom(), 1);
+    char[] password = "correct horse battery staple".toCharArray();
+    pooled.hash(password);
+    int small = pooled.keptBlocks();
+
+    String larger =
+        new Argon2idPasswordHasher(new Argon2idParameters(256, 1, 1), new SecureRandom(), 0)
+            .hash(password);
+    assertTrue(pooled.verify(password, larger));
+    assertTrue(pooled.keptBlocks() > small);
+    pooled.hash(password);
+
+    assertEquals(small, pooled.keptBlocks());
+  }
+
+  @Test
+  void concurrentHashesSharingKeptMemoryStayCorrect() throws Exception {
+    Argon2idPasswordHasher pooled = new Argon2idPasswordHasher(FAST, new SecureRandom(), 2);
+    java.util.concurrent.ExecutorService threads =
+        java.util.concurrent.Executors.newFixedThreadPool(8);
+    try {
+      java.util.List<java.util.concurrent.Future<Boolean>> results = new java.util.ArrayList<>();
+      for (int i = 0; i < 64; i++) {
+        char[] password = ("password-" + i).toCharArray();
+        char[] wrong = ("password-" + i + "x").toCharArray();
+        results.add(
+            threads.submit(
+                () -> {
+                  String hash = pooled.hash(password);
+                  return pooled.verify(password, hash) && !pooled.verify(wrong, hash);
+                }));
+      }
+      for (java.util.concurrent.Future<Boolean> result : results) {
+        assertTrue(result.get());
+      }
+    } finally {
+      threads.shutdownNow();
+    }
+  }
 }

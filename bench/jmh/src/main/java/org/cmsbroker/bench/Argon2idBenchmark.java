@@ -1,12 +1,15 @@
 package org.cmsbroker.bench;
 
+import java.security.SecureRandom;
 import java.util.concurrent.TimeUnit;
+import org.cmsbroker.crypto.Argon2idParameters;
 import org.cmsbroker.crypto.Argon2idPasswordHasher;
 import org.cmsbroker.crypto.PasswordHasher;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -22,12 +25,24 @@ import org.openjdk.jmh.annotations.State;
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class Argon2idBenchmark {
 
-  private final PasswordHasher hasher = new Argon2idPasswordHasher();
+  /**
+   * Hashes whose memory is kept for the next ones; -1 (the default) is the broker's own hasher (one
+   * per core). {@code -p workspaces=0} measures Bouncy Castle allocating every hash's memory anew.
+   */
+  @Param({"-1"})
+  public int workspaces;
+
+  private PasswordHasher hasher;
   private final char[] password = "bench-passphrase-7Qx".toCharArray();
   private String stored;
 
   @Setup
   public void hashOnce() {
+    hasher =
+        workspaces < 0
+            ? new Argon2idPasswordHasher()
+            : new Argon2idPasswordHasher(
+                Argon2idParameters.OWASP_DEFAULT, new SecureRandom(), workspaces);
     stored = hasher.hash(password);
     // The PHC string names the parameters, e.g. $argon2id$v=19$m=19456,t=2,p=1$...: shown so the
     // results file says what was measured.
