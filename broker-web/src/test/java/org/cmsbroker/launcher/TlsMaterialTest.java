@@ -423,7 +423,8 @@ class TlsMaterialTest {
     assertEquals(
         "BROKER_TLS_CERT: cannot read "
             + certFile
-            + ": unable to decode base64 string: invalid characters encountered in base64 data",
+            + ": malformed PEM data: unable to decode base64 string: invalid characters encountered"
+            + " in base64 data",
         e.getMessage());
   }
 
@@ -442,7 +443,8 @@ class TlsMaterialTest {
     assertEquals(
         "BROKER_TLS_KEY: cannot read "
             + keyFile
-            + ": unable to decode base64 string: invalid characters encountered in base64 data",
+            + ": malformed PEM data: unable to decode base64 string: invalid characters encountered"
+            + " in base64 data",
         e.getMessage());
   }
 
