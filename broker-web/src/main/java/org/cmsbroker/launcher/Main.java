@@ -144,8 +144,14 @@ public final class Main {
     if (!Files.isRegularFile(war)) {
       throw new IllegalStateException("broker.war is missing beside broker.jar in " + home);
     }
+    Path libraries = home.resolve("lib").resolve(ApplicationLibraries.JAR);
+    if (!Files.isRegularFile(libraries)) {
+      throw new IllegalStateException(
+          "lib/" + ApplicationLibraries.JAR + " is missing beside broker.jar in " + home);
+    }
     try {
-      return new Prepared(settings, tls, RuntimeLayout.write(settings, data, tls, war), home);
+      return new Prepared(
+          settings, tls, RuntimeLayout.write(settings, data, tls, war, libraries), home);
     } catch (IOException | GeneralSecurityException e) {
       throw new ConfigException(
           "BROKER_DATA_DIR",
@@ -232,14 +238,20 @@ public final class Main {
       DataDirectory.writeOwnerOnly(
           layout.runtimeDir().resolve("micro-options"),
           microOptions.getBytes(StandardCharsets.UTF_8));
+      // The broker and its libraries, deployed as the launcher does (see ApplicationLibraries).
+      Path postboot = layout.runtimeDir().resolve("postboot.txt");
+      DataDirectory.writeOwnerOnly(
+          postboot,
+          (String.join(" ", layout.deployCommand(PayaraBoot.APPLICATION)) + "\n")
+              .getBytes(StandardCharsets.UTF_8));
       out.println("broker: prepared " + layout.runtimeDir());
       out.println(
-          "To run the WAR under a stock Payara Micro:\n  java @"
+          "To run the broker under a stock Payara Micro:\n  java @"
               + jvmOptions
               + " -jar "
               + prepared.home().resolve("lib").resolve("payara-micro.jar")
-              + " --deploy "
-              + layout.war()
+              + " --postbootcommandfile "
+              + postboot
               + " --port "
               + s.httpPort().orElse(8080)
               + " "

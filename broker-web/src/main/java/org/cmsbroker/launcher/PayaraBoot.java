@@ -38,7 +38,17 @@ final class PayaraBoot {
       // Single instance: setNoHazelcast alone (with setNoCluster, Micro ignores it).
       micro.setNoHazelcast(true);
     }
-    micro.addDeploymentFile(layout.war().toFile());
+    // Deployed by command rather than addDeploymentFile: only the command takes the libraries.
+    List<String> deployFailures = new ArrayList<>();
+    micro.setPostBootHandler(
+        runner -> {
+          List<String> deploy = layout.deployCommand(APPLICATION);
+          ClusterCommandResult result =
+              runner.run(deploy.get(0), deploy.subList(1, deploy.size()).toArray(new String[0]));
+          if (result == null || result.getExitStatus() == ClusterCommandResult.ExitStatus.FAILURE) {
+            deployFailures.add(result == null ? "no result" : String.valueOf(result.getOutput()));
+          }
+        });
     micro.setPreBootHandler(
         runner -> {
           for (List<String> command : layout.preBootCommands()) {
@@ -52,11 +62,12 @@ final class PayaraBoot {
           }
         });
     PayaraMicroRuntime runtime = micro.bootStrap();
-    boolean deployed = runtime.getDeployedApplicationNames().contains(APPLICATION);
+    boolean deployed =
+        deployFailures.isEmpty() && runtime.getDeployedApplicationNames().contains(APPLICATION);
     return new Booted(List.copyOf(failed), deployed);
   }
 
-  /** The application name Payara gives {@code ROOT.war}. */
+  /** The broker's application name (deployed at "/"). */
   static final String APPLICATION = "ROOT";
 
   /**

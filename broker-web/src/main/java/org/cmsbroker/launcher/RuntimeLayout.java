@@ -47,6 +47,7 @@ public final class RuntimeLayout {
   private final Path keystore;
   private final Path servedChain;
   private final Path war;
+  private final Path libraries;
   private final Path loggingProperties;
   private final Map<String, String> systemProperties;
   private final List<List<String>> preBootCommands;
@@ -56,6 +57,7 @@ public final class RuntimeLayout {
       Path keystore,
       Path servedChain,
       Path war,
+      Path libraries,
       Path loggingProperties,
       Map<String, String> systemProperties,
       List<List<String>> preBootCommands) {
@@ -64,14 +66,22 @@ public final class RuntimeLayout {
     this.keystore = keystore;
     this.servedChain = servedChain;
     this.war = war;
+    this.libraries = libraries;
     this.loggingProperties = loggingProperties;
     this.systemProperties = Map.copyOf(systemProperties);
     this.preBootCommands = List.copyOf(preBootCommands);
   }
 
-  /** Writes {@code <data>/runtime/} for these settings, TLS material and WAR. */
+  /**
+   * Writes {@code <data>/runtime/} for these settings, TLS material and WAR, whose third-party jars
+   * are {@code libraries} (see {@link ApplicationLibraries}).
+   */
   public static RuntimeLayout write(
-      LauncherSettings settings, DataDirectory data, TlsMaterial tls, Path warSource)
+      LauncherSettings settings,
+      DataDirectory data,
+      TlsMaterial tls,
+      Path warSource,
+      Path libraries)
       throws IOException, GeneralSecurityException {
     Path runtime = data.freshDirectory("runtime");
     Path payaraRoot = runtime.resolve("payara");
@@ -89,9 +99,12 @@ public final class RuntimeLayout {
     DataDirectory.writeOwnerOnly(keystore, tls.pkcs12(password));
     Path served = runtime.resolve("served-chain.pem");
     DataDirectory.writeOwnerOnly(served, tls.chainPem());
-    // A file named ROOT.war deploys at "/".
+    // The broker's own code; its libraries are deployed beside it (see ApplicationLibraries).
     Path war = runtime.resolve("ROOT.war");
-    Files.copy(warSource, war);
+    ApplicationLibraries.writeApplication(warSource, war);
+    // Temporary files (Payara's snapshot of the libraries among them) under the runtime directory,
+    // which the next start removes, so a killed server leaves nothing behind in /tmp.
+    Path temporary = Files.createDirectories(runtime.resolve("tmp"));
     Path logging = runtime.resolve("logging.properties");
     Files.writeString(logging, maskedLoggingProperties(), StandardCharsets.ISO_8859_1);
 
@@ -107,6 +120,7 @@ public final class RuntimeLayout {
       props.put("javax.net.ssl.trustStorePassword", new String(TrustAnchors.PASSWORD));
       props.put("javax.net.ssl.trustStoreType", "PKCS12");
     }
+    props.put("java.io.tmpdir", temporary.toString());
     props.put("jdk.tls.namedGroups", NAMED_GROUPS);
     props.put("jdk.tls.rejectClientInitiatedRenegotiation", "true");
     // OPTIONS on JAX-RS paths would otherwise answer with a WADL naming Jersey.
@@ -125,7 +139,7 @@ public final class RuntimeLayout {
     props.putAll(gridProperties(settings));
 
     return new RuntimeLayout(
-        runtime, keystore, served, war, logging, props, preBootCommands(settings));
+        runtime, keystore, served, war, libraries, logging, props, preBootCommands(settings));
   }
 
   /** Payara Micro's default logging configuration, where it ships it. */
@@ -271,6 +285,11 @@ public final class RuntimeLayout {
 
   public Path war() {
     return war;
+  }
+
+  /** The command that deploys the broker, with its libraries, at "/" as {@code name}. */
+  public List<String> deployCommand(String name) {
+    return ApplicationLibraries.deployCommand(name, war, libraries);
   }
 
   /** Payara's logging configuration with the masking filter on every handler. */

@@ -1,6 +1,5 @@
 package org.cmsbroker.launcher;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -70,9 +69,15 @@ class RuntimeLayoutTest {
   }
 
   private RuntimeLayout write(LauncherSettings settings) throws Exception {
-    Path war = Files.write(temp.resolve("broker.war"), new byte[] {'P', 'K', 3, 4});
+    Path war =
+        ApplicationLibrariesTest.war(
+            temp.resolve("broker.war"),
+            "WEB-INF/web.xml",
+            "WEB-INF/lib/broker-ejb-0.1.0.jar",
+            "WEB-INF/lib/stripe-java-29.5.0.jar");
+    Path libraries = Files.write(temp.resolve("broker-libraries.jar"), new byte[] {'P', 'K', 3, 4});
     TlsMaterial tls = TlsMaterial.load(settings, data, CLOCK);
-    return RuntimeLayout.write(settings, data, tls, war);
+    return RuntimeLayout.write(settings, data, tls, war, libraries);
   }
 
   private static String permissions(Path file) throws IOException {
@@ -284,11 +289,35 @@ class RuntimeLayoutTest {
   }
 
   @Test
-  void warIsCopiedAsRootWar() throws Exception {
+  void rootWarHoldsTheBrokersOwnCodeAndTheLibrariesAreDeployedBesideIt() throws Exception {
     RuntimeLayout layout = write(settings());
 
     assertEquals(layout.runtimeDir().resolve("ROOT.war"), layout.war());
-    assertArrayEquals(new byte[] {'P', 'K', 3, 4}, Files.readAllBytes(layout.war()));
+    assertEquals(
+        List.of("WEB-INF/web.xml", "WEB-INF/lib/broker-ejb-0.1.0.jar"),
+        ApplicationLibrariesTest.entries(layout.war()));
+    assertEquals(
+        List.of(
+            "deploy",
+            "--name",
+            "ROOT",
+            "--contextroot",
+            "/",
+            "--libraries",
+            temp.resolve("broker-libraries.jar").toString(),
+            "--properties",
+            "skipScanExternalLib=true",
+            layout.war().toString()),
+        layout.deployCommand("ROOT"));
+  }
+
+  @Test
+  void temporaryFilesGoUnderTheRuntimeDirectory() throws Exception {
+    RuntimeLayout layout = write(settings());
+
+    Path temporary = layout.runtimeDir().resolve("tmp");
+    assertEquals(temporary.toString(), layout.systemProperties().get("java.io.tmpdir"));
+    assertTrue(Files.isDirectory(temporary));
   }
 
   @Test
