@@ -14,12 +14,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.cmsbroker.it.support.BrokerHome;
 import org.cmsbroker.it.support.Https;
 import org.cmsbroker.it.support.PreparedRuntime;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.importer.ZipImporter;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -44,9 +46,12 @@ class DeployedWarIT {
 
   @Deployment(testable = false)
   static WebArchive deployment() {
-    Path war = Path.of(System.getProperty(PreparedRuntime.DATA_DIR), "runtime", "ROOT.war");
+    // broker.war as built, whole (the launcher deploys its own code and its libraries apart).
+    Path war = BrokerHome.home().resolve("broker.war");
     // The archive's name makes Payara deploy it at "/".
-    return ShrinkWrap.createFromZipFile(WebArchive.class, war.toFile());
+    return ShrinkWrap.create(ZipImporter.class, "ROOT.war")
+        .importFrom(war.toFile())
+        .as(WebArchive.class);
   }
 
   @BeforeEach
