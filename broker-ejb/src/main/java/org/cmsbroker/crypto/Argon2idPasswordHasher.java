@@ -128,10 +128,9 @@ public final class Argon2idPasswordHasher implements PasswordHasher {
   private byte[] derive(char[] password, byte[] salt, Argon2idParameters parameters, int length) {
     Workspace workspace = workspaces == null ? null : workspaces.poll();
     if (workspace == null) {
-      workspace = new Workspace(blocks(parameters));
-    } else {
-      workspace.fit(blocks(parameters));
+      workspace = new Workspace();
     }
+    workspace.fit(blocks(parameters));
     try {
       Argon2BytesGenerator generator = new Argon2BytesGenerator();
       generator.init(
@@ -169,13 +168,8 @@ public final class Argon2idPasswordHasher implements PasswordHasher {
 
   /** The blocks of one hash at a time, kept for the next; used by one thread at a time. */
   static final class Workspace implements BlockPool {
-    private final ArrayDeque<Block> free;
+    private final ArrayDeque<Block> free = new ArrayDeque<>();
     private int max;
-
-    Workspace(int max) {
-      this.max = max;
-      this.free = new ArrayDeque<>(max);
-    }
 
     /** Keeps at most {@code blocks} from now on (the parameters of stored hashes may differ). */
     void fit(int blocks) {

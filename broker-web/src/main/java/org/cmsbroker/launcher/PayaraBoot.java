@@ -4,9 +4,11 @@ import fish.payara.micro.BootstrapException;
 import fish.payara.micro.ClusterCommandResult;
 import fish.payara.micro.PayaraMicro;
 import fish.payara.micro.PayaraMicroRuntime;
+import fish.payara.micro.boot.AdminCommandRunner;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /** Boots Payara Micro in this JVM with the prepared runtime directory. */
 final class PayaraBoot {
@@ -39,22 +41,17 @@ final class PayaraBoot {
       micro.setNoHazelcast(true);
     }
     // Deployed by command rather than addDeploymentFile: only the command takes the libraries.
-    List<String> deployFailures = new ArrayList<>();
+    AtomicBoolean deployRefused = new AtomicBoolean();
     micro.setPostBootHandler(
         runner -> {
-          List<String> deploy = layout.deployCommand(APPLICATION);
-          ClusterCommandResult result =
-              runner.run(deploy.get(0), deploy.subList(1, deploy.size()).toArray(new String[0]));
-          if (result == null || result.getExitStatus() == ClusterCommandResult.ExitStatus.FAILURE) {
-            deployFailures.add(result == null ? "no result" : String.valueOf(result.getOutput()));
-          }
+          ClusterCommandResult result = run(runner, layout.deployCommand(APPLICATION));
+          deployRefused.set(
+              result == null || result.getExitStatus() == ClusterCommandResult.ExitStatus.FAILURE);
         });
     micro.setPreBootHandler(
         runner -> {
           for (List<String> command : layout.preBootCommands()) {
-            ClusterCommandResult result =
-                runner.run(
-                    command.get(0), command.subList(1, command.size()).toArray(new String[0]));
+            ClusterCommandResult result = run(runner, command);
             if (result != null
                 && result.getExitStatus() == ClusterCommandResult.ExitStatus.FAILURE) {
               failed.add(String.join(" ", command));
@@ -63,8 +60,13 @@ final class PayaraBoot {
         });
     PayaraMicroRuntime runtime = micro.bootStrap();
     boolean deployed =
-        deployFailures.isEmpty() && runtime.getDeployedApplicationNames().contains(APPLICATION);
+        !deployRefused.get() && runtime.getDeployedApplicationNames().contains(APPLICATION);
     return new Booted(List.copyOf(failed), deployed);
+  }
+
+  /** Runs {@code command} (its name, then its options and operands). */
+  private static ClusterCommandResult run(AdminCommandRunner runner, List<String> command) {
+    return runner.run(command.get(0), command.subList(1, command.size()).toArray(new String[0]));
   }
 
   /** The broker's application name (deployed at "/"). */

@@ -102,7 +102,7 @@ public final class RuntimeLayout {
     // The broker's own code; its libraries are deployed beside it (see ApplicationLibraries).
     Path war = runtime.resolve("ROOT.war");
     ApplicationLibraries.writeApplication(warSource, war);
-    // Temporary files (Payara's snapshot of the libraries among them) under the runtime directory,
+    // Temporary files (Payara may copy application libraries there) under the runtime directory,
     // which the next start removes, so a killed server leaves nothing behind in /tmp.
     Path temporary = Files.createDirectories(runtime.resolve("tmp"));
     Path logging = runtime.resolve("logging.properties");
